@@ -1,0 +1,91 @@
+import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
+import { RequestedMode } from './modes';
+import { ResourceRequirements, ServiceName } from './services';
+
+/** Options for one service. */
+export interface ServiceOptions {
+  /**
+   * Deploy this service.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Sandbox mode; `auto` picks the strongest the target allows.
+   * @default 'auto'
+   */
+  readonly mode?: RequestedMode;
+  /**
+   * Container image (repository:tag or repository@digest).
+   * @default the service's Retool image
+   */
+  readonly image?: string;
+  /**
+   * CPU and memory requests and limits.
+   * @default the service's defaults (DESIGN.md "The three services")
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Replicas of the service's main Deployment or ECS service.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * ECS on Fargate only: run this service on an EC2 capacity provider in the same cluster
+   * (a mixed cluster), where the kit can sandbox it.
+   * @default 'fargate' on ecs-fargate
+   */
+  readonly capacity?: 'fargate' | 'ec2';
+}
+
+/** Whether to use Kubernetes user namespaces (`hostUsers: false`). */
+export type UserNamespaceOption = 'auto' | 'required' | 'off';
+
+/** The kit's input: one target and its services. */
+export interface SandboxKitConfig {
+  /** Where to deploy. */
+  readonly target: TargetName;
+  /**
+   * Kubernetes minor version of the cluster (`"1.35"`). Kubernetes targets only.
+   * @default '1.35'
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Node operating system, where it changes the plan.
+   * @default the target's most common node OS (al2023 on EKS, cos on GKE, ubuntu on self-managed)
+   */
+  readonly nodeOs?: NodeOs;
+  /**
+   * Node architectures; each gets its own flattened seccomp profile.
+   * @default ['amd64', 'arm64']
+   */
+  readonly architectures?: readonly Architecture[];
+  /**
+   * How custom seccomp profiles reach the nodes.
+   * @default the target's first delivery (DaemonSet on Kubernetes, Docker daemon default on ECS on EC2)
+   */
+  readonly profileDelivery?: ProfileDelivery;
+  /**
+   * Use `hostUsers: false` for sandboxes: `auto` where the target and version allow it,
+   * `required` to fail otherwise, `off` never.
+   * @default 'auto'
+   */
+  readonly userNamespaces?: UserNamespaceOption;
+  /**
+   * Accept that code-executor may run user code with no sandbox (its unprivileged mode), where
+   * nothing stronger is possible. Without it, the kit refuses instead.
+   * @default false
+   */
+  readonly acknowledgeUnsandboxedCode?: boolean;
+  /**
+   * Per-service options.
+   * @default every service enabled in `auto` mode
+   */
+  readonly services?: Partial<Record<ServiceName, ServiceOptions>>;
+}
+
+/** Kubernetes version the kit assumes when the config names none. */
+export const DEFAULT_KUBERNETES_VERSION = '1.35';
+/** Oldest Kubernetes the kit renders for (seccompProfile fields, PSA labels, PDB v1). */
+export const MIN_KUBERNETES_VERSION = '1.27';
+/** Replicas per service by default. */
+export const DEFAULT_REPLICAS = 2;

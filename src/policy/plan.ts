@@ -1,0 +1,153 @@
+import { Fact } from '../targets/facts';
+import { Architecture, Capability, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
+import { SandboxMode } from './modes';
+import { RemainingRisk } from './risks';
+import { ProfileName, ResourceRequirements, SandboxEngine, ServiceComponent, ServiceName } from './services';
+
+/** The seccomp setting of a container. */
+export type SeccompSetting =
+  /** The runtime's default profile (containerd's or Docker's), resolved for the container's caps. */
+  | { readonly type: 'RuntimeDefault' }
+  /** A kit profile, by name, at a path relative to /var/lib/kubelet/seccomp (Kubernetes). */
+  | { readonly type: 'Localhost'; readonly profile: ProfileName; readonly localhostProfile: string }
+  /** A kit profile installed as dockerd's daemon-wide default (ECS on EC2). */
+  | { readonly type: 'DockerDaemonDefault'; readonly profile: ProfileName; readonly path: string }
+  /** No filter: what a privileged container gets whatever is asked. */
+  | { readonly type: 'Unconfined' };
+
+/** Pod Security Standards levels. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** Every security setting of one container, decided by the planner. */
+export interface ContainerSecurity {
+  /** `privileged: true`. */
+  readonly privileged: boolean;
+  /** Capabilities added after dropping. */
+  readonly capabilitiesAdd: readonly Capability[];
+  /** Capabilities dropped (`ALL` or names). */
+  readonly capabilitiesDrop: readonly Capability[];
+  /** The container's resulting capability set, which seccomp flattening resolves against. */
+  readonly effectiveCapabilities: readonly Capability[];
+  /** Seccomp profile. */
+  readonly seccomp: SeccompSetting;
+  /** `procMount`. */
+  readonly procMount: 'Default' | 'Unmasked';
+  /** `hostUsers`: false runs the pod in its own user namespace. */
+  readonly hostUsers: boolean;
+  /** Numeric user. */
+  readonly runAsUser: number;
+  /** Numeric group. */
+  readonly runAsGroup: number;
+  /** `runAsNonRoot`. */
+  readonly runAsNonRoot: boolean;
+  /** Read-only root filesystem. */
+  readonly readOnlyRootFilesystem: boolean;
+  /** Writable scratch paths (emptyDir or ECS volumes) under the read-only root. */
+  readonly writablePaths: readonly string[];
+  /** `allowPrivilegeEscalation` (false sets no_new_privs). */
+  readonly allowPrivilegeEscalation: boolean;
+  /** AppArmor profile; undefined where the node has no AppArmor or the runtime decides. */
+  readonly appArmor?: 'RuntimeDefault' | 'Unconfined';
+  /** Why AppArmor is what it is, when it is not the runtime default. */
+  readonly appArmorReason?: string;
+  /** `runtimeClassName`, for gVisor. */
+  readonly runtimeClassName?: string;
+}
+
+/** What the sandbox inside the container can and cannot do, for its own configuration. */
+export interface JailCapabilities {
+  /** The sandbox creates namespaces (NsJail clone_new*, runsc rootless). */
+  readonly namespaces: boolean;
+  /** The jail mounts a fresh procfs (needs unmasked /proc), or runs with none. */
+  readonly procfs: 'new' | 'none';
+  /** cgroups the jail can manage itself (only privileged containers can write the cgroup tree). */
+  readonly cgroups: boolean;
+}
+
+/** Versions the plan needs from the platform. */
+export interface MinimumVersions {
+  /** Kubernetes minor version. */
+  readonly kubernetes?: string;
+  /** containerd on the nodes. */
+  readonly containerd?: string;
+  /** Linux kernel on the nodes. */
+  readonly kernel?: string;
+  /** runc on the nodes. */
+  readonly runc?: string;
+  /** GKE version (Autopilot GKE Sandbox). */
+  readonly gke?: string;
+  /** Fargate platform version. */
+  readonly fargatePlatform?: string;
+}
+
+/** A platform fact the plan relies on that is not verified, shown to users. */
+export interface AssumptionNote {
+  /** What is assumed. */
+  readonly what: string;
+  /** The fact, with its source and confidence. */
+  readonly fact: Fact<unknown>;
+}
+
+/** The planner's decision for one service on one target. */
+export interface SandboxPlan {
+  /** Service. */
+  readonly service: ServiceName;
+  /** Target. */
+  readonly target: TargetName;
+  /** For ECS on Fargate with `capacity: 'ec2'`: the facts used were ECS on EC2's. */
+  readonly placement: TargetName;
+  /** Sandbox engine inside the container. */
+  readonly engine: SandboxEngine;
+  /** Chosen mode. */
+  readonly mode: SandboxMode;
+  /** Whether the mode was picked by `auto`. */
+  readonly chosenByAuto: boolean;
+  /** Why this mode, in one sentence (and what stronger modes were ruled out). */
+  readonly reason: string;
+  /** Where the isolation boundary is. */
+  readonly boundary: string;
+  /** Settings of the container(s) that run user code. */
+  readonly sandbox: ContainerSecurity;
+  /** Settings of the service's other containers (agent sandbox controller and proxy). */
+  readonly supporting: ContainerSecurity;
+  /** Pod Security Standards level the sandbox pods meet. */
+  readonly podSecurityLevel: PodSecurityLevel;
+  /** Why the level is not `restricted`, when it is not. */
+  readonly podSecurityReason?: string;
+  /** How the seccomp profile reaches nodes, when the plan uses a kit profile. */
+  readonly profileDelivery?: ProfileDelivery;
+  /** Node architectures to render profiles for. */
+  readonly architectures: readonly Architecture[];
+  /** Node OS the plan was made for, where nodes are visible. */
+  readonly nodeOs?: NodeOs;
+  /** What the jail inside can do. */
+  readonly jail: JailCapabilities;
+  /** Environment the service needs for this mode (e.g. CONTAINER_UNPRIVILEGED_MODE). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Versions the plan needs. */
+  readonly minimumVersions: MinimumVersions;
+  /** Things the node must have that the kit does not render (sysctls, node pools). */
+  readonly nodePrerequisites: readonly string[];
+  /** Unverified facts the plan relies on. */
+  readonly assumptions: readonly AssumptionNote[];
+  /** The seed's risk categories that remain, one sentence each. */
+  readonly risks: readonly RemainingRisk[];
+  /** Image reference. */
+  readonly image: string;
+  /** Resources of the user-code container. */
+  readonly resources: ResourceRequirements;
+  /** Replicas. */
+  readonly replicas: number;
+  /** Processes of the service. */
+  readonly components: readonly ServiceComponent[];
+}
+
+/** Plans for every enabled service on one target. */
+export interface DeploymentPlan {
+  /** Target. */
+  readonly target: TargetName;
+  /** Kubernetes version the plan was made for (Kubernetes targets). */
+  readonly kubernetesVersion?: string;
+  /** Plans, in the catalog's service order. */
+  readonly services: readonly SandboxPlan[];
+}

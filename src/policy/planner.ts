@@ -1,0 +1,398 @@
+import { TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
+import { assumed, Fact } from '../targets/facts';
+import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
+import { SandboxKitConfig } from './config';
+import { ConfigProblem, SandboxConfigError } from './errors';
+import { MODE_BOUNDARY, SandboxMode } from './modes';
+import { compareVersions } from './quantity';
+import { remainingRisks } from './remaining-risks';
+import { AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, PodSecurityLevel, SandboxPlan, SeccompSetting } from './plan';
+import { SERVICE_NAMES, SERVICES, ServiceRequirements } from './services';
+import { ResolvedConfig, ResolvedServiceOptions, resolveConfig } from './validate';
+
+/** Directory under /var/lib/kubelet/seccomp (and /etc/docker/seccomp) that holds the kit's profiles. */
+export const PROFILE_DIR = 'sandbox-kit';
+/** Namespace of the profile installer and of Security Profiles Operator objects. */
+export const SYSTEM_NAMESPACE = 'sandbox-kit-system';
+/** Non-root user and group the kit runs unprivileged containers as. */
+export const SANDBOX_UID = 1000;
+
+/** Where a kit profile is referenced from a pod, by delivery. */
+export function localhostProfilePath(profile: string, delivery: ProfileDelivery): string {
+  return delivery === 'security-profiles-operator'
+    ? `operator/${SYSTEM_NAMESPACE}/${profile}.json`
+    : `${PROFILE_DIR}/${profile}.json`;
+}
+
+/** Where dockerd reads a kit profile on ECS container instances. */
+export function dockerProfilePath(profile: string): string {
+  return `/etc/docker/seccomp/${PROFILE_DIR}-${profile}.json`;
+}
+
+/** Assumption: NsJail's namespace setup works inside gVisor's Sentry, not on the host kernel. */
+const NSJAIL_IN_GVISOR = assumed(
+  true,
+  'gVisor implements user, mount, PID, UTS, IPC and network namespaces in its Sentry; not yet run on GKE Sandbox',
+  'If NsJail cannot start there, code-executor can only run unsandboxed (with acknowledgement) inside gVisor',
+);
+
+/** Assumption: the runtime default AppArmor profile denies mount, which the sandbox needs. */
+const APPARMOR_DENIES_MOUNT = assumed(
+  true,
+  'containerd contrib/apparmor template and docker-default both contain "deny mount,"',
+  'AppArmor mediates mount inside user namespaces too',
+);
+
+type Feasibility =
+  | { readonly ok: true; readonly build: () => SandboxPlanBody }
+  | { readonly ok: false; readonly reason: string; readonly field?: string };
+
+type SandboxPlanBody = Pick<SandboxPlan,
+  'sandbox' | 'supporting' | 'podSecurityLevel' | 'podSecurityReason' | 'profileDelivery' | 'jail' | 'env' |
+  'minimumVersions' | 'nodePrerequisites' | 'assumptions'>;
+
+interface Context {
+  readonly config: ResolvedConfig;
+  readonly facts: TargetFacts;
+  readonly req: ServiceRequirements;
+  readonly opts: ResolvedServiceOptions;
+}
+
+/**
+ * The planner: the one place where security is decided. Returns the plan of every enabled
+ * service, or throws one SandboxConfigError listing every problem.
+ */
+export function plan(input: SandboxKitConfig | unknown): DeploymentPlan {
+  const config = resolveConfig(input);
+  const problems: ConfigProblem[] = [];
+  const services: SandboxPlan[] = [];
+  for (const name of SERVICE_NAMES) {
+    const opts = config.services[name];
+    if (!opts.enabled) continue;
+    const placement = config.target === 'ecs-fargate' && opts.capacity === 'ec2' ? 'ecs-ec2' : config.target;
+    const ctx: Context = { config, facts: TARGETS[placement], req: SERVICES[name], opts };
+    const result = planService(ctx);
+    if ('problems' in result) problems.push(...result.problems);
+    else services.push(result.plan);
+  }
+  if (problems.length) {
+    throw new SandboxConfigError(`sandbox-kit cannot plan target "${config.target}"`, problems);
+  }
+  return {
+    target: config.target,
+    kubernetesVersion: TARGETS[config.target].kind === 'kubernetes' ? config.kubernetesVersion : undefined,
+    services,
+  };
+}
+
+function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigProblem[] } {
+  const { req, opts, config, facts } = ctx;
+  const field = `services.${req.name}.mode`;
+  const tried: string[] = [];
+  let chosen: { mode: SandboxMode; body: SandboxPlanBody } | undefined;
+  let chosenByAuto = false;
+
+  if (opts.mode !== 'auto') {
+    const mode = opts.mode;
+    if (!req.acceptedModes.includes(mode)) {
+      return { problems: [{ field, message: req.unsupportedModeReasons[mode] ?? `${req.displayName} does not support mode "${mode}".`, alternatives: alternatives(ctx, mode) }] };
+    }
+    const f = feasibility(ctx, mode, true);
+    if (!f.ok) {
+      return { problems: [{ field: f.field ?? field, message: f.reason, alternatives: alternatives(ctx, mode) }] };
+    }
+    if (mode === 'unsandboxed' && !config.acknowledgeUnsandboxedCode) {
+      return { problems: [{
+        field: 'acknowledgeUnsandboxedCode',
+        message: `${req.displayName} in mode "unsandboxed" runs user code with no sandbox; the kit needs acknowledgeUnsandboxedCode: true to render it.`,
+        alternatives: ['acknowledgeUnsandboxedCode: true, if every user who writes code is fully trusted', ...alternatives(ctx, mode)],
+      }] };
+    }
+    chosen = { mode, body: f.build() };
+  } else {
+    for (const mode of req.acceptedModes) {
+      const explicitOnly = req.explicitOnlyModes.includes(mode);
+      // unsandboxed is the one explicit-only mode auto may reach, and only with the acknowledgement.
+      if (explicitOnly && !(mode === 'unsandboxed' && config.acknowledgeUnsandboxedCode)) continue;
+      const f = feasibility(ctx, mode, false);
+      if (f.ok) {
+        chosen = { mode, body: f.build() };
+        chosenByAuto = true;
+        break;
+      }
+      tried.push(`${mode}: ${f.reason}`);
+    }
+    if (!chosen) {
+      return { problems: [{
+        field,
+        message: `no sandbox mode for ${req.displayName} works on ${facts.displayName}. ${tried.join(' ')}`,
+        alternatives: alternatives(ctx, undefined),
+      }] };
+    }
+  }
+
+  const { mode, body } = chosen;
+  const reason = chosenByAuto
+    ? (tried.length ? `Strongest mode ${facts.displayName} allows; ruled out: ${tried.join(' ')}` : `Strongest mode ${req.displayName} supports; ${facts.displayName} allows it.`)
+    : `Requested in ${field}.`;
+  return {
+    plan: {
+      service: req.name,
+      target: config.target,
+      placement: facts.name,
+      engine: req.engine,
+      mode,
+      chosenByAuto,
+      reason,
+      boundary: MODE_BOUNDARY[mode],
+      ...body,
+      architectures: config.architectures,
+      nodeOs: facts.nodeOs.length ? config.nodeOs ?? facts.nodeOs[0] : undefined,
+      risks: remainingRisks(req, mode, facts),
+      image: opts.image,
+      resources: opts.resources,
+      replicas: opts.replicas,
+      components: req.components,
+    },
+  };
+}
+
+/** Settings that work in any mode and take nothing the workload does not need. */
+function restricted(ctx: Context, appArmor: boolean): ContainerSecurity {
+  return {
+    privileged: false,
+    capabilitiesAdd: [],
+    capabilitiesDrop: ['ALL'],
+    effectiveCapabilities: [],
+    seccomp: { type: 'RuntimeDefault' },
+    procMount: 'Default',
+    hostUsers: true,
+    runAsUser: SANDBOX_UID,
+    runAsGroup: SANDBOX_UID,
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    writablePaths: ctx.req.writablePaths,
+    allowPrivilegeEscalation: false,
+    appArmor: appArmor ? 'RuntimeDefault' : undefined,
+  };
+}
+
+function nodeOs(ctx: Context): NodeOs | undefined {
+  return ctx.facts.nodeOs.length ? ctx.config.nodeOs ?? ctx.facts.nodeOs[0] : undefined;
+}
+
+function hasAppArmor(ctx: Context): boolean {
+  const os = nodeOs(ctx);
+  return ctx.facts.kind === 'kubernetes' && os !== undefined && ctx.facts.securityModule.value[os] === 'apparmor';
+}
+
+function note(what: string, fact: Fact<unknown>): AssumptionNote[] {
+  return fact.confidence === 'verified' ? [] : [{ what, fact }];
+}
+
+function feasibility(ctx: Context, mode: SandboxMode, explicit: boolean): Feasibility {
+  switch (mode) {
+    case 'privileged': return privilegedMode(ctx);
+    case 'seccomp': return seccompMode(ctx);
+    case 'gvisor-runtimeclass': return gvisorMode(ctx, explicit);
+    case 'rlimits-seccomp': return partialMode(ctx, 'rlimits-seccomp');
+    case 'unsandboxed': return partialMode(ctx, 'unsandboxed');
+  }
+}
+
+function privilegedMode(ctx: Context): Feasibility {
+  const { facts } = ctx;
+  if (!facts.privileged.value) {
+    return { ok: false, reason: `${facts.displayName} does not admit privileged containers (${facts.privileged.source}).` };
+  }
+  return {
+    ok: true,
+    build: () => ({
+      sandbox: {
+        ...restricted(ctx, false),
+        privileged: true,
+        capabilitiesDrop: [],
+        effectiveCapabilities: ['ALL'],
+        // A privileged container always runs Unconfined, whatever profile is asked (platforms.md §1).
+        seccomp: { type: 'Unconfined' },
+        // NsJail sets up cgroups and namespaces as root in privileged mode.
+        runAsUser: 0,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+        // The API server rejects privileged: true with allowPrivilegeEscalation: false.
+        allowPrivilegeEscalation: true,
+      },
+      supporting: restricted(ctx, hasAppArmor(ctx)),
+      podSecurityLevel: 'privileged',
+      podSecurityReason: 'the sandbox container is privileged',
+      jail: { namespaces: true, procfs: 'new', cgroups: true },
+      env: {},
+      minimumVersions: {},
+      nodePrerequisites: [],
+      assumptions: note('privileged containers are admitted', facts.privileged),
+    }),
+  };
+}
+
+function seccompMode(ctx: Context): Feasibility {
+  const { facts, config, req } = ctx;
+  if (!facts.customSeccomp.value) {
+    const why = facts.name === 'ecs-fargate' || facts.name === 'eks-fargate'
+      ? 'it offers no custom seccomp profile and no way to put one on a node'
+      : 'no custom seccomp profile can reach its nodes';
+    if (facts.profileDelivery.value.includes('docker-daemon-default')) {
+      // ECS on EC2: not per task, but daemon-wide on a dedicated capacity provider.
+    } else {
+      return { ok: false, reason: `${facts.displayName}: ${why} (${facts.customSeccomp.source}).` };
+    }
+  }
+  const delivery: ProfileDelivery = facts.kind === 'ecs'
+    ? 'docker-daemon-default'
+    : config.profileDelivery ?? facts.profileDelivery.value[0];
+
+  const os = nodeOs(ctx);
+  const userns = facts.userNamespaces.value;
+  const usernsBlockers: string[] = [];
+  if (facts.kind !== 'kubernetes' || !userns.supported) usernsBlockers.push(`${facts.displayName} does not offer hostUsers: false (${facts.userNamespaces.source})`);
+  if (userns.minKubernetes && compareVersions(config.kubernetesVersion, userns.minKubernetes) < 0) {
+    usernsBlockers.push(`hostUsers: false needs Kubernetes ${userns.minKubernetes} or newer, the config says ${config.kubernetesVersion}`);
+  }
+  if (os && userns.unsupportedNodeOs?.includes(os)) usernsBlockers.push(`${os} nodes do not support user namespaces yet (${facts.userNamespaces.source})`);
+  if (config.userNamespaces === 'required' && usernsBlockers.length) {
+    const versionOnly = usernsBlockers.length === 1 && usernsBlockers[0].startsWith('hostUsers: false needs Kubernetes');
+    return { ok: false, field: versionOnly ? 'kubernetesVersion' : 'userNamespaces', reason: `userNamespaces is "required" but ${usernsBlockers.join('; ')}.` };
+  }
+  const useUserns = config.userNamespaces !== 'off' && usernsBlockers.length === 0;
+  const pm = facts.procMount.value;
+  const unmasked = useUserns && req.jailMountsProcfs && pm.unmasked
+    && compareVersions(config.kubernetesVersion, pm.minPodSecurityVersion ?? pm.minKubernetes ?? '0') >= 0;
+
+  const appArmor = hasAppArmor(ctx);
+  const seccomp: SeccompSetting = delivery === 'docker-daemon-default'
+    ? { type: 'DockerDaemonDefault', profile: req.profile, path: dockerProfilePath(req.profile) }
+    : { type: 'Localhost', profile: req.profile, localhostProfile: localhostProfilePath(req.profile, delivery) };
+
+  const minimumVersions: MinimumVersions = useUserns
+    ? { kubernetes: unmasked ? pm.minPodSecurityVersion : userns.minKubernetes, containerd: userns.minContainerd, kernel: userns.minKernel, runc: userns.minRunc }
+    : {};
+  const prerequisites = ['unprivileged user namespaces enabled on the nodes (sysctl user.max_user_namespaces > 0)'];
+  const assumptions: AssumptionNote[] = [
+    ...note('custom seccomp profiles reach the nodes', facts.customSeccomp),
+    ...note(`profiles are delivered by ${delivery}`, facts.profileDelivery),
+  ];
+  if (os === 'ubuntu') {
+    prerequisites.push(`on Ubuntu 23.10+ nodes: ${UBUNTU_USERNS_RESTRICTION.value}`);
+    assumptions.push({ what: 'Ubuntu restricts unprivileged user namespaces through AppArmor', fact: UBUNTU_USERNS_RESTRICTION });
+  }
+  if (useUserns) {
+    prerequisites.push(`nodes with containerd >= ${userns.minContainerd} (older containerd silently ignores hostUsers: false), Linux >= ${userns.minKernel}, runc >= ${userns.minRunc}`);
+    assumptions.push(...note('hostUsers: false works on these nodes', facts.userNamespaces));
+  }
+  if (appArmor) assumptions.push({ what: 'the runtime default AppArmor profile denies mount', fact: APPARMOR_DENIES_MOUNT });
+  if (delivery === 'security-profiles-operator') prerequisites.push('the Security Profiles Operator installed in the cluster');
+
+  const jail: JailCapabilities = { namespaces: true, procfs: req.jailMountsProcfs && unmasked ? 'new' : 'none', cgroups: false };
+  let level: PodSecurityLevel = 'restricted';
+  let levelReason: string | undefined;
+  if (appArmor) {
+    level = 'privileged';
+    levelReason = 'AppArmor Unconfined on the sandbox container (the runtime default profile denies the sandbox\'s mount calls); Pod Security baseline forbids Unconfined';
+  }
+  return {
+    ok: true,
+    build: () => ({
+      sandbox: {
+        ...restricted(ctx, false),
+        seccomp,
+        hostUsers: !useUserns,
+        procMount: unmasked ? 'Unmasked' : 'Default',
+        appArmor: appArmor ? 'Unconfined' : undefined,
+        appArmorReason: appArmor ? 'the runtime default AppArmor profile denies mount, which the sandbox performs inside its user namespace' : undefined,
+      },
+      supporting: restricted(ctx, appArmor),
+      podSecurityLevel: level,
+      podSecurityReason: levelReason,
+      profileDelivery: delivery,
+      jail,
+      env: {},
+      minimumVersions,
+      nodePrerequisites: prerequisites,
+      assumptions,
+    }),
+  };
+}
+
+function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
+  const { facts, req } = ctx;
+  const g = facts.gvisor.value;
+  if (g === 'none') return { ok: false, reason: `${facts.displayName} offers no gVisor RuntimeClass (${facts.gvisor.source}).` };
+  if (g !== 'built-in' && !explicit) {
+    return { ok: false, reason: `${facts.displayName} has gVisor only on ${g === 'node-pool' ? 'a GKE Sandbox node pool' : 'nodes where you install it'}, so auto does not assume it; request it explicitly.` };
+  }
+  const prerequisites = g === 'node-pool'
+    ? ['a GKE Sandbox node pool (gcloud container node-pools create ... --sandbox type=gvisor) besides the default pool']
+    : g === 'self-installed' ? ['runsc and containerd-shim-runsc-v1 on the nodes and a RuntimeClass named gvisor with handler runsc'] : [];
+  const assumptions = note('gVisor RuntimeClass is available', facts.gvisor);
+  if (req.engine === 'nsjail') assumptions.push({ what: 'NsJail can create its namespaces inside gVisor', fact: NSJAIL_IN_GVISOR });
+  return {
+    ok: true,
+    build: () => ({
+      sandbox: { ...restricted(ctx, false), runtimeClassName: facts.gvisorRuntimeClassName ?? 'gvisor' },
+      supporting: restricted(ctx, hasAppArmor(ctx)),
+      podSecurityLevel: 'restricted',
+      // NsJail runs inside gVisor, against the Sentry; the agent sandbox's own pods are gVisor.
+      jail: { namespaces: req.engine === 'nsjail', procfs: req.engine === 'nsjail' ? 'new' : 'none', cgroups: false },
+      env: {},
+      minimumVersions: facts.name === 'gke-autopilot' ? { kubernetes: '1.27', gke: '1.27.4-gke.800' } : {},
+      nodePrerequisites: prerequisites,
+      assumptions,
+    }),
+  };
+}
+
+/** code-executor's own switch for running without NsJail (DESIGN.md "The three services"). */
+const UNPRIVILEGED_ENV: Readonly<Record<string, string>> = { CONTAINER_UNPRIVILEGED_MODE: 'true' };
+
+function partialMode(ctx: Context, mode: 'rlimits-seccomp' | 'unsandboxed'): Feasibility {
+  const sec = restricted(ctx, hasAppArmor(ctx));
+  return {
+    ok: true,
+    build: () => ({
+      sandbox: sec,
+      supporting: sec,
+      podSecurityLevel: 'restricted',
+      jail: { namespaces: false, procfs: 'none', cgroups: false },
+      env: mode === 'unsandboxed' ? UNPRIVILEGED_ENV : {},
+      minimumVersions: ctx.facts.name === 'ecs-fargate' ? { fargatePlatform: '1.4.0' } : {},
+      nodePrerequisites: mode === 'rlimits-seccomp'
+        ? ['the kit\'s NsJail runtime image (npm run images), which ships the rlimits-only NsJail configuration']
+        : [],
+      assumptions: [],
+    }),
+  };
+}
+
+/** Settings that would work instead, for error messages. */
+function alternatives(ctx: Context, rejected: SandboxMode | undefined): string[] {
+  const { req, facts, config } = ctx;
+  const out: string[] = [];
+  for (const mode of req.acceptedModes) {
+    if (mode === rejected) continue;
+    const f = feasibility(ctx, mode, true);
+    if (!f.ok) continue;
+    if (mode === 'unsandboxed') {
+      out.push(`services.${req.name}.mode: "unsandboxed" with acknowledgeUnsandboxedCode: true (no sandbox: only if all user code is trusted)`);
+    } else if (mode === 'rlimits-seccomp') {
+      out.push(`services.${req.name}.mode: "rlimits-seccomp" (partial: rlimits and a syscall filter only; needs the kit's runtime image)`);
+    } else {
+      out.push(`services.${req.name}.mode: "${mode}"`);
+    }
+  }
+  if (config.target === 'ecs-fargate' && ctx.opts.capacity !== 'ec2') {
+    out.push(`services.${req.name}.capacity: "ec2" (runs it on an EC2 capacity provider in the same cluster)`);
+  }
+  // On ECS on Fargate the capacity line above is that alternative already.
+  if (config.target !== 'ecs-fargate') out.push(`target: ${facts.alternativeForSandbox}`);
+  out.push(`services.${req.name}.enabled: false`);
+  return out;
+}

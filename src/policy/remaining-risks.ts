@@ -1,0 +1,42 @@
+import { TargetFacts } from '../targets/types';
+import { SandboxMode } from './modes';
+import { RemainingRisk, risk } from './risks';
+import { ServiceRequirements } from './services';
+
+/** The seed's risk categories that remain under a mode, one sentence each. */
+export function remainingRisks(req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts): RemainingRisk[] {
+  const egress = risk('external-misuse', 'Sandboxed code can still reach whatever the network policy or security group lets the pod reach, so attacks can be launched from it.');
+  const host = facts.vmPerWorkload.value ? 'the Fargate microVM of this task' : 'the node';
+  switch (mode) {
+    case 'privileged':
+      return [
+        risk('system', 'An escape from the jail lands in a privileged container, which has full control of the node.'),
+        risk('data', 'After an escape, the node\'s credentials and every other workload\'s secrets on the node are reachable.'),
+        egress,
+      ];
+    case 'seccomp':
+      return [
+        risk('system', `A kernel bug reachable from an unprivileged user namespace (the profile's additions widen that surface) could break out of the jail and the container to ${host}.`),
+        egress,
+      ];
+    case 'gvisor-runtimeclass':
+      return [
+        risk('system', 'An escape from gVisor\'s Sentry would reach the node kernel; host seccomp and AppArmor do not apply inside the sandbox.'),
+        ...(req.engine === 'nsjail'
+          ? [risk('execution', 'NsJail inside gVisor is assumed to work; if it cannot create its namespaces the service fails to run code rather than running it unsandboxed.')]
+          : []),
+        egress,
+      ];
+    case 'rlimits-seccomp':
+    case 'unsandboxed': {
+      const what = mode === 'unsandboxed' ? 'User code runs as the service\'s own process' : 'User code runs with only rlimits and a syscall filter, in the service\'s filesystem and network';
+      return [
+        risk('data', `${what}, so it can read the service's environment, credentials and any data passing through it.`),
+        risk('account', 'It can act with the service\'s credentials on behalf of other users of the deployment.'),
+        risk('execution', 'It can leave files or processes behind that change the results of later runs.'),
+        risk('system', `It can delete or modify anything writable in the container; ${host} is the only boundary left.`),
+        egress,
+      ];
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { SandboxMode } from './modes';
+
+/** The three services that run user code. */
+export const SERVICE_NAMES = ['code-executor', 'js-executor', 'agent-sandbox'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The sandbox each service runs inside its container. */
+export type SandboxEngine = 'nsjail' | 'gvisor';
+
+/** A named seccomp profile of the kit: the Docker default plus the engine's additions. */
+export type ProfileName = 'nsjail' | 'gvisor';
+
+/** CPU and memory, as Kubernetes quantities. */
+export interface ResourceQuantities {
+  /** CPU, e.g. `"1"` or `"500m"`. */
+  readonly cpu: string;
+  /** Memory, e.g. `"2Gi"`. */
+  readonly memory: string;
+}
+
+/** Requests and limits. */
+export interface ResourceRequirements {
+  /** What the scheduler reserves. */
+  readonly requests: ResourceQuantities;
+  /** The hard ceiling. */
+  readonly limits: ResourceQuantities;
+}
+
+/** One process of a service with its own port and probes (the agent sandbox has three). */
+export interface ServiceComponent {
+  /** Name suffix (`controller`, `proxy`, `sandbox`) or `main`. */
+  readonly name: string;
+  /** Container port. */
+  readonly port: number;
+  /** HTTP path of the liveness probe. */
+  readonly healthPath: string;
+  /** HTTP path of the readiness probe; the health path when unset. */
+  readonly readinessPath?: string;
+  /** Whether user code runs in this component, so the sandbox settings apply to it. */
+  readonly runsUserCode: boolean;
+  /** Environment variable a backend reads to find this component, if any. */
+  readonly ingressEnv?: string;
+}
+
+/** What a service needs, from the seed and Retool's Helm chart (DESIGN.md "The three services"). */
+export interface ServiceRequirements {
+  /** Catalog key. */
+  readonly name: ServiceName;
+  /** Human name. */
+  readonly displayName: string;
+  /** Sandbox engine inside the container. */
+  readonly engine: SandboxEngine;
+  /** The kit profile that carries the engine's additions. */
+  readonly profile: ProfileName;
+  /** Modes the service supports, strongest first: `auto` tries them in this order. */
+  readonly acceptedModes: readonly SandboxMode[];
+  /** Modes `auto` never picks: they need an explicit request (or acknowledgement). */
+  readonly explicitOnlyModes: readonly SandboxMode[];
+  /** Why each unsupported mode is unsupported (from the seed), for error messages. */
+  readonly unsupportedModeReasons: Partial<Record<SandboxMode, string>>;
+  /** What the sandbox needs from the kernel, one line each. */
+  readonly kernelNeeds: readonly string[];
+  /** Whether the engine mounts a fresh procfs inside the jail (needs an unmasked /proc). */
+  readonly jailMountsProcfs: boolean;
+  /** Default image (repository:tag). */
+  readonly image: string;
+  /** Default resources. */
+  readonly resources: ResourceRequirements;
+  /** Processes of the service. */
+  readonly components: readonly ServiceComponent[];
+  /** Paths that must stay writable under a read-only root filesystem. */
+  readonly writablePaths: readonly string[];
+}
+
+const NSJAIL_KERNEL_NEEDS = [
+  'clone/unshare with CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC',
+  'mount (tmpfs, bind, proc), umount2, pivot_root, sethostname',
+  'unprivileged user namespaces enabled on the node (user.max_user_namespaces > 0; no AppArmor userns restriction)',
+  'a procfs mount inside the jail, which the kernel refuses while /proc is masked (procMount: Default)',
+] as const;
+
+/** code-executor: workflow JavaScript and Python under NsJail; may run unsandboxed (seed). */
+export const CODE_EXECUTOR: ServiceRequirements = {
+  name: 'code-executor',
+  displayName: 'code-executor',
+  engine: 'nsjail',
+  profile: 'nsjail',
+  acceptedModes: ['seccomp', 'gvisor-runtimeclass', 'privileged', 'rlimits-seccomp', 'unsandboxed'],
+  explicitOnlyModes: ['rlimits-seccomp', 'unsandboxed'],
+  unsupportedModeReasons: {},
+  kernelNeeds: NSJAIL_KERNEL_NEEDS,
+  jailMountsProcfs: true,
+  image: 'tryretool/code-executor-service:latest',
+  resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+  components: [{ name: 'main', port: 3004, healthPath: '/api/checkHealth', runsUserCode: true, ingressEnv: 'CODE_EXECUTOR_INGRESS_DOMAIN' }],
+  writablePaths: ['/tmp'],
+};
+
+/** js-executor: functions under NsJail; never runs unsandboxed (seed). */
+export const JS_EXECUTOR: ServiceRequirements = {
+  name: 'js-executor',
+  displayName: 'js-executor',
+  engine: 'nsjail',
+  profile: 'nsjail',
+  acceptedModes: ['seccomp', 'gvisor-runtimeclass', 'privileged'],
+  explicitOnlyModes: [],
+  unsupportedModeReasons: {
+    'unsandboxed': 'js-executor has no unprivileged fallback: it always runs functions inside an active NsJail sandbox (seed, "js-executor").',
+    'rlimits-seccomp': 'js-executor always runs functions inside a full NsJail sandbox (seed); a jail without namespaces is not one.',
+  },
+  kernelNeeds: NSJAIL_KERNEL_NEEDS,
+  jailMountsProcfs: true,
+  image: 'tryretool/js-executor-service:latest',
+  resources: { requests: { cpu: '2', memory: '6Gi' }, limits: { cpu: '2', memory: '6Gi' } },
+  components: [{
+    name: 'main', port: 3000, healthPath: '/api/health', readinessPath: '/api/readiness', runsUserCode: true,
+    ingressEnv: 'JS_EXECUTOR_INGRESS_DOMAIN',
+  }],
+  writablePaths: ['/tmp'],
+};
+
+/** The agent sandbox: AI agent tasks under gVisor (runsc, systrap, pasta); custom seccomp only (seed). */
+export const AGENT_SANDBOX: ServiceRequirements = {
+  name: 'agent-sandbox',
+  displayName: 'agent sandbox',
+  engine: 'gvisor',
+  profile: 'gvisor',
+  acceptedModes: ['seccomp', 'gvisor-runtimeclass'],
+  explicitOnlyModes: [],
+  unsupportedModeReasons: {
+    'privileged': 'The agent sandbox does not support privileged mode (seed, "Agent sandbox with gVisor").',
+    'unsandboxed': 'The agent sandbox has no unprivileged fallback (seed).',
+    'rlimits-seccomp': 'The agent sandbox runs gVisor, not NsJail; there is no rlimits-only form of it.',
+  },
+  kernelNeeds: [
+    'clone/clone3/unshare/setns for gVisor\'s and pasta\'s namespaces',
+    'mount, umount2, pivot_root for the sentry and gofer root filesystems',
+    'ptrace for the systrap platform\'s executor threads (allowed without CAP_SYS_PTRACE on kernel >= 4.8)',
+    'unprivileged user namespaces enabled on the node',
+  ],
+  jailMountsProcfs: false,
+  image: 'tryretool/agent-sandbox-service:latest',
+  resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+  components: [
+    { name: 'controller', port: 3018, healthPath: '/api/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN' },
+    { name: 'proxy', port: 3019, healthPath: '/api/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_PROXY_INGRESS_DOMAIN' },
+    { name: 'sandbox', port: 3017, healthPath: '/api/health', runsUserCode: true },
+  ],
+  writablePaths: ['/tmp'],
+};
+
+/** Requirements by service name. */
+export const SERVICES: Readonly<Record<ServiceName, ServiceRequirements>> = {
+  'code-executor': CODE_EXECUTOR,
+  'js-executor': JS_EXECUTOR,
+  'agent-sandbox': AGENT_SANDBOX,
+};

@@ -1,0 +1,124 @@
+import { Fact } from './facts';
+
+/** Every deployment target the kit knows. */
+export const TARGET_NAMES = [
+  'eks',
+  'gke-standard',
+  'kubernetes',
+  'gke-autopilot',
+  'eks-fargate',
+  'ecs-ec2',
+  'ecs-fargate',
+] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** Which renderer family expresses a plan for the target. */
+export type TargetKind = 'kubernetes' | 'ecs';
+
+/** CPU architectures of the nodes; each gets its own flattened seccomp profile. */
+export const ARCHITECTURES = ['amd64', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** Node operating systems whose differences change a plan. */
+export const NODE_OS_NAMES = ['al2023', 'bottlerocket', 'ubuntu', 'cos'] as const;
+export type NodeOs = (typeof NODE_OS_NAMES)[number];
+
+/** Linux security module that the node OS enforces. */
+export type SecurityModule = 'selinux' | 'apparmor';
+
+/**
+ * How a custom seccomp profile reaches the node that runs the container.
+ * - `daemonset`: a DaemonSet copies it to /var/lib/kubelet/seccomp.
+ * - `node-user-data`: the node's launch template user data writes it at boot.
+ * - `security-profiles-operator`: SPO `SeccompProfile` objects.
+ * - `docker-daemon-default`: dockerd's daemon-wide `seccomp-profile` (ECS on EC2).
+ */
+export const PROFILE_DELIVERIES = ['daemonset', 'node-user-data', 'security-profiles-operator', 'docker-daemon-default'] as const;
+export type ProfileDelivery = (typeof PROFILE_DELIVERIES)[number];
+
+/** Linux capability name without the `CAP_` prefix (GKE Warden rejects the prefix). */
+export type Capability = string;
+
+/** Capabilities the target lets a workload add: `any`, or exactly this list. */
+export type AddableCapabilities = 'any' | readonly Capability[];
+
+/** What happens to seccomp when a workload sets nothing. */
+export type DefaultSeccomp = 'unconfined' | 'runtime-default' | 'docker-default' | 'unknown';
+
+/** Which hostPath volumes the target admits. */
+export type HostPathAccess = 'any' | 'read-only-var-log' | 'none';
+
+/** How a gVisor RuntimeClass is available. */
+export type GvisorAvailability = 'built-in' | 'node-pool' | 'self-installed' | 'none';
+
+/** Support for `hostUsers: false` (Kubernetes user namespaces). */
+export interface UserNamespaceSupport {
+  /** Whether the target can run pods with `hostUsers: false` at all. */
+  readonly supported: boolean;
+  /** Lowest Kubernetes minor version with the feature on by default. */
+  readonly minKubernetes?: string;
+  /** Lowest containerd version; older ones ignore `hostUsers: false` silently. */
+  readonly minContainerd?: string;
+  /** Lowest Linux kernel (idmapped mounts on tmpfs). */
+  readonly minKernel?: string;
+  /** Lowest runc version. */
+  readonly minRunc?: string;
+  /** Node OSes where it is not available yet. */
+  readonly unsupportedNodeOs?: readonly NodeOs[];
+}
+
+/** Support for `procMount: Unmasked`. */
+export interface ProcMountSupport {
+  /** Whether `Unmasked` can be requested at all. */
+  readonly unmasked: boolean;
+  /** Lowest Kubernetes version whose API server and kubelet honour it by default. */
+  readonly minKubernetes?: string;
+  /** Lowest Pod Security Standards version that admits `Unmasked` (with `hostUsers: false`). */
+  readonly minPodSecurityVersion?: string;
+}
+
+/** One platform: everything the planner may rely on, each fact with its source. */
+export interface TargetFacts {
+  /** Catalog key. */
+  readonly name: TargetName;
+  /** Human name. */
+  readonly displayName: string;
+  /** Renderer family. */
+  readonly kind: TargetKind;
+  /** Whether `privileged: true` is admitted. */
+  readonly privileged: Fact<boolean>;
+  /** Capabilities a container may add. */
+  readonly addableCapabilities: Fact<AddableCapabilities>;
+  /** The runtime's default capability set, before add and drop. */
+  readonly defaultCapabilities: Fact<readonly Capability[]>;
+  /** Whether a per-workload custom (Localhost) seccomp profile can be applied. */
+  readonly customSeccomp: Fact<boolean>;
+  /** The ways a custom profile can reach nodes, the kit's default first. */
+  readonly profileDelivery: Fact<readonly ProfileDelivery[]>;
+  /** What applies when a workload sets no seccomp profile. */
+  readonly defaultSeccomp: Fact<DefaultSeccomp>;
+  /** hostPath volumes. */
+  readonly hostPath: Fact<HostPathAccess>;
+  /** hostPID, hostIPC, hostNetwork. */
+  readonly hostNamespaces: Fact<boolean>;
+  /** Whether DaemonSets run. */
+  readonly daemonSets: Fact<boolean>;
+  /** gVisor RuntimeClass availability, and its name. */
+  readonly gvisor: Fact<GvisorAvailability>;
+  /** `runtimeClassName` of the gVisor RuntimeClass where one exists. */
+  readonly gvisorRuntimeClassName?: string;
+  /** `hostUsers: false`. */
+  readonly userNamespaces: Fact<UserNamespaceSupport>;
+  /** `procMount: Unmasked`. */
+  readonly procMount: Fact<ProcMountSupport>;
+  /** The admission layer that rejects workloads, in one sentence. */
+  readonly admission: Fact<string>;
+  /** Node OSes the target runs, the default first. Empty where nodes are not visible (Fargate). */
+  readonly nodeOs: readonly NodeOs[];
+  /** The Linux security module each node OS enforces. */
+  readonly securityModule: Fact<Partial<Record<NodeOs, SecurityModule>>>;
+  /** Whether the platform boundary around one workload is its own VM (Fargate). */
+  readonly vmPerWorkload: Fact<boolean>;
+  /** Where to run a service that this target cannot sandbox, for error messages. */
+  readonly alternativeForSandbox: string;
+}
