@@ -1,2 +1,3 @@
 export * from './targets';
 export * from './policy';
+export * from './apps/kit-file';
