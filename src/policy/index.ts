@@ -7,3 +7,4 @@ export * from './quantity';
 export * from './risks';
 export * from './services';
 export * from './validate';
+export * from './describe';

@@ -326,6 +326,9 @@ function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
   const { facts, req } = ctx;
   const g = facts.gvisor.value;
   if (g === 'none') return { ok: false, reason: `${facts.displayName} offers no gVisor RuntimeClass (${facts.gvisor.source}).` };
+  if (facts.kind !== 'kubernetes') {
+    return { ok: false, reason: `${facts.displayName} has no RuntimeClass: an ECS task definition cannot choose its container runtime.` };
+  }
   if (g !== 'built-in' && !explicit) {
     return { ok: false, reason: `${facts.displayName} has gVisor only on ${g === 'node-pool' ? 'a GKE Sandbox node pool' : 'nodes where you install it'}, so auto does not assume it; request it explicitly.` };
   }

@@ -1,4 +1,4 @@
-import { CONTAINER_DEFAULT_CAPABILITIES, noGvisorUnlessInstalled, podSecurityOnlyIfInstalled, procMountOnOwnNodes, userNamespacesOnOwnNodes } from './common';
+import { CONTAINER_DEFAULT_CAPABILITIES, noGvisorUnlessInstalled, podSecurityOnlyIfInstalled, procMountOnOwnNodes, SELF_MANAGED_USERNS } from './common';
 import { assumed, verified } from './facts';
 import { TargetFacts } from './types';
 
@@ -21,7 +21,11 @@ export const EKS: TargetFacts = {
   daemonSets: verified(true, 'platforms.md §1'),
   gvisor: noGvisorUnlessInstalled,
   gvisorRuntimeClassName: 'gvisor',
-  userNamespaces: userNamespacesOnOwnNodes,
+  userNamespaces: assumed(
+    SELF_MANAGED_USERNS,
+    'platforms.md §1 and §10 item 5: AL2023 EKS AMI kernel and containerd versions not checked',
+    'Check that the node AMI has Linux >= 6.3 and containerd >= 2.0; containerd 1.6 and older silently ignore hostUsers: false',
+  ),
   procMount: procMountOnOwnNodes,
   admission: podSecurityOnlyIfInstalled,
   nodeOs: ['al2023', 'bottlerocket', 'ubuntu'],

@@ -1,0 +1,75 @@
+import { TARGETS } from '../targets';
+import { ContainerSecurity, DeploymentPlan, SandboxPlan, SeccompSetting } from './plan';
+
+function seccompText(s: SeccompSetting, delivery?: string): string {
+  switch (s.type) {
+    case 'RuntimeDefault': return 'RuntimeDefault';
+    case 'Unconfined': return 'Unconfined (privileged containers ignore seccomp)';
+    case 'Localhost': return `Localhost ${s.localhostProfile} (kit profile "${s.profile}", delivered by ${delivery})`;
+    case 'DockerDaemonDefault': return `dockerd default profile ${s.path} (kit profile "${s.profile}", on a dedicated capacity provider)`;
+  }
+}
+
+function yesNo(b: boolean): string {
+  return b ? 'yes' : 'no';
+}
+
+/** The settings of one container as label/value rows. */
+export function securityRows(c: ContainerSecurity, delivery?: string): [string, string][] {
+  return [
+    ['privileged', yesNo(c.privileged)],
+    ['capabilities', `drop ${c.capabilitiesDrop.join(',') || '-'}; add ${c.capabilitiesAdd.join(',') || '-'}`],
+    ['seccomp', seccompText(c.seccomp, delivery)],
+    ['procMount', c.procMount],
+    ['hostUsers', String(c.hostUsers)],
+    ['user', `${c.runAsUser}:${c.runAsGroup}${c.runAsNonRoot ? ' (runAsNonRoot)' : ''}`],
+    ['read-only root', `${yesNo(c.readOnlyRootFilesystem)}${c.writablePaths.length ? ` (writable: ${c.writablePaths.join(', ')})` : ''}`],
+    ['allowPrivilegeEscalation', String(c.allowPrivilegeEscalation)],
+    ['AppArmor', c.appArmor ? `${c.appArmor}${c.appArmorReason ? `: ${c.appArmorReason}` : ''}` : '- (node has no AppArmor, or the runtime decides)'],
+    ['runtimeClassName', c.runtimeClassName ?? '-'],
+  ];
+}
+
+function table(rows: [string, string][], indent = '  '): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/** A readable description of one service's plan. */
+export function describeServicePlan(p: SandboxPlan): string {
+  const versions = Object.entries(p.minimumVersions).map(([k, v]) => `${k} >= ${v}`).join(', ');
+  const head: [string, string][] = [
+    ['mode', `${p.mode}${p.chosenByAuto ? ' (auto)' : ' (requested)'}${p.placement !== p.target ? ` on ${p.placement} capacity` : ''}`],
+    ['why', p.reason],
+    ['boundary', p.boundary],
+    ['pod security', `${p.podSecurityLevel}${p.podSecurityReason ? ` (${p.podSecurityReason})` : ''}`],
+    ['jail', `namespaces ${yesNo(p.jail.namespaces)}, procfs ${p.jail.procfs}, cgroups ${yesNo(p.jail.cgroups)}`],
+    ['env', Object.entries(p.env).map(([k, v]) => `${k}=${v}`).join(' ') || '-'],
+    ['minimum versions', versions || '-'],
+    ['image', p.image],
+    ['resources', `requests ${p.resources.requests.cpu} CPU / ${p.resources.requests.memory}; limits ${p.resources.limits.cpu} CPU / ${p.resources.limits.memory}`],
+  ];
+  const out = [`${p.service}`, table([...head, ...securityRows(p.sandbox, p.profileDelivery)])];
+  if (p.components.some((c) => !c.runsUserCode)) {
+    out.push(`  other containers (${p.components.filter((c) => !c.runsUserCode).map((c) => c.name).join(', ')}):`);
+    out.push(table(securityRows(p.supporting), '    '));
+  }
+  if (p.nodePrerequisites.length) {
+    out.push('  node prerequisites:');
+    out.push(...p.nodePrerequisites.map((n) => `    - ${n}`));
+  }
+  out.push('  remaining risks:');
+  out.push(...p.risks.map((r) => `    - ${r.category}: ${r.sentence}`));
+  out.push('  assumptions relied on:');
+  out.push(...(p.assumptions.length
+    ? p.assumptions.map((a) => `    - ${a.what} [${a.fact.confidence}: ${a.fact.source}]${a.fact.note ? ` (${a.fact.note})` : ''}`)
+    : ['    - none (every fact used is verified)']));
+  return out.join('\n');
+}
+
+/** A readable description of a whole deployment plan. */
+export function describePlan(d: DeploymentPlan): string {
+  const facts = TARGETS[d.target];
+  const header = `== ${facts.displayName} (${d.target})${d.kubernetesVersion ? `, Kubernetes ${d.kubernetesVersion}` : ''}`;
+  return [header, ...d.services.map(describeServicePlan)].join('\n\n');
+}
