@@ -120,6 +120,9 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
         chosenByAuto = true;
         break;
       }
+      // A mode ruled out by an explicit setting (userNamespaces: required) is the user's error,
+      // not a reason to fall back to a weaker mode.
+      if (f.field) return { problems: [{ field: f.field, message: f.reason, alternatives: alternatives(ctx, undefined) }] };
       tried.push(`${mode}: ${f.reason}`);
     }
     if (!chosen) {
