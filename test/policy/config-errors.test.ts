@@ -1,0 +1,91 @@
+import { plan, SandboxConfigError } from '../../src';
+
+function problemsOf(config: unknown): SandboxConfigError['problems'] {
+  try {
+    plan(config);
+  } catch (e) {
+    if (e instanceof SandboxConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a SandboxConfigError');
+}
+
+test('unknown target names the field and lists the targets', () => {
+  const [p] = problemsOf({ target: 'openshift' });
+  expect(p.field).toBe('target');
+  expect(p.message).toMatch(/unknown target "openshift"/);
+  expect(p.alternatives[0]).toMatch(/"eks".*"ecs-fargate"/);
+});
+
+test('unknown service', () => {
+  const [p] = problemsOf({ target: 'eks', services: { 'python-executor': {} } });
+  expect(p.field).toBe('services.python-executor');
+  expect(p.alternatives[0]).toMatch(/"code-executor"/);
+});
+
+test('bad resource quantities and a request above its limit', () => {
+  const problems = problemsOf({
+    target: 'eks',
+    services: { 'code-executor': { resources: { requests: { cpu: 'two', memory: '1Gi' }, limits: { cpu: '2', memory: '512Mi' } } } },
+  });
+  expect(problems.map((p) => p.field)).toEqual([
+    'services.code-executor.resources.requests.cpu',
+    'services.code-executor.resources.requests.memory',
+  ]);
+  expect(problems[0].message).toMatch(/"two" is not a CPU quantity/);
+  expect(problems[1].message).toMatch(/request 1Gi is above the limit 512Mi/);
+});
+
+test('Kubernetes version below what a mode needs', () => {
+  const [p] = problemsOf({ target: 'eks', kubernetesVersion: '1.31', userNamespaces: 'required', services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+  expect(p.field).toBe('kubernetesVersion');
+  expect(p.message).toMatch(/needs Kubernetes 1\.33 or newer, the config says 1\.31/);
+  expect(p.alternatives.length).toBeGreaterThan(0);
+});
+
+test('Kubernetes version below what the kit supports, or not a version', () => {
+  expect(problemsOf({ target: 'eks', kubernetesVersion: '1.20' })[0].message).toMatch(/older than the kit supports/);
+  expect(problemsOf({ target: 'eks', kubernetesVersion: 'latest' })[0].message).toMatch(/not a Kubernetes minor version/);
+});
+
+test('unsandboxed without the acknowledgement', () => {
+  const [p] = problemsOf({ target: 'eks', services: { 'code-executor': { mode: 'unsandboxed' } } });
+  expect(p.field).toBe('acknowledgeUnsandboxedCode');
+  expect(p.alternatives[0]).toMatch(/acknowledgeUnsandboxedCode: true/);
+  // The stronger modes that would work on EKS are offered too.
+  expect(p.alternatives).toContain('services.code-executor.mode: "seccomp"');
+});
+
+test('every problem is reported at once', () => {
+  const problems = problemsOf({ target: 'ecs-fargate' });
+  expect(problems.map((p) => p.field)).toEqual([
+    'services.code-executor.mode', 'services.js-executor.mode', 'services.agent-sandbox.mode',
+  ]);
+  expect(problems[1].alternatives[0]).toMatch(/capacity: "ec2"/);
+});
+
+test('node OS, delivery, architecture and capacity must fit the target', () => {
+  const problems = problemsOf({
+    target: 'gke-autopilot', nodeOs: 'al2023', profileDelivery: 'daemonset', architectures: [],
+    services: { 'code-executor': { capacity: 'ec2' } },
+  });
+  expect(problems.map((p) => p.field)).toEqual(['nodeOs', 'architectures', 'profileDelivery', 'services.code-executor.capacity']);
+  expect(problems[2].alternatives[0]).toMatch(/no custom profile reaches/);
+});
+
+test('unknown fields are named, not ignored', () => {
+  const problems = problemsOf({ target: 'eks', acknowledgeUnsandboxed: true, services: { 'code-executor': { privileged: true } } });
+  expect(problems.map((p) => p.field)).toEqual(['acknowledgeUnsandboxed', 'services.code-executor.privileged']);
+});
+
+test('a mode the service does not support says why, from the seed', () => {
+  const [p] = problemsOf({ target: 'eks', services: { 'agent-sandbox': { mode: 'privileged' } } });
+  expect(p.message).toMatch(/does not support privileged mode/);
+  expect(p.alternatives).toContain('services.agent-sandbox.mode: "seccomp"');
+});
+
+test('a required setting that rules out the strongest mode is an error, not a fallback to privileged', () => {
+  const problems = problemsOf({ target: 'eks', nodeOs: 'bottlerocket', userNamespaces: 'required' });
+  expect(problems.map((p) => p.field)).toEqual(['userNamespaces', 'userNamespaces', 'userNamespaces']);
+  expect(problems[0].message).toMatch(/bottlerocket nodes do not support user namespaces/);
+});

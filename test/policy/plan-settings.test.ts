@@ -1,0 +1,140 @@
+import { plan, SandboxPlan, TARGETS } from '../../src';
+
+function service(target: Parameters<typeof plan>[0], name: string): SandboxPlan {
+  const p = plan(target).services.find((s) => s.service === name);
+  if (!p) throw new Error(`no plan for ${name}`);
+  return p;
+}
+
+describe('seccomp mode on nodes the user controls', () => {
+  const p = service({ target: 'eks' }, 'js-executor');
+
+  test('drops every capability, adds none and uses the kit profile through the DaemonSet', () => {
+    expect(p.sandbox.privileged).toBe(false);
+    expect(p.sandbox.capabilitiesDrop).toEqual(['ALL']);
+    expect(p.sandbox.capabilitiesAdd).toEqual([]);
+    expect(p.sandbox.effectiveCapabilities).toEqual([]);
+    expect(p.sandbox.seccomp).toEqual({ type: 'Localhost', profile: 'nsjail', localhostProfile: 'sandbox-kit/nsjail.json' });
+    expect(p.profileDelivery).toBe('daemonset');
+  });
+
+  test('runs non-root with no privilege escalation and a read-only root', () => {
+    expect(p.sandbox.runAsNonRoot).toBe(true);
+    expect(p.sandbox.runAsUser).not.toBe(0);
+    expect(p.sandbox.allowPrivilegeEscalation).toBe(false);
+    expect(p.sandbox.readOnlyRootFilesystem).toBe(true);
+    expect(p.sandbox.writablePaths).toContain('/tmp');
+  });
+
+  test('on Kubernetes 1.35 the jail gets its own procfs through a user namespace and unmasked /proc', () => {
+    expect(p.sandbox.hostUsers).toBe(false);
+    expect(p.sandbox.procMount).toBe('Unmasked');
+    expect(p.jail.procfs).toBe('new');
+    expect(p.podSecurityLevel).toBe('restricted');
+    expect(p.minimumVersions).toMatchObject({ kubernetes: '1.35', containerd: '2.0' });
+  });
+
+  test('on Kubernetes 1.33 and 1.34 Pod Security would refuse Unmasked: user namespace yes, jail without procfs', () => {
+    const q = service({ target: 'eks', kubernetesVersion: '1.34' }, 'js-executor');
+    expect(q.sandbox.hostUsers).toBe(false);
+    expect(q.sandbox.procMount).toBe('Default');
+    expect(q.jail.procfs).toBe('none');
+  });
+
+  test('before 1.33, no user namespace and no procfs in the jail', () => {
+    const q = service({ target: 'eks', kubernetesVersion: '1.31' }, 'code-executor');
+    expect(q.sandbox.hostUsers).toBe(true);
+    expect(q.sandbox.procMount).toBe('Default');
+    expect(q.jail.procfs).toBe('none');
+  });
+
+  test('Bottlerocket has no user namespaces yet', () => {
+    const q = service({ target: 'eks', nodeOs: 'bottlerocket' }, 'code-executor');
+    expect(q.sandbox.hostUsers).toBe(true);
+    expect(q.jail.procfs).toBe('none');
+  });
+
+  test('the agent sandbox uses the gvisor profile and needs no procfs of its own', () => {
+    const a = service({ target: 'eks' }, 'agent-sandbox');
+    expect(a.sandbox.seccomp).toMatchObject({ type: 'Localhost', profile: 'gvisor' });
+    expect(a.sandbox.procMount).toBe('Default');
+    expect(a.supporting.seccomp).toEqual({ type: 'RuntimeDefault' });
+    expect(a.supporting.capabilitiesDrop).toEqual(['ALL']);
+  });
+
+  test('Security Profiles Operator delivery references the operator path', () => {
+    const q = service({ target: 'kubernetes', profileDelivery: 'security-profiles-operator' }, 'code-executor');
+    expect(q.sandbox.seccomp).toMatchObject({ localhostProfile: 'operator/sandbox-kit-system/nsjail.json' });
+    expect(q.nodePrerequisites.join(' ')).toMatch(/Security Profiles Operator/);
+  });
+
+  test('AppArmor nodes get Unconfined on the sandbox container, with the reason, and a privileged namespace', () => {
+    const q = service({ target: 'gke-standard' }, 'js-executor');
+    expect(q.nodeOs).toBe('cos');
+    expect(q.sandbox.appArmor).toBe('Unconfined');
+    expect(q.sandbox.appArmorReason).toMatch(/mount/);
+    expect(q.podSecurityLevel).toBe('privileged');
+    expect(q.podSecurityReason).toMatch(/AppArmor/);
+    expect(q.assumptions.map((a) => a.what).join(' ')).toMatch(/AppArmor/);
+  });
+
+  test('Ubuntu nodes list the sysctls that lift the user namespace restriction', () => {
+    const q = service({ target: 'kubernetes', nodeOs: 'ubuntu' }, 'code-executor');
+    expect(q.nodePrerequisites.join(' ')).toMatch(/apparmor_restrict_unprivileged_userns=0/);
+  });
+
+  test('userNamespaces: off keeps host users', () => {
+    expect(service({ target: 'eks', userNamespaces: 'off' }, 'code-executor').sandbox.hostUsers).toBe(true);
+  });
+});
+
+describe('privileged mode', () => {
+  const p = service({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }, 'code-executor');
+  test('is privileged, unconfined and does not claim no_new_privs (the API server refuses that pair)', () => {
+    expect(p.sandbox.privileged).toBe(true);
+    expect(p.sandbox.seccomp).toEqual({ type: 'Unconfined' });
+    expect(p.sandbox.allowPrivilegeEscalation).toBe(true);
+    expect(p.podSecurityLevel).toBe('privileged');
+    expect(p.jail.cgroups).toBe(true);
+    expect(p.risks.map((r) => r.category)).toContain('system');
+  });
+});
+
+describe('gVisor on GKE Autopilot', () => {
+  test('renders the built-in RuntimeClass with restricted settings and only allowed capabilities', () => {
+    for (const p of plan({ target: 'gke-autopilot' }).services) {
+      expect(p.sandbox.runtimeClassName).toBe('gvisor');
+      expect(p.sandbox.privileged).toBe(false);
+      expect(p.sandbox.seccomp.type).toBe('RuntimeDefault');
+      for (const cap of p.sandbox.capabilitiesAdd) expect(TARGETS['gke-autopilot'].addableCapabilities.value).toContain(cap);
+      expect(p.podSecurityLevel).toBe('restricted');
+      expect(p.minimumVersions.gke).toBe('1.27.4-gke.800');
+    }
+  });
+  test('NsJail inside gVisor is shown as an assumption', () => {
+    const p = service({ target: 'gke-autopilot' }, 'code-executor');
+    expect(p.assumptions.some((a) => a.fact.confidence === 'assumed' && /gVisor/.test(a.what))).toBe(true);
+  });
+});
+
+describe('ECS', () => {
+  test('ECS on EC2 seccomp mode installs the profile as the Docker daemon default', () => {
+    const p = service({ target: 'ecs-ec2' }, 'code-executor');
+    expect(p.sandbox.seccomp).toEqual({ type: 'DockerDaemonDefault', profile: 'nsjail', path: '/etc/docker/seccomp/sandbox-kit-nsjail.json' });
+    expect(p.profileDelivery).toBe('docker-daemon-default');
+    // ECS cannot unmask /proc, so the jail runs without a procfs of its own.
+    expect(p.jail.procfs).toBe('none');
+  });
+  test('ECS on Fargate with EC2 capacity plans js-executor as on ECS on EC2', () => {
+    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { capacity: 'ec2' }, 'agent-sandbox': { enabled: false } } }, 'js-executor');
+    expect(p.target).toBe('ecs-fargate');
+    expect(p.placement).toBe('ecs-ec2');
+    expect(p.mode).toBe('seccomp');
+  });
+  test('Fargate code-executor in unsandboxed mode states every remaining risk, one sentence each', () => {
+    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor');
+    expect(p.mode).toBe('unsandboxed');
+    for (const r of p.risks) expect(r.sentence).toMatch(/^[A-Z][^.]*(\.[^.]+)*\.$/);
+    expect(p.risks.find((r) => r.category === 'system')?.sentence).toMatch(/Fargate microVM/);
+  });
+});
