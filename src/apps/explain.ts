@@ -1,5 +1,5 @@
 import { plan } from '../policy/planner';
-import { describePlan } from '../policy/describe';
+import { describePlan, describeTargetFacts } from '../policy/describe';
 import { SandboxConfigError } from '../policy/errors';
 import { SandboxKitConfig } from '../policy/config';
 import { TARGET_NAMES } from '../targets/types';
@@ -11,19 +11,21 @@ const USAGE = `usage: npm run explain -- (--target NAME | --all | --config FILE)
   --all           plan every target with default options
   --config FILE   plan every target of a kit file (both sections)
   --json          print the plans as JSON
+  --facts         also print each target's platform facts with their confidence and source
 Exits 1 when a requested plan is impossible (printing every problem), 2 on bad arguments.`;
 
 interface Args {
   targets: string[];
   all: boolean;
   json: boolean;
+  facts: boolean;
   config?: string;
   overrides: Record<string, unknown>;
   modes: Record<string, string>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { targets: [], all: false, json: false, overrides: {}, modes: {} };
+  const a: Args = { targets: [], all: false, json: false, facts: false, overrides: {}, modes: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -35,6 +37,7 @@ function parseArgs(argv: string[]): Args {
       case '--target': a.targets.push(next()); break;
       case '--all': a.all = true; break;
       case '--json': a.json = true; break;
+      case '--facts': a.facts = true; break;
       case '--config': a.config = next(); break;
       case '--acknowledge-unsandboxed-code': a.overrides.acknowledgeUnsandboxedCode = true; break;
       case '--kubernetes-version': a.overrides.kubernetesVersion = next(); break;
@@ -87,6 +90,9 @@ function main(): number {
   let failed = 0;
   const json: unknown[] = [];
   for (const config of configs) {
+    if (args.facts && !args.json && (TARGET_NAMES as readonly string[]).includes(String(config.target))) {
+      console.log(`${describeTargetFacts(config.target)}\n`);
+    }
     try {
       const p = plan(config);
       if (args.json) json.push(p);

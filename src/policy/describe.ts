@@ -73,3 +73,15 @@ export function describePlan(d: DeploymentPlan): string {
   const header = `== ${facts.displayName} (${d.target})${d.kubernetesVersion ? `, Kubernetes ${d.kubernetesVersion}` : ''}`;
   return [header, ...d.services.map(describeServicePlan)].join('\n\n');
 }
+
+/** The catalog record of a target: every fact with its confidence and source. */
+export function describeTargetFacts(name: keyof typeof TARGETS): string {
+  const t = TARGETS[name];
+  const rows: [string, string][] = [];
+  for (const [key, v] of Object.entries(t)) {
+    if (typeof v !== 'object' || v === null || !('confidence' in v)) continue;
+    const fact = v as { value: unknown; confidence: string; source: string; note?: string };
+    rows.push([key, `${JSON.stringify(fact.value)}  [${fact.confidence}] ${fact.source}${fact.note ? ` — ${fact.note}` : ''}`]);
+  }
+  return [`== ${t.displayName} (${t.name}): platform facts`, table(rows)].join('\n');
+}
