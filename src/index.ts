@@ -1,3 +1,4 @@
 export * from './targets';
 export * from './policy';
 export * from './apps/kit-file';
+export * from './seccomp';
