@@ -98,7 +98,8 @@ export function describeGroup(g: DockerSyscallGroup, defaultErrnoRet: number | u
   if (g.args?.length) parts.push('with args');
   if (g.includes?.caps?.length) parts.push(`includes caps ${g.includes.caps.join('+')}`);
   if (g.excludes?.caps?.length) parts.push(`excludes caps ${g.excludes.caps.join('+')}`);
-  if (g.includes?.arches?.length) parts.push(`arches ${g.includes.arches.join(',')}`);
+  if (g.includes?.arches?.length) parts.push(`only on ${g.includes.arches.join(',')}`);
+  if (g.excludes?.arches?.length) parts.push(`not on ${g.excludes.arches.join(',')}`);
   if (g.includes?.minKernel) parts.push(`kernel >= ${g.includes.minKernel}`);
   return parts.join(', ');
 }

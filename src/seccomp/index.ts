@@ -9,3 +9,4 @@ export * from './additions';
 export * from './build';
 export * from './flatten';
 export * from './render';
+export * from './files';
