@@ -1,0 +1,6 @@
+export * from './context';
+export * from './dockerfiles';
+export * from './nsjail-config';
+export * from './nsjail-options';
+export * from './recipe-rules';
+export * from './versions';

@@ -1,0 +1,234 @@
+import { SandboxConfigError } from '../policy/errors';
+import { SandboxPlan } from '../policy/plan';
+import { EgressRule, JailLanguage, NsjailConfigOptions, ResolvedNsjailOptions, resolveNsjailOptions } from './nsjail-options';
+import { enumValue, message, renderTextProto, TextMessage, TextValue } from './textproto';
+
+/** Where the runtime image keeps the generated configurations. */
+export const NSJAIL_CONFIG_DIR = '/etc/nsjail';
+
+/**
+ * Outside uid/gid that jailed code maps to when NsJail runs as root (privileged mode): never
+ * root, and not the service's own uid, so a jail escape lands on an id that owns nothing.
+ */
+export const JAIL_HOST_ID_WHEN_ROOT = 65534;
+
+/**
+ * Syscalls jailed code never needs, refused with EPERM in every mode: in privileged mode the
+ * container runs Unconfined, so this filter is the only one between user code and the kernel.
+ * Names are those of kafel's tables on both x86_64 and aarch64; numbers >= 424 are the same on
+ * every architecture and are given by number because older kafel tables lack their names.
+ */
+export const JAIL_DENIED_SYSCALLS: readonly string[] = [
+  'acct', 'add_key', 'bpf', 'delete_module', 'finit_module', 'init_module', 'kexec_load', 'keyctl',
+  'mount', 'open_by_handle_at', 'perf_event_open', 'pivot_root', 'process_vm_readv', 'process_vm_writev',
+  'ptrace', 'reboot', 'request_key', 'setns', 'swapoff', 'swapon', 'syslog', 'umount2', 'unshare', 'userfaultfd',
+  'SYSCALL[425]', 'SYSCALL[426]', 'SYSCALL[427]', // io_uring_setup, io_uring_enter, io_uring_register: they bypass this filter
+];
+
+/** clone flags that create namespaces (CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET). */
+const CLONE_NAMESPACE_FLAGS = '0x7e020000';
+/** Socket families refused when the jail has no network namespace: AF_INET, AF_NETLINK, AF_PACKET, AF_INET6. */
+const NETWORK_FAMILIES = [2, 16, 17, 10] as const;
+
+/** The executable and arguments of each language; code comes on stdin. */
+function execBin(language: JailLanguage, o: ResolvedNsjailOptions): TextMessage {
+  if (language === 'python') {
+    // -I: ignore PYTHON* variables and the user site; -B: no .pyc writes; "-": program on stdin.
+    return message([['path', '/usr/bin/python3'], ['arg', '-I'], ['arg', '-B'], ['arg', '-']]);
+  }
+  return message([['path', '/usr/bin/node'], ['arg', `--max-old-space-size=${o.memoryMiB}`], ['arg', '-']]);
+}
+
+/** A rendered configuration and what it was made from. */
+export interface RenderedNsjailConfig {
+  /** Service. */
+  readonly service: SandboxPlan['service'];
+  /** Target. */
+  readonly target: SandboxPlan['target'];
+  /** Mode the plan chose. */
+  readonly mode: SandboxPlan['mode'];
+  /** Language. */
+  readonly language: JailLanguage;
+  /** Path inside the runtime image. */
+  readonly path: string;
+  /** protobuf text format for `nsjail --config`. */
+  readonly text: string;
+  /**
+   * Egress the jail needs and NsJail cannot enforce: the platform renderer must (NetworkPolicy,
+   * security group). Empty with network mode `none`.
+   */
+  readonly egress: readonly EgressRule[];
+}
+
+/** Path of a configuration inside the runtime image. */
+export function nsjailConfigPath(plan: Pick<SandboxPlan, 'target' | 'service'>, language: JailLanguage): string {
+  return `${NSJAIL_CONFIG_DIR}/${plan.target}/${plan.service}/${language}.cfg`;
+}
+
+/** The kafel policy: the deny list, namespace-creating clones, and sockets when there is no netns. */
+function seccompPolicy(plan: SandboxPlan, o: ResolvedNsjailOptions): string[] {
+  const rules = [
+    // kafel: one block per action; a syscall with a condition is filtered on its arguments.
+    `ERRNO(1) { ${JAIL_DENIED_SYSCALLS.join(', ')}, clone(flags) { (flags & ${CLONE_NAMESPACE_FLAGS}) != 0 } }`,
+    // clone3 passes its flags in memory a filter cannot read: ENOSYS makes glibc fall back to clone.
+    'ERRNO(38) { SYSCALL[435] }',
+  ];
+  if (!plan.jail.namespaces && o.network.mode === 'none') {
+    const families = NETWORK_FAMILIES.map((f) => `domain == ${f}`).join(' || ');
+    rules.push(`ERRNO(97) { socket(domain, type, protocol) { ${families} } }`);
+  }
+  return ['POLICY sandbox_kit {', ...rules.map((r, i) => `  ${r}${i < rules.length - 1 ? ',' : ''}`), '}', 'USE sandbox_kit DEFAULT ALLOW'];
+}
+
+function bind(src: string, dst: string, opts: { rw?: boolean; mandatory?: boolean } = {}): TextMessage {
+  return message([
+    ['src', src], ['dst', dst], ['is_bind', true], ['rw', opts.rw ?? false],
+    ['mandatory', opts.mandatory === false ? false : undefined],
+    ['nosuid', true], ['nodev', src.startsWith('/dev/') ? undefined : true],
+  ]);
+}
+
+function describe(plan: SandboxPlan, language: JailLanguage, o: ResolvedNsjailOptions): string[] {
+  const lines = [
+    `sandbox-kit: ${language} for ${plan.service} on ${plan.target} (mode ${plan.mode}). Generated from the plan: do not edit.`,
+    `jail: namespaces=${plan.jail.namespaces} procfs=${plan.jail.procfs} cgroups=${plan.jail.cgroups}`,
+  ];
+  if (!plan.jail.namespaces) {
+    lines.push('No namespaces (rlimits and syscall filter only): jailed code sees the container\'s files, '
+      + `processes and /etc files (root-owned, not writable by uid ${plan.sandbox.runAsUser}), and shares ${o.workDir} with other runs.`);
+  } else if (plan.jail.procfs === 'none') {
+    lines.push('No /proc inside the jail: the container\'s /proc is masked, and the kernel refuses a new procfs under a masked one.');
+  }
+  if (!plan.jail.cgroups) lines.push('No cgroups (only privileged containers can write the cgroup tree): memory is bounded by rlimit_as and the pod limit.');
+  if (o.network.mode === 'egress') {
+    lines.push(`Network: the container's, limited by the platform to: ${o.network.allow.map((r) => `${r.cidr} ports ${r.ports.join(',')}`).join('; ')}.`);
+  }
+  return lines;
+}
+
+/**
+ * Render the NsJail configuration of one language for one plan. Expresses the plan only:
+ * namespaces, procfs and cgroups come from `plan.jail`; limits come from the options.
+ * Throws SandboxConfigError for a plan that runs no NsJail or for bad options.
+ */
+export function renderNsjailConfig(plan: SandboxPlan, language: JailLanguage, options: NsjailConfigOptions = {}): RenderedNsjailConfig {
+  if (plan.engine !== 'nsjail') {
+    throw new SandboxConfigError(`NsJail configuration for ${plan.service}`, [{
+      field: `services.${plan.service}`, message: `${plan.service} runs ${plan.engine}, not NsJail: it has no NsJail configuration.`,
+      alternatives: ['code-executor or js-executor'],
+    }]);
+  }
+  if (plan.mode === 'unsandboxed') {
+    throw new SandboxConfigError(`NsJail configuration for ${plan.service} on ${plan.target}`, [{
+      field: `services.${plan.service}.mode`, message: 'mode "unsandboxed" runs user code without NsJail: there is no jail to configure.',
+      alternatives: [`services.${plan.service}.mode: "rlimits-seccomp" (NsJail with limits and a syscall filter)`],
+    }]);
+  }
+  const o = resolveNsjailOptions(plan, language, options);
+  const ns = plan.jail.namespaces;
+  const fields: Array<readonly [string, TextValue | undefined]> = [
+    ['name', `${plan.target}-${plan.service}-${language}`],
+    ...describe(plan, language, o).map((d) => ['description', d] as const),
+    ['mode', enumValue('ONCE')],
+    ['hostname', ns ? o.hostname : undefined],
+    ['cwd', ns ? o.workDir : plan.sandbox.writablePaths[0] ?? o.workDir],
+    ['time_limit', o.timeLimitSeconds],
+    ['log_level', enumValue('WARNING')],
+    ['keep_env', false],
+    ['envar', 'PATH=/usr/local/bin:/usr/bin:/bin'],
+    ['envar', `HOME=${ns ? o.workDir : plan.sandbox.writablePaths[0] ?? o.workDir}`],
+    ['envar', `TMPDIR=${ns ? o.workDir : plan.sandbox.writablePaths[0] ?? o.workDir}`],
+    ['envar', 'LANG=C.UTF-8'],
+    ['keep_caps', false],
+    ['disable_no_new_privs', false],
+    ['rlimit_as', o.addressSpaceMiB === 'unlimited' ? undefined : o.addressSpaceMiB],
+    ['rlimit_as_type', enumValue(o.addressSpaceMiB === 'unlimited' ? 'INF' : 'VALUE')],
+    ['rlimit_core', 0],
+    ['rlimit_cpu', o.cpuSeconds],
+    ['rlimit_cpu_type', enumValue('VALUE')],
+    ['rlimit_fsize', o.maxFileSizeMiB],
+    ['rlimit_fsize_type', enumValue('VALUE')],
+    ['rlimit_nofile', o.maxOpenFiles],
+    ['rlimit_nofile_type', enumValue('VALUE')],
+    ['rlimit_nproc', o.maxProcesses],
+    ['rlimit_nproc_type', enumValue('VALUE')],
+    ['clone_newnet', ns && o.network.mode === 'none'],
+    ['clone_newuser', ns],
+    ['clone_newns', ns],
+    ['clone_newpid', ns],
+    ['clone_newipc', ns],
+    ['clone_newuts', ns],
+    ['clone_newcgroup', ns],
+    ['clone_newtime', false],
+  ];
+  if (ns) {
+    // Root in the container (privileged) may map any id: never map jailed code to root.
+    const outside = plan.sandbox.runAsUser === 0 ? JAIL_HOST_ID_WHEN_ROOT : plan.sandbox.runAsUser;
+    const outsideGid = plan.sandbox.runAsGroup === 0 ? JAIL_HOST_ID_WHEN_ROOT : plan.sandbox.runAsGroup;
+    fields.push(
+      ['uidmap', message([['inside_id', String(o.jailId)], ['outside_id', String(outside)], ['count', 1]])],
+      ['gidmap', message([['inside_id', String(o.jailId)], ['outside_id', String(outsideGid)], ['count', 1]])],
+      ['mount_proc', false],
+      ...o.runtimePaths.map((b) => ['mount', bind(b.src, b.dst, { mandatory: b.mandatory })] as const),
+      // Read-only, or jailed code could rewrite name resolution for the next run.
+      ['mount', bind('/etc/resolv.conf', '/etc/resolv.conf')],
+      ['mount', bind('/etc/hosts', '/etc/hosts')],
+      ['mount', bind('/etc/hostname', '/etc/hostname')],
+      ['mount', bind('/dev/null', '/dev/null', { rw: true })],
+      ['mount', bind('/dev/zero', '/dev/zero')],
+      ['mount', bind('/dev/urandom', '/dev/urandom')],
+      ['mount', bind('/dev/random', '/dev/random')],
+      ['mount', message([
+        // mode 1777 as tmpfs's default: in privileged mode the mounting root is unmapped inside the
+        // user namespace, so a 0700 root-owned tmpfs would lock the jail user out. One run per jail.
+        ['dst', o.workDir], ['fstype', 'tmpfs'], ['options', `size=${o.workDirSizeMiB * 1024 * 1024},mode=1777`],
+        ['rw', true], ['is_bind', false], ['nosuid', true], ['nodev', true],
+      ])],
+    );
+    if (plan.jail.procfs === 'new') {
+      fields.push(['mount', message([['dst', '/proc'], ['fstype', 'proc'], ['rw', false], ['nosuid', true], ['nodev', true], ['noexec', true]])]);
+    }
+  } else {
+    fields.push(['mount_proc', false]);
+  }
+  if (plan.jail.cgroups) {
+    fields.push(
+      ['use_cgroupv2', true],
+      ['cgroupv2_mount', '/sys/fs/cgroup'],
+      ['cgroup_mem_max', o.memoryMiB * 1024 * 1024],
+      ['cgroup_mem_swap_max', 0],
+      ['cgroup_pids_max', o.maxProcesses],
+      ['cgroup_cpu_ms_per_sec', o.cpuMsPerSecond],
+    );
+  }
+  fields.push(
+    ...seccompPolicy(plan, o).map((l) => ['seccomp_string', l] as const),
+    ['exec_bin', execBin(language, o)],
+  );
+  const header = [
+    `# NsJail configuration (protobuf text format, google/nsjail config.proto).`,
+    `# Generated by sandbox-kit from plan(${plan.target}).${plan.service}: regenerate with npm run images.`,
+  ].join('\n');
+  return {
+    service: plan.service,
+    target: plan.target,
+    mode: plan.mode,
+    language,
+    path: nsjailConfigPath(plan, language),
+    text: `${header}\n${renderTextProto(message(fields))}\n`,
+    egress: o.network.mode === 'egress' ? o.network.allow : [],
+  };
+}
+
+/** Languages each NsJail service runs. */
+export const SERVICE_LANGUAGES: Readonly<Record<'code-executor' | 'js-executor', readonly JailLanguage[]>> = {
+  'code-executor': ['python', 'javascript'],
+  'js-executor': ['javascript'],
+};
+
+/** Every configuration of a plan (none for the agent sandbox, which runs gVisor). */
+export function renderNsjailConfigs(plan: SandboxPlan, options: Partial<Record<JailLanguage, NsjailConfigOptions>> = {}): RenderedNsjailConfig[] {
+  if (plan.engine !== 'nsjail' || plan.mode === 'unsandboxed') return [];
+  const languages = SERVICE_LANGUAGES[plan.service as keyof typeof SERVICE_LANGUAGES] ?? [];
+  return languages.map((l) => renderNsjailConfig(plan, l, options[l]));
+}
