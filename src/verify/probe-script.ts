@@ -1,0 +1,251 @@
+/**
+ * The probe that runs inside each test container: one small Python 3 program (Debian's
+ * /usr/bin/python3, standard library only) that calls the syscalls directly through ctypes
+ * `syscall()`, so every step reports the exact errno the kernel or the seccomp filter returned.
+ * It is kept as a string so that the compiled kit (lib/) carries it too; the harness writes it
+ * into the container's read-only /probe mount.
+ *
+ * Usage inside the container: `python3 /probe/probe.py <command> [args]`, one JSON object on
+ * stdout:
+ * - `nsjail [procfs]`: NsJail's kernel needs, in NsJail's order: clone with the six namespace
+ *   flags, uid/gid maps, private propagation, a tmpfs root, a read-only bind, sethostname, a
+ *   fresh procfs, pivot_root, umount2 of the old root; plus unshare with the same flags.
+ * - `runsc`: Debian's runsc started rootless, no network, cgroups ignored, running /bin/true.
+ * - `dangerous`: each dangerous syscall with harmless, invalid arguments.
+ * - `nsjail-time N` / `runsc-time N`: N timed repetitions, for the start-latency benchmark.
+ * - `syscall-loop N`: ns per getppid() through ctypes (the benchmark's fallback without gcc).
+ */
+export const PROBE_SCRIPT = String.raw`
+import ctypes, json, os, platform, subprocess, sys, time, errno as E
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+ARCH = platform.machine()
+NR = {
+  'x86_64': dict(clone=56, unshare=272, mount=165, umount2=166, pivot_root=155, sethostname=170,
+                 bpf=321, perf_event_open=298, kexec_load=246, init_module=175, finit_module=313,
+                 keyctl=250, add_key=248, request_key=249, open_by_handle_at=304, userfaultfd=323,
+                 iopl=172, ioperm=173, reboot=169, swapon=167, acct=163, getppid=110),
+  'aarch64': dict(clone=220, unshare=97, mount=40, umount2=39, pivot_root=41, sethostname=161,
+                  bpf=280, perf_event_open=241, kexec_load=104, init_module=105, finit_module=273,
+                  keyctl=219, add_key=217, request_key=218, open_by_handle_at=265, userfaultfd=282,
+                  reboot=142, swapon=224, acct=89, getppid=173),
+}[ARCH]
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+SIGCHLD = 17
+NS_FLAGS = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+
+def arg(a):
+    if a is None: return ctypes.c_void_p(0)
+    if isinstance(a, str): return ctypes.c_char_p(a.encode())
+    if isinstance(a, bytes): return ctypes.c_char_p(a)
+    return ctypes.c_long(a)
+
+def sc(name, *args):
+    ctypes.set_errno(0)
+    r = libc.syscall(ctypes.c_long(NR[name]), *[arg(a) for a in args])
+    return r, (ctypes.get_errno() if r == -1 else 0)
+
+def res(ok, err=0, detail=None):
+    d = {'ok': ok, 'errno': err, 'errname': E.errorcode.get(err, str(err)) if err else ''}
+    if detail: d['detail'] = detail
+    return d
+
+def step(out, name, r_err):
+    r, err = r_err
+    out[name] = res(r != -1, err)
+    return r != -1
+
+def write_file(out, name, path, text):
+    try:
+        with open(path, 'w') as f: f.write(text)
+        out[name] = res(True)
+        return True
+    except OSError as e:
+        out[name] = res(False, e.errno or 0)
+        return False
+
+STEPS = ['clone_newns', 'uid_map', 'gid_map', 'mount_private', 'mount_tmpfs', 'mount_bind',
+         'mount_bind_ro', 'sethostname', 'mount_proc', 'pivot_root', 'umount2']
+
+def jail_child(root, uid, gid, w):
+    # Runs in the clone child: user namespace root, PID 1 of a new PID namespace.
+    out = {}
+    try:
+        with open('/proc/self/setgroups', 'w') as f: f.write('deny')
+    except OSError:
+        pass
+    ok = write_file(out, 'uid_map', '/proc/self/uid_map', '0 %d 1' % uid)
+    ok = write_file(out, 'gid_map', '/proc/self/gid_map', '0 %d 1' % gid) and ok
+    if ok and step(out, 'mount_private', sc('mount', None, '/', None, MS_REC | MS_PRIVATE, None)):
+        if step(out, 'mount_tmpfs', sc('mount', 'none', root, 'tmpfs', MS_NOSUID | MS_NODEV, 'size=16m')):
+            for d in ('usr', 'proc', 'old'): os.mkdir(os.path.join(root, d))
+            if step(out, 'mount_bind', sc('mount', '/usr', root + '/usr', None, MS_BIND | MS_REC, None)):
+                # A read-only remount must keep the flags the container locked on /usr.
+                locked = 0
+                st = os.statvfs('/usr').f_flag
+                for bit, ms in ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC)):
+                    if st & bit: locked |= ms
+                step(out, 'mount_bind_ro', sc('mount', None, root + '/usr', None, MS_REMOUNT | MS_BIND | MS_RDONLY | locked, None))
+            step(out, 'sethostname', sc('sethostname', 'jail', 4))
+            step(out, 'mount_proc', sc('mount', 'proc', root + '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, None))
+            os.chdir(root)
+            if step(out, 'pivot_root', sc('pivot_root', '.', 'old')):
+                os.chdir('/')
+                step(out, 'umount2', sc('umount2', '/old', MNT_DETACH))
+    os.write(w, json.dumps(out).encode())
+    os.close(w)
+
+def nsjail_once(tag):
+    out = {}
+    root = '/tmp/jail-%s-%d' % (tag, os.getpid())
+    os.makedirs(root)
+    uid, gid = os.getuid(), os.getgid()
+    rd, w = os.pipe()
+    r, err = sc('clone', NS_FLAGS | SIGCHLD, 0, 0, 0, 0)
+    if r == 0:
+        try:
+            os.close(rd)
+            jail_child(root, uid, gid, w)
+        finally:
+            os._exit(0)
+    os.close(w)
+    out['clone_newns'] = res(r != -1, err)
+    if r > 0:
+        data = b''
+        while True:
+            chunk = os.read(rd, 65536)
+            if not chunk: break
+            data += chunk
+        os.waitpid(r, 0)
+        try: out.update(json.loads(data.decode() or '{}'))
+        except ValueError: out['child'] = res(False, 0, data.decode(errors='replace'))
+    os.close(rd)
+    for s in STEPS:
+        out.setdefault(s, {'ok': False, 'errno': 0, 'errname': '', 'skipped': True})
+    return out
+
+def unshare_once():
+    pid = os.fork()
+    if pid == 0:
+        r, err = sc('unshare', NS_FLAGS, 0)
+        os._exit(0 if r == 0 else min(err, 255) or 255)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return res(code == 0, 0 if code == 0 else code)
+
+def nsjail():
+    out = nsjail_once('probe')
+    out['unshare_newns'] = unshare_once()
+    return out
+
+RUNSC = ['/usr/bin/runsc', '--rootless', '--network=none', '--ignore-cgroups', '--root', '/tmp/runsc-root', 'do', '/bin/true']
+
+def runsc_once():
+    env = dict(os.environ, HOME='/tmp')
+    try:
+        p = subprocess.run(RUNSC, capture_output=True, text=True, timeout=90, env=env, cwd='/tmp')
+    except FileNotFoundError:
+        return res(False, E.ENOENT, '/usr/bin/runsc not found in the container')
+    except subprocess.TimeoutExpired:
+        return res(False, E.ETIMEDOUT, 'runsc did not finish in 90 s')
+    tail = (p.stderr.strip().splitlines() or [''])[-1][-300:]
+    return res(p.returncode == 0, 0, ('exit %d: %s' % (p.returncode, tail)) if p.returncode else None)
+
+def runsc():
+    return {'runsc_do_true': runsc_once()}
+
+def dangerous():
+    calls = [
+        ('bpf', (9999, None, 0)),
+        ('perf_event_open', (None, 0, -1, -1, 0)),
+        ('kexec_load', (0, 0, None, 0xffffffff)),
+        ('init_module', (None, 0, '')),
+        ('finit_module', (-1, '', 0)),
+        ('keyctl', (99999, 0, 0, 0, 0)),
+        ('add_key', (None, None, None, 0, 0)),
+        ('request_key', (None, None, None, 0)),
+        ('open_by_handle_at', (-1, None, 0)),
+        ('userfaultfd', (0x7fffffff,)),
+        ('iopl', (99,)),
+        ('ioperm', (0xfffff, 1, 0)),
+        ('reboot', (0, 0, 0, None)),
+        ('swapon', (None, 0)),
+        ('acct', (1,)),
+    ]
+    out = {}
+    for name, args in calls:
+        if name not in NR: continue
+        r, err = sc(name, *args)
+        out[name] = res(r != -1, err)
+        if r >= 0 and name in ('userfaultfd', 'perf_event_open', 'bpf'):
+            os.close(r)
+    return out
+
+def timed(fn, n):
+    samples = []
+    for i in range(n):
+        t = time.perf_counter_ns()
+        r = fn(i)
+        samples.append((time.perf_counter_ns() - t) / 1e6)
+        if not r: return {'ok': False, 'samples_ms': samples}
+    return {'ok': True, 'samples_ms': samples}
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == 'nsjail': out = nsjail()
+    elif cmd == 'runsc': out = runsc()
+    elif cmd == 'dangerous': out = dangerous()
+    elif cmd == 'all':
+        out = {}
+        for part in sys.argv[2].split(','):
+            out.update({'nsjail': nsjail, 'runsc': runsc, 'dangerous': dangerous}[part]())
+    elif cmd == 'nsjail-time':
+        out = timed(lambda i: all(v['ok'] for k, v in nsjail_once('t%d' % i).items() if k not in ('mount_proc',)), int(sys.argv[2]))
+    elif cmd == 'runsc-time':
+        out = timed(lambda i: runsc_once()['ok'], int(sys.argv[2]))
+    elif cmd == 'syscall-loop':
+        n = int(sys.argv[2]); f = libc.syscall; nr = ctypes.c_long(NR['getppid'])
+        samples = []
+        for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 5):
+            t = time.perf_counter_ns()
+            for _ in range(n): f(nr)
+            samples.append((time.perf_counter_ns() - t) / n)
+        out = {'ok': True, 'samples_ns': samples}
+    else:
+        raise SystemExit('unknown probe command ' + cmd)
+    sys.stdout.write(json.dumps(out) + '\n')
+
+main()
+`;
+
+/** The C loop the seccomp-cost benchmark compiles at bench time: ns per getppid(). */
+export const SYSCALL_LOOP_C = String.raw`
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(int argc, char **argv) {
+  long n = argc > 1 ? atol(argv[1]) : 1000000;
+  int rounds = argc > 2 ? atoi(argv[2]) : 5;
+  printf("{\"ok\": true, \"samples_ns\": [");
+  for (int r = 0; r < rounds; r++) {
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (long i = 0; i < n; i++) syscall(SYS_getppid);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double ns = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (double)n;
+    printf("%s%.2f", r ? ", " : "", ns);
+  }
+  printf("]}\n");
+  return 0;
+}
+`;
