@@ -1,0 +1,210 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  buildCommand, checkRecipe, GVISOR_BINARIES, gvisorDockerfile, IMAGE_ARCHITECTURES, IMAGE_VERSIONS, imageContextFiles,
+  ImageVersions, nsjailDockerfile, parseDockerInstructions, placeholderPins, PLACEHOLDER_SHA512, RecipeRule, versionLiterals,
+  writeImageContext,
+} from '../../src/images';
+
+const V = IMAGE_VERSIONS;
+const DOCKERFILES: Array<[string, string]> = [
+  ['nsjail', nsjailDockerfile(V)],
+  ['gvisor', gvisorDockerfile(V)],
+];
+
+function rulesBroken(dockerfile: string): RecipeRule[] {
+  return [...new Set(checkRecipe(dockerfile, V).map((p) => p.rule))];
+}
+
+/** A passing recipe to break one rule at a time. */
+const GOOD = [
+  `FROM ${V.base.name}@${V.base.digest.value} AS build`,
+  'RUN set -eux; apt-get update; apt-get install -y --no-install-recommends curl; rm -rf /var/lib/apt/lists/*',
+  'RUN set -eux; curl -fsSLo f https://example.org/f; sha512sum -c f.sha512',
+  `FROM ${V.base.name}@${V.base.digest.value}`,
+  'COPY --from=build /f /f',
+  'USER 1000:1000',
+  '',
+].join('\n');
+
+describe('recipe rules, checked on the generated Dockerfiles', () => {
+  test.each(DOCKERFILES)('%s: no rule broken', (_kind, text) => {
+    expect(checkRecipe(text, V)).toEqual([]);
+  });
+
+  test.each(DOCKERFILES)('%s: every FROM is the pinned base by digest, or an earlier stage', (_kind, text) => {
+    const froms = parseDockerInstructions(text).filter((i) => i.keyword === 'FROM');
+    expect(froms.length).toBeGreaterThanOrEqual(2); // multi-stage
+    for (const f of froms) expect(f.args).toMatch(/^debian:bookworm-slim@sha256:[0-9a-f]{64}( AS [a-z-]+)?$/);
+    expect(V.base.digest.value).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  test.each(DOCKERFILES)('%s: the final stage runs as numeric non-root uid:gid', (_kind, text) => {
+    const ins = parseDockerInstructions(text);
+    const lastFrom = ins.map((i) => i.keyword).lastIndexOf('FROM');
+    const users = ins.slice(lastFrom).filter((i) => i.keyword === 'USER');
+    expect(users.map((u) => u.args)).toEqual(['1000:1000']);
+    expect(ins[ins.length - 1].keyword).toBe('ENTRYPOINT'); // USER is not undone after it
+  });
+
+  test.each(DOCKERFILES)('%s: apt installs without recommends and leaves no lists', (_kind, text) => {
+    const runs = parseDockerInstructions(text).filter((i) => i.keyword === 'RUN' && i.args.includes('apt-get install'));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const r of runs) {
+      expect(r.args).toContain('apt-get install -y --no-install-recommends');
+      expect(r.args).toContain('rm -rf /var/lib/apt/lists/*');
+    }
+    expect(text).not.toMatch(/\bpip3? install|\bnpm install|:latest|\/latest\//);
+  });
+
+  test('nsjail: built from the pinned tag, refusing any other commit; only run-time libraries in the final stage', () => {
+    const text = nsjailDockerfile(V);
+    expect(text).toContain(`git clone --depth 1 --branch ${V.nsjail.tag} --recurse-submodules`);
+    expect(text).toContain(`if [ "$actual" != "${V.nsjail.commit.value}" ]; then`);
+    expect(V.nsjail.commit.value).toMatch(/^[0-9a-f]{40}$/);
+    const ins = parseDockerInstructions(text);
+    const lastFrom = ins.map((i) => i.keyword).lastIndexOf('FROM');
+    const finalApt = ins.slice(lastFrom).filter((i) => i.args.includes('apt-get install')).map((i) => i.args).join(' ');
+    for (const lib of V.debian.nsjailRuntimeLibraries) expect(finalApt).toContain(lib);
+    for (const dev of ['gcc', 'g++', 'make', 'git', 'libprotobuf-dev', 'protobuf-compiler']) expect(finalApt).not.toMatch(new RegExp(`\\s${dev.replace(/\+/g, '\\+')}(\\s|;|$)`));
+    expect(text).toContain('ldd /usr/local/bin/nsjail | grep "not found"');
+    expect(text).toContain('COPY nsjail/ /etc/nsjail/');
+  });
+
+  test('gvisor: each binary checked against the publisher\'s .sha512 and the kit\'s pins, per architecture', () => {
+    const text = gvisorDockerfile(V);
+    expect(text).toContain(`${V.gvisor.baseUrl}/${V.gvisor.release}/$dir`);
+    expect(text).toContain('sha512sum -c runsc.sha512 containerd-shim-runsc-v1.sha512');
+    expect(text).toContain('sha512sum -c "/checksums/sha512-$TARGETARCH.txt"');
+    expect(text).toContain('amd64) dir=x86_64 ;; arm64) dir=aarch64 ;;');
+    expect(text).toContain("--proto '=https'");
+    const files = imageContextFiles('gvisor');
+    for (const arch of IMAGE_ARCHITECTURES) {
+      const lines = files[`checksums/sha512-${arch}.txt`].trim().split('\n');
+      expect(lines).toEqual(GVISOR_BINARIES.map((b) => `${V.gvisor.sha512[b][arch].value}  ${b}`));
+      for (const l of lines) expect(l).toMatch(/^[0-9a-f]{128} {2}\S+$/);
+    }
+    expect(text).toMatch(/apt-get install -y --no-install-recommends passt;/);
+    expect(text).toContain('COPY --from=agent-rootfs / /opt/agent-rootfs/');
+  });
+
+  test('gvisor: extra agent packages go into the agent root filesystem; bad names are refused', () => {
+    const text = imageContextFiles('gvisor', { agentPackages: ['ripgrep'] }).Dockerfile;
+    const rootfs = parseDockerInstructions(text).find((i) => i.keyword === 'RUN' && i.args.includes(' jq '));
+    expect(rootfs?.args).toContain(' ripgrep ');
+    expect(() => imageContextFiles('gvisor', { agentPackages: ['rg; curl evil'] })).toThrow(/agentPackages\[0\]: "rg; curl evil" is not a Debian package name/);
+  });
+});
+
+describe('versions come from the one typed place', () => {
+  test.each(DOCKERFILES)('%s: every version-like literal is a value of versions.ts', (_kind, text) => {
+    const literals = versionLiterals(text);
+    expect(literals.length).toBeGreaterThan(0);
+    const json = JSON.stringify(V);
+    for (const l of literals) expect(json).toContain(l);
+  });
+
+  test('changing versions.ts changes the recipes, and nothing of the old pins remains', () => {
+    const bumped: ImageVersions = {
+      ...V,
+      base: { ...V.base, digest: { ...V.base.digest, value: `sha256:${'a'.repeat(64)}` } },
+      nsjail: { ...V.nsjail, tag: '9.9', commit: { ...V.nsjail.commit, value: 'b'.repeat(40) } },
+      gvisor: { ...V.gvisor, release: '20990101.0' },
+    };
+    const n = nsjailDockerfile(bumped);
+    const g = gvisorDockerfile(bumped);
+    expect(n).toContain('--branch 9.9 ');
+    expect(n).toContain('b'.repeat(40));
+    expect(g).toContain('/20990101.0/');
+    for (const old of [V.base.digest.value, V.nsjail.commit.value, `--branch ${V.nsjail.tag} `, V.gvisor.release]) {
+      expect(n + g).not.toContain(old);
+    }
+    expect(checkRecipe(n, bumped)).toEqual([]);
+    // Checked against the real versions.ts, the bumped literals are foreign.
+    expect(rulesBroken(n)).toContain('versions-from-one-place');
+  });
+
+  test('pins have the form their check needs, and placeholders are listed', () => {
+    for (const b of GVISOR_BINARIES) {
+      for (const a of IMAGE_ARCHITECTURES) {
+        const pin = V.gvisor.sha512[b][a];
+        expect(pin.value).toMatch(/^[0-9a-f]{128}$/);
+        expect(pin.status === 'placeholder').toBe(pin.value === PLACEHOLDER_SHA512);
+      }
+    }
+    const listed = placeholderPins(V);
+    const expected = GVISOR_BINARIES.flatMap((b) => IMAGE_ARCHITECTURES.filter((a) => V.gvisor.sha512[b][a].status === 'placeholder').map((a) => `gvisor.sha512.${b}.${a}`));
+    expect(listed.map((l) => l.split(':')[0])).toEqual(expected);
+    expect(placeholderPins({ ...V, base: { ...V.base, digest: { ...V.base.digest, status: 'placeholder' } } })[0]).toMatch(/^base\.digest: /);
+  });
+});
+
+describe('the rule checker catches each broken rule (so the checks above can fail)', () => {
+  test('the reference recipe passes', () => {
+    expect(checkRecipe(GOOD, V)).toEqual([]);
+  });
+
+  test.each<[string, RecipeRule, (s: string) => string]>([
+    ['a base image by tag', 'base-pinned-by-digest', (s) => s.replace(`@${V.base.digest.value} AS build`, ' AS build')],
+    ['a latest tag', 'no-latest', (s) => s.replace(/^FROM .*AS build$/m, `FROM ${V.base.name}@${V.base.digest.value} AS build\nCOPY --from=busybox:latest /bin/sh /sh`)],
+    ['a download without a checksum', 'downloads-verified', (s) => s.replace('; sha512sum -c f.sha512', '')],
+    ['a git clone without a commit check', 'downloads-verified', (s) => s.replace('USER', 'RUN git clone https://example.org/x.git\nUSER')],
+    ['ADD of a URL', 'downloads-verified', (s) => s.replace('USER', 'ADD https://example.org/x /x\nUSER')],
+    ['pip install', 'downloads-verified', (s) => s.replace('USER', 'RUN pip install requests\nUSER')],
+    ['USER root', 'final-user-non-root', (s) => s.replace('USER 1000:1000', 'USER 0:0')],
+    ['USER by name', 'final-user-non-root', (s) => s.replace('USER 1000:1000', 'USER sandbox')],
+    ['root gid', 'final-user-non-root', (s) => s.replace('USER 1000:1000', 'USER 1000:0')],
+    ['no USER in the final stage', 'final-user-non-root', (s) => s.replace('USER 1000:1000', '')],
+    ['USER only in an earlier stage', 'final-user-non-root', (s) => s.replace('USER 1000:1000', '').replace('AS build', 'AS build\nUSER 1000:1000')],
+    ['apt with recommends', 'apt-no-recommends', (s) => s.replace(' --no-install-recommends', '')],
+    ['apt lists left', 'apt-lists-removed', (s) => s.replace('; rm -rf /var/lib/apt/lists/*', '')],
+    ['a version not from versions.ts', 'versions-from-one-place', (s) => s.replace('curl -fsSLo f https://example.org/f', 'curl -fsSLo f https://example.org/v1.2.3/f')],
+    ['a pinned apt package version', 'versions-from-one-place', (s) => s.replace('--no-install-recommends curl', '--no-install-recommends curl=7.88.1-10')],
+    ['a versioned file name', 'versions-from-one-place', (s) => s.replace('https://example.org/f', 'https://example.org/node-18.19.0.tar.xz')],
+    ['a digest not from versions.ts', 'versions-from-one-place', (s) => s.replace(V.base.digest.value.slice(7), 'c'.repeat(64))],
+  ])('%s', (_name, rule, breakIt) => {
+    const bad = breakIt(GOOD);
+    expect(bad).not.toBe(GOOD);
+    expect(rulesBroken(bad)).toEqual([rule]);
+  });
+
+  test('continuation lines are joined, and a package named curl is not a download', () => {
+    const ins = parseDockerInstructions('RUN a \\\n  b \\\n  c\nUSER 1\n');
+    expect(ins).toEqual([{ keyword: 'RUN', args: 'a b c', line: 1 }, { keyword: 'USER', args: '1', line: 4 }]);
+    expect(rulesBroken(GOOD.replace('apt-get install -y --no-install-recommends curl', 'apt-get install -y --no-install-recommends curl wget'))).toEqual([]);
+  });
+});
+
+describe('build contexts', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'images-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('writeImageContext writes the Dockerfile and the NsJail configs of the default targets\' plans', () => {
+    const out = writeImageContext('nsjail', path.join(dir, 'nsjail'));
+    expect(path.isAbsolute(out)).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'Dockerfile'), 'utf8')).toBe(nsjailDockerfile(V));
+    for (const f of ['eks/code-executor/python.cfg', 'eks/code-executor/javascript.cfg', 'eks/js-executor/javascript.cfg',
+      'ecs-ec2/code-executor/python.cfg', 'ecs-fargate/code-executor/python.cfg', 'gke-autopilot/js-executor/javascript.cfg']) {
+      expect(fs.existsSync(path.join(out, 'nsjail', f))).toBe(true);
+    }
+    expect(fs.existsSync(path.join(out, 'nsjail', 'eks', 'agent-sandbox'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'nsjail/ecs-fargate/code-executor/python.cfg'), 'utf8')).toMatch(/^clone_newuser: false$/m);
+  });
+
+  test('writeImageContext replaces a previous context and writes the gVisor checksums', () => {
+    const target = path.join(dir, 'gvisor');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'stale'), 'x');
+    const out = writeImageContext('gvisor', target);
+    expect(fs.readdirSync(out).sort()).toEqual(['Dockerfile', 'checksums']);
+    expect(fs.readdirSync(path.join(out, 'checksums')).sort()).toEqual(['sha512-amd64.txt', 'sha512-arm64.txt']);
+  });
+
+  test('the build command is multi-architecture and tagged with the pinned release', () => {
+    expect(buildCommand('nsjail', 'dist/images/nsjail', 'reg.example/x'))
+      .toBe(`docker buildx build --platform linux/amd64,linux/arm64 --tag reg.example/x/sandbox-kit-nsjail:nsjail-${V.nsjail.tag} --push dist/images/nsjail`);
+    expect(buildCommand('gvisor', 'd', 'r')).toContain(`:gvisor-${V.gvisor.release} `);
+  });
+});
