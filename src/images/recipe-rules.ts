@@ -59,7 +59,7 @@ const DIGEST = /@sha256:[0-9a-f]{64}$/;
  * What looks like a version: dotted numbers (`3.6`, `v1.2.3`, `node-18.19.0`), or hex digests of 40 (git)
  * to 128 (sha512) digits. Not `--tlsv1.2` or `python3.11`: a digit right after a letter is part of a name.
  */
-const VERSION_LITERAL = /(?<![\w.])v?\d+(?:\.\d+)+(?![\w.])|\b[0-9a-f]{40,128}\b/g;
+const VERSION_LITERAL = /(?<![\w.])v?\d+(?:\.\d+)+(?!\.?\d)|\b[0-9a-f]{40,128}\b/g;
 
 /** Every string found anywhere in the versions object. */
 function pinnedStrings(versions: ImageVersions): Set<string> {
