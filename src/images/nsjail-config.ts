@@ -96,6 +96,8 @@ function describe(plan: SandboxPlan, language: JailLanguage, o: ResolvedNsjailOp
   if (!plan.jail.namespaces) {
     lines.push('No namespaces (rlimits and syscall filter only): jailed code sees the container\'s files, '
       + `processes and /etc files (root-owned, not writable by uid ${plan.sandbox.runAsUser}), and shares ${o.workDir} with other runs.`);
+    lines.push(`Same uid as the service (${plan.sandbox.runAsUser}): jailed code can signal the service and read its /proc entries, `
+      + 'environment included: keep secrets out of the service\'s environment in this mode.');
   } else if (plan.jail.procfs === 'none') {
     lines.push('No /proc inside the jail: the container\'s /proc is masked, and the kernel refuses a new procfs under a masked one.');
   }
