@@ -1,0 +1,168 @@
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DEFAULT_KUBERNETES_VERSION } from '../policy/config';
+import { DeploymentPlan, PodSecurityLevel, SandboxPlan } from '../policy/plan';
+import { SYSTEM_NAMESPACE } from '../policy/planner';
+import { ServiceName } from '../policy/services';
+import { TARGETS } from '../targets';
+import { AgentSandbox } from './agent-sandbox';
+import { apiServerViolations } from './api-server-rules';
+import { CodeExecutor, JsExecutor } from './executor';
+import { KubeObject, podsOf } from './manifest';
+import { TrustDomain, TrustNamespace } from './namespace';
+import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
+import { autopilotViolations, fargateViolations } from './platform-rules';
+import { checkPodSecurity, strictestLevel } from './pod-security';
+import { sandboxPod, sandboxPodJson } from './pod';
+import { referencedProfiles } from './profiles';
+import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
+import { PodSpecJson } from './manifest';
+
+/** Why the installer's namespace must be `privileged`. */
+export const INSTALLER_POD_SECURITY_REASON =
+  'the seccomp profile installer mounts the node directory /var/lib/kubelet/seccomp/sandbox-kit (a hostPath volume, which baseline forbids) and writes it as uid 0 (the directory owner), with every capability dropped';
+
+/** One endpoint a backend needs. */
+export interface ServiceEndpoint {
+  /** Service. */
+  readonly service: ServiceName;
+  /** Component (`main`, `controller`, `proxy`). */
+  readonly component: string;
+  /** The backend's environment variable. */
+  readonly env: string;
+  /** In-cluster URL. */
+  readonly url: string;
+}
+
+/** Props of SandboxKitChart: the plan plus the renderer options. */
+export interface SandboxKitChartProps extends KubernetesRendererOptions, Omit<ChartProps, 'namespace'> {
+  /** The plan of a Kubernetes target (`plan(config)`). */
+  readonly plan: DeploymentPlan;
+}
+
+/**
+ * Everything the plan of one Kubernetes target needs: trust-level namespaces, the profile
+ * installer (or Security Profiles Operator objects), the services and their NetworkPolicies.
+ * At synth it checks its own output: every pod against the Pod Security level its namespace
+ * enforces, the API server's cross-field rules, and the platform's admission rules (GKE Warden
+ * on gke-autopilot, the Fargate scheduler on eks-fargate).
+ */
+export class SandboxKitChart extends Chart {
+  /** The plan rendered. */
+  public readonly plan: DeploymentPlan;
+  /** Options with defaults applied. */
+  public readonly options: ResolvedRendererOptions;
+  /** Namespaces by name, with the level each enforces. */
+  public readonly namespaces: ReadonlyMap<string, TrustNamespace>;
+  /** In-cluster URLs for the backend. */
+  public readonly endpoints: readonly ServiceEndpoint[];
+
+  constructor(scope: Construct, id: string, props: SandboxKitChartProps) {
+    const { plan, labels, disableResourceNameHashes, ...rendererOptions } = props;
+    super(scope, id, { labels, disableResourceNameHashes });
+    const facts = TARGETS[plan.target];
+    if (facts.kind !== 'kubernetes') throw new Error(`SandboxKitChart: target "${plan.target}" is not a Kubernetes target; render it with the AWS app`);
+    this.plan = plan;
+    this.options = resolveRendererOptions(rendererOptions);
+    const opts = this.options;
+    const version = plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    const namespaces = new Map<string, TrustNamespace>();
+    const ns = (name: string, trust: TrustDomain, level: PodSecurityLevel, reason?: string) => {
+      const n = new TrustNamespace(this, `Namespace-${name}`, { name, trust, podSecurityLevel: level, podSecurityReason: reason, kubernetesVersion: version });
+      namespaces.set(name, n);
+      return n;
+    };
+
+    // Profiles: installer, operator objects, or nothing (node user data writes them).
+    const profiles = referencedProfiles(plan);
+    const byDelivery = (d: string) => profiles.filter((p) => p.delivery === d);
+    const supporting = plan.services[0]?.supporting;
+    if (byDelivery('daemonset').length) {
+      ns(SYSTEM_NAMESPACE, 'node-installer', 'privileged', INSTALLER_POD_SECURITY_REASON);
+      const archs = [...new Set(plan.services.flatMap((s) => s.architectures))];
+      new SeccompProfileInstaller(this, 'SeccompProfileInstaller', {
+        profiles: byDelivery('daemonset'),
+        architectures: archs,
+        image: opts.installerImage,
+        nodeSelector: opts.nodeSelector,
+        appArmor: supporting?.appArmor === 'RuntimeDefault' ? 'RuntimeDefault' : undefined,
+        kubernetesVersion: version,
+      });
+    }
+    if (byDelivery('security-profiles-operator').length) {
+      ns(SYSTEM_NAMESPACE, 'profiles', 'restricted');
+      new OperatorSeccompProfiles(this, 'OperatorSeccompProfiles', { profiles: byDelivery('security-profiles-operator') });
+    }
+
+    const common = {
+      kubernetesVersion: version,
+      network: opts,
+      nodeSelector: opts.nodeSelector,
+      clusterDomain: opts.clusterDomain,
+    };
+    const endpoints: ServiceEndpoint[] = [];
+    const get = (name: ServiceName): SandboxPlan | undefined => plan.services.find((s) => s.service === name);
+    const code = get('code-executor');
+    if (code) {
+      ns(opts.namespaces.codeExecutor, 'user-code', code.podSecurityLevel, code.podSecurityReason);
+      const c = new CodeExecutor(this, 'CodeExecutor', { ...common, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
+      endpoints.push({ service: 'code-executor', component: 'main', env: c.ingressEnv, url: c.url });
+    }
+    const js = get('js-executor');
+    if (js) {
+      ns(opts.namespaces.jsExecutor, 'user-code', js.podSecurityLevel, js.podSecurityReason);
+      const j = new JsExecutor(this, 'JsExecutor', { ...common, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
+      endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
+    }
+    const agent = get('agent-sandbox');
+    if (agent) {
+      // The controller and proxy run kit code with the plan's supporting settings: their
+      // namespace enforces the strictest level those pods meet.
+      const probe = sandboxPodJson(sandboxPod({
+        containerName: 'probe', image: agent.image, component: agent.components[0], security: agent.supporting, env: {},
+        resources: opts.agentComponentResources, serviceAccountName: 'probe', automountServiceAccountToken: true,
+        architectures: agent.architectures, nodeSelector: {}, kubernetesVersion: version,
+      }));
+      const level = strictestLevel(probe.metadata, probe.spec as unknown as PodSpecJson, version);
+      const reason = level === 'restricted' ? undefined
+        : `the agent sandbox controller and proxy settings (plan "supporting") do not meet restricted: ${checkPodSecurity(probe.metadata, probe.spec as unknown as PodSpecJson, 'restricted', version).map((v) => v.message).join('; ')}`;
+      ns(opts.namespaces.agentSandbox, 'kit-service', level, reason);
+      ns(opts.namespaces.agentSandboxPods, 'user-code', agent.podSecurityLevel, agent.podSecurityReason);
+      const a = new AgentSandbox(this, 'AgentSandbox', {
+        ...common, plan: agent, namespace: opts.namespaces.agentSandbox, podNamespace: opts.namespaces.agentSandboxPods,
+        autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
+      });
+      const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
+      endpoints.push({ service: 'agent-sandbox', component: 'controller', env: env('controller'), url: a.controllerUrl });
+      endpoints.push({ service: 'agent-sandbox', component: 'proxy', env: env('proxy'), url: a.proxyUrl });
+    }
+    this.namespaces = namespaces;
+    this.endpoints = endpoints;
+
+    // Chart.toJson() runs validations itself: read the objects directly.
+    this.node.addValidation({
+      validate: () => this.checkOutput(this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject)),
+    });
+  }
+
+  /** Problems with the rendered objects that would make a cluster refuse them. */
+  public checkOutput(objects: readonly KubeObject[]): string[] {
+    const errors: string[] = [];
+    const version = this.plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    for (const pod of podsOf(objects)) {
+      const n = pod.namespace ? this.namespaces.get(pod.namespace) : undefined;
+      if (!n) {
+        errors.push(`${pod.source}: runs in namespace "${pod.namespace}", which the chart does not render`);
+        continue;
+      }
+      for (const v of checkPodSecurity(pod.metadata, pod.spec, n.podSecurityLevel, version)) {
+        errors.push(`${pod.source}: Pod Security "${n.podSecurityLevel}" of namespace ${n.name} refuses it: ${v.message}`);
+      }
+    }
+    for (const v of apiServerViolations(objects)) errors.push(`${v.source}: the API server refuses it (${v.rule}): ${v.message}`);
+    const platform = this.plan.target === 'gke-autopilot' ? autopilotViolations(objects)
+      : this.plan.target === 'eks-fargate' ? fargateViolations(objects) : [];
+    for (const v of platform) errors.push(`${v.source}: ${this.plan.target} refuses it (${v.rule}): ${v.message}`);
+    return errors;
+  }
+}

@@ -1,0 +1,113 @@
+import { Construct } from 'constructs';
+import { SandboxPlan } from '../policy/plan';
+import { ServiceName } from '../policy/services';
+import { MODE_ANNOTATION } from './labels';
+import { allowPolicy, backendIngress, dnsEgress, internetEgress, NetworkSettings } from './network-policy';
+import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions } from './options';
+import { profileChecksumAnnotations } from './profiles';
+import { ServiceWorkload } from './workload';
+
+/** Props shared by CodeExecutor and JsExecutor. */
+export interface ExecutorProps {
+  /** The planner's decision for this service; every security setting comes from it. */
+  readonly plan: SandboxPlan;
+  /**
+   * Namespace (a `user-code` TrustNamespace enforcing `plan.podSecurityLevel`).
+   * @default DEFAULT_NAMESPACES.codeExecutor / DEFAULT_NAMESPACES.jsExecutor
+   */
+  readonly namespace?: string;
+  /**
+   * Kubernetes minor version of the cluster (AppArmor field from 1.30, annotation before).
+   * @default the field is used
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Backend, DNS and private ranges for the NetworkPolicies.
+   * @default the renderer defaults (backend namespace `retool`, DEFAULT_PRIVATE_CIDRS, kube-system DNS)
+   */
+  readonly network?: NetworkSettings;
+  /**
+   * HorizontalPodAutoscaler (minimum: the plan's replicas).
+   * @default none
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Node labels of the sandbox nodes.
+   * @default {}
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Cluster DNS domain, for `url`.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/** Renderer defaults for the network when a construct is used on its own. */
+export function defaultNetwork(): NetworkSettings {
+  return resolveRendererOptions({});
+}
+
+/** An NsJail executor: one Deployment whose only container runs user code under the plan's sandbox. */
+abstract class NsJailExecutor extends Construct {
+  /** In-cluster URL, e.g. for CODE_EXECUTOR_INGRESS_DOMAIN. */
+  public readonly url: string;
+  /** Environment variable a backend reads it from. */
+  public readonly ingressEnv: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The workload. */
+  public readonly workload: ServiceWorkload;
+
+  protected constructor(scope: Construct, id: string, service: ServiceName, defaultNamespace: string, props: ExecutorProps) {
+    super(scope, id);
+    const plan = props.plan;
+    if (plan.service !== service) throw new Error(`${id}: props.plan is the plan of ${plan.service}, expected ${service}`);
+    const component = plan.components.find((c) => c.runsUserCode);
+    if (!component || plan.components.length !== 1) throw new Error(`${id}: expected exactly one component that runs user code in the ${service} plan`);
+    this.namespace = props.namespace ?? defaultNamespace;
+    const network = props.network ?? defaultNetwork();
+    this.workload = new ServiceWorkload(this, 'Workload', {
+      name: service,
+      appName: service,
+      namespace: this.namespace,
+      containerName: service,
+      image: plan.image,
+      component,
+      security: plan.sandbox,
+      env: plan.env,
+      resources: plan.resources,
+      replicas: plan.replicas,
+      architectures: plan.architectures,
+      nodeSelector: props.nodeSelector ?? {},
+      kubernetesVersion: props.kubernetesVersion,
+      // User code must never find an API token in its container.
+      automountServiceAccountToken: false,
+      podAnnotations: { [MODE_ANNOTATION]: plan.mode, ...profileChecksumAnnotations(plan) },
+      autoscaling: props.autoscaling ? { targetCpuUtilizationPercent: 70, ...props.autoscaling } : undefined,
+    });
+    allowPolicy(this, 'NetworkPolicy', {
+      name: service,
+      namespace: this.namespace,
+      podLabels: this.workload.selector,
+      ingress: [backendIngress(network, component.port)],
+      egress: [dnsEgress(network), internetEgress(network)],
+    });
+    this.ingressEnv = component.ingressEnv ?? '';
+    this.url = `http://${service}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}:${component.port}`;
+  }
+}
+
+/** code-executor: workflow JavaScript and Python under NsJail (or unsandboxed, if the plan says so). */
+export class CodeExecutor extends NsJailExecutor {
+  constructor(scope: Construct, id: string, props: ExecutorProps) {
+    super(scope, id, 'code-executor', DEFAULT_NAMESPACES.codeExecutor, props);
+  }
+}
+
+/** js-executor: functions under NsJail. */
+export class JsExecutor extends NsJailExecutor {
+  constructor(scope: Construct, id: string, props: ExecutorProps) {
+    super(scope, id, 'js-executor', DEFAULT_NAMESPACES.jsExecutor, props);
+  }
+}

@@ -1,0 +1,112 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { commonLabels } from './labels';
+import { METADATA_CIDRS, parseCidr } from './options';
+
+/** Network facts every policy of the kit needs. */
+export interface NetworkSettings {
+  /** The backend allowed to call the services. */
+  readonly backend: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** Ranges user code must not reach (metadata endpoints are added on top). */
+  readonly privateCidrs: readonly string[];
+  /** Cluster DNS. */
+  readonly dns: { readonly namespace: string; readonly k8sAppLabels: readonly string[]; readonly cidrs: readonly string[] };
+}
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Peer: pods with these labels in that namespace. */
+export function podsIn(namespace: string, podLabels: Readonly<Record<string, string>>): k8s.NetworkPolicyPeer {
+  return {
+    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+    podSelector: { matchLabels: { ...podLabels } },
+  };
+}
+
+function tcp(port: number): k8s.NetworkPolicyPort {
+  return { protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) };
+}
+
+/** Egress to cluster DNS on port 53, UDP and TCP. */
+export function dnsEgress(net: NetworkSettings): k8s.NetworkPolicyEgressRule {
+  return {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: net.dns.namespace } },
+        podSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: [...net.dns.k8sAppLabels] }] },
+      },
+      ...net.dns.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ],
+    ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
+  };
+}
+
+/** Every address of each family except the given ranges (and always the metadata endpoints). */
+export function publicAddresses(privateCidrs: readonly string[]): k8s.NetworkPolicyPeer[] {
+  const all = [...new Set([...METADATA_CIDRS, ...privateCidrs])];
+  const v4 = all.filter((c) => parseCidr(c)?.family === 4);
+  const v6 = all.filter((c) => parseCidr(c)?.family === 6);
+  return [
+    { ipBlock: { cidr: '0.0.0.0/0', except: v4 } },
+    { ipBlock: { cidr: '::/0', except: v6 } },
+  ];
+}
+
+/** Egress to the internet only: not the private ranges, not the metadata endpoints. */
+export function internetEgress(net: NetworkSettings): k8s.NetworkPolicyEgressRule {
+  return { to: publicAddresses(net.privateCidrs) };
+}
+
+/** Egress to the Kubernetes API server: its address is private and not selectable by labels. */
+export function apiServerEgress(): k8s.NetworkPolicyEgressRule {
+  return {
+    // Any address but the metadata endpoints, on the API server ports only.
+    to: publicAddresses([]),
+    ports: [tcp(443), tcp(6443)],
+  };
+}
+
+/** Ingress from the configured backend on one port. */
+export function backendIngress(net: NetworkSettings, port: number): k8s.NetworkPolicyIngressRule {
+  return { from: [podsIn(net.backend.namespace, net.backend.podLabels)], ports: [tcp(port)] };
+}
+
+/** Traffic between kit pods on one port. */
+export function peerRule(peers: readonly k8s.NetworkPolicyPeer[], port: number): { from: k8s.NetworkPolicyPeer[]; to: k8s.NetworkPolicyPeer[]; ports: k8s.NetworkPolicyPort[] } {
+  return { from: [...peers], to: [...peers], ports: [tcp(port)] };
+}
+
+/** An allow policy for one set of pods. */
+export interface AllowPolicyProps {
+  /** Policy name. */
+  readonly name: string;
+  /** Namespace. */
+  readonly namespace: string;
+  /** Pods it applies to. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Allowed ingress. */
+  readonly ingress: readonly k8s.NetworkPolicyIngressRule[];
+  /** Allowed egress. */
+  readonly egress: readonly k8s.NetworkPolicyEgressRule[];
+}
+
+/** Render an allow policy (both directions are listed, so what is not allowed stays denied). */
+export function allowPolicy(scope: Construct, id: string, props: AllowPolicyProps): k8s.KubeNetworkPolicy {
+  return new k8s.KubeNetworkPolicy(scope, id, {
+    metadata: { name: props.name, namespace: props.namespace, labels: { 'app.kubernetes.io/part-of': 'sandbox-kit', 'app.kubernetes.io/managed-by': 'sandbox-kit' } },
+    spec: {
+      podSelector: { matchLabels: { ...props.podLabels } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [...props.ingress],
+      egress: [...props.egress],
+    },
+  });
+}
+
+/** Deny all ingress and egress to every pod of a namespace; allow policies add what is needed. */
+export function defaultDenyPolicy(scope: Construct, id: string, namespace: string): k8s.KubeNetworkPolicy {
+  return new k8s.KubeNetworkPolicy(scope, id, {
+    metadata: { name: 'default-deny', namespace, labels: commonLabels('sandbox-kit', 'network-policy') },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
+}

@@ -1,0 +1,123 @@
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { ContainerSecurity } from '../policy/plan';
+import { ResourceRequirements, ServiceComponent } from '../policy/services';
+import { Architecture } from '../targets/types';
+import { APPARMOR_REASON_ANNOTATION } from './labels';
+import {
+  appArmorAnnotations, appArmorPatches, containerSecurityContext, ContainerAppArmor, podLevelFields,
+  podSecurityContext, writableVolumes,
+} from './security-context';
+
+/** What one single-container pod of the kit is made of. */
+export interface SandboxPodProps {
+  /** Container name. */
+  readonly containerName: string;
+  /** Image. */
+  readonly image: string;
+  /** The component: port and probe paths. */
+  readonly component: ServiceComponent;
+  /** The plan's security settings for this container (sandbox or supporting). */
+  readonly security: ContainerSecurity;
+  /** Environment variables. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Requests and limits. */
+  readonly resources: ResourceRequirements;
+  /** Service account. */
+  readonly serviceAccountName: string;
+  /** Whether the API token is mounted (only the agent sandbox controller needs it). */
+  readonly automountServiceAccountToken: boolean;
+  /** Architectures the plan (and its profiles) cover: the pod is scheduled only there. */
+  readonly architectures: readonly Architecture[];
+  /** Extra node labels the pod must match. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Kubernetes version (AppArmor field or annotation). */
+  readonly kubernetesVersion?: string;
+  /** Labels for topology spread (the pod's selector labels); none for a bare pod. */
+  readonly spreadLabels?: Readonly<Record<string, string>>;
+  /** Extra read-only volumes (e.g. a ConfigMap). */
+  readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
+}
+
+/** A pod spec plus what the 1.28 types cannot carry. */
+export interface SandboxPod {
+  /** The spec. */
+  readonly spec: k8s.PodSpec;
+  /** Annotations the pod template needs (AppArmor before 1.30, AppArmor reason). */
+  readonly annotations: Record<string, string>;
+  /** JSON patches relative to the pod spec, to apply at `<path to spec>` (appArmorProfile). */
+  readonly patches: (podSpecPath: string) => JsonPatch[];
+}
+
+/** Render a kit pod: the plan's security context at pod and container level, probes, spread. */
+export function sandboxPod(props: SandboxPodProps): SandboxPod {
+  const sec = props.security;
+  const { volumes, mounts } = writableVolumes(sec);
+  for (const extra of props.extraVolumes ?? []) {
+    volumes.push(extra.volume);
+    mounts.push(extra.mount);
+  }
+  const port = 'http';
+  const probe = (path: string, period: number): k8s.Probe => ({
+    httpGet: { path, port: k8s.IntOrString.fromString(port) },
+    periodSeconds: period, timeoutSeconds: 5, failureThreshold: 3,
+  });
+  const container: k8s.Container = {
+    name: props.containerName,
+    image: props.image,
+    ports: [{ name: port, containerPort: props.component.port, protocol: 'TCP' }],
+    env: Object.entries(props.env).map(([name, value]) => ({ name, value })),
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString(props.resources.requests.cpu), memory: k8s.Quantity.fromString(props.resources.requests.memory) },
+      limits: { cpu: k8s.Quantity.fromString(props.resources.limits.cpu), memory: k8s.Quantity.fromString(props.resources.limits.memory) },
+    },
+    // Slow first start (image, jail setup) must not trip the liveness probe.
+    startupProbe: { ...probe(props.component.healthPath, 5), failureThreshold: 30 },
+    livenessProbe: probe(props.component.healthPath, 10),
+    readinessProbe: probe(props.component.readinessPath ?? props.component.healthPath, 5),
+    securityContext: containerSecurityContext(sec),
+    volumeMounts: mounts,
+  };
+  const spread = props.spreadLabels;
+  const spec: k8s.PodSpec = {
+    serviceAccountName: props.serviceAccountName,
+    automountServiceAccountToken: props.automountServiceAccountToken,
+    // No service-discovery variables of other services leak into user code.
+    enableServiceLinks: false,
+    ...podLevelFields(sec),
+    securityContext: podSecurityContext(sec),
+    ...(Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: [...props.architectures] }, { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }],
+        },
+      },
+    },
+    ...(spread ? {
+      topologySpreadConstraints: [
+        // One node failure or escape takes out as few replicas as possible.
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...spread } } },
+        // Zones are preferred, not required: single-zone clusters must still schedule.
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...spread } } },
+      ],
+    } : {}),
+    containers: [container],
+    volumes,
+  };
+  const apparmor: ContainerAppArmor[] = [{ index: 0, name: props.containerName, profile: sec.appArmor }];
+  return {
+    spec,
+    annotations: {
+      ...appArmorAnnotations(apparmor, props.kubernetesVersion),
+      ...(sec.appArmorReason ? { [APPARMOR_REASON_ANNOTATION]: sec.appArmorReason } : {}),
+    },
+    patches: (path) => appArmorPatches(path, apparmor, props.kubernetesVersion),
+  };
+}
+
+/** The pod as JSON (metadata annotations and spec with the patches applied), for checks. */
+export function sandboxPodJson(pod: SandboxPod): { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } {
+  const spec = JsonPatch.apply({ spec: k8s.toJson_PodSpec(pod.spec) }, ...pod.patches('/spec')).spec as Record<string, unknown>;
+  return { metadata: { annotations: pod.annotations }, spec };
+}
