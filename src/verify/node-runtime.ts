@@ -52,11 +52,12 @@ export interface NodeConfigOptions {
   /** The node's architecture (the harness runs on the host's). */
   readonly arch: Architecture;
   /**
-   * The content of Localhost profile files by profile name, instead of `profiles/<name>-<arch>.oci.json`
-   * (the minimality tests pass a profile with one addition removed).
+   * The kit profile files the node holds, by profile name, in the node's format (flattened OCI
+   * for containerd, Docker's for dockerd), instead of the committed `profiles/<name>-<arch>.oci.json`
+   * or the user data's file: the minimality tests pass a profile with one addition removed.
    * @default the committed files
    */
-  readonly localhostFiles?: Partial<Record<ProfileName, string>>;
+  readonly profileFiles?: Partial<Record<ProfileName, string>>;
 }
 
 /** The host's architecture in the kit's terms, or an error naming what would work. */
@@ -66,13 +67,25 @@ export function hostArchitecture(): Architecture {
   throw new Error(`the verification harness runs on amd64 or arm64 hosts, not ${process.arch}`);
 }
 
+/**
+ * Every capability the runtime itself holds (its bounding set, from /proc/self/status): what
+ * containerd (`WithAllCurrentCapabilities`) and dockerd give a privileged container.
+ */
+export function runtimeCapabilities(): string[] {
+  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapBnd:'));
+  if (!line) throw new Error('/proc/self/status has no CapBnd line');
+  const mask = BigInt(`0x${line.split(/\s+/)[1]}`);
+  // LINUX_CAPABILITIES is in capability.h order: index = capability number.
+  return normalizeCapabilities(LINUX_CAPABILITIES.filter((_, i) => (mask >> BigInt(i)) & BigInt(1)), 'CapBnd');
+}
+
 /** The container's capability set after the runtime applies add and drop to its defaults. */
 export function effectiveCapabilities(sec: RenderedSecurity): string[] {
-  if (sec.privileged) return normalizeCapabilities([...LINUX_CAPABILITIES], 'privileged');
+  if (sec.privileged) return runtimeCapabilities();
   const drop = sec.capabilitiesDrop.map((c) => c.toUpperCase().replace(/^CAP_/, ''));
   const base: Capability[] = drop.includes('ALL') ? [] : CONTAINER_DEFAULT_CAPABILITIES.filter((c) => !drop.includes(c));
   const add = sec.capabilitiesAdd.map((c) => c.toUpperCase().replace(/^CAP_/, ''));
-  if (add.includes('ALL')) return normalizeCapabilities([...LINUX_CAPABILITIES], 'capabilities.add');
+  if (add.includes('ALL')) return runtimeCapabilities();
   return normalizeCapabilities([...base, ...add], 'capabilities');
 }
 
@@ -129,14 +142,14 @@ export function nodeContainerConfig(sec: RenderedSecurity, options: NodeConfigOp
     seccompLabel = `RuntimeDefault (Docker default for ${caps.length ? caps.length + ' caps' : 'no caps'})`;
   } else if (sec.seccomp.type === 'Localhost') {
     const profile = profileOfLocalhostPath(sec.seccomp.localhostProfile);
-    const override = options.localhostFiles?.[profile];
+    const override = options.profileFiles?.[profile];
     const file = localhostProfileFile(profile, options.arch);
     const content = override ?? fs.readFileSync(file, 'utf8');
     seccomp = decodeAsContainerd(content);
     seccompLabel = `Localhost ${sec.seccomp.localhostProfile} (${override !== undefined ? 'modified' : path.relative(path.dirname(PROFILES_DIR), file)}, decoded as containerd)`;
   } else {
     const profile = path.basename(sec.seccomp.path).replace(/^sandbox-kit-/, '').replace(/\.json$/, '');
-    const override = (profile === 'nsjail' || profile === 'gvisor') ? options.localhostFiles?.[profile] : undefined;
+    const override = (profile === 'nsjail' || profile === 'gvisor') ? options.profileFiles?.[profile] : undefined;
     const docker = readDockerProfile(override ?? sec.seccomp.profileContent, sec.seccomp.path);
     seccomp = flattenProfile(docker, { arch: options.arch, capabilities: caps, source: sec.seccomp.path });
     seccompLabel = `dockerd default ${sec.seccomp.path} (${override !== undefined ? 'modified' : 'from user data'}, resolved by dockerd)`;

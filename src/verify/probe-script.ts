@@ -155,8 +155,18 @@ def runsc_once():
         return res(False, E.ENOENT, '/usr/bin/runsc not found in the container')
     except subprocess.TimeoutExpired:
         return res(False, E.ETIMEDOUT, 'runsc did not finish in 90 s')
-    tail = (p.stderr.strip().splitlines() or [''])[-1][-300:]
-    return res(p.returncode == 0, 0, ('exit %d: %s' % (p.returncode, tail)) if p.returncode else None)
+    if p.returncode == 0:
+        return res(True)
+    # runsc's own message names only the symptom; its debug logs name the failing step.
+    logdir = '/tmp/runsc-debug-%d' % os.getpid()
+    subprocess.run(RUNSC[:1] + ['--debug', '--debug-log=' + logdir + '/'] + RUNSC[1:], capture_output=True, timeout=90, env=env, cwd='/tmp')
+    fatal = []
+    for name in sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []:
+        for line in open(os.path.join(logdir, name), errors='replace'):
+            if 'FATAL ERROR' in line:
+                fatal.append('%s: %s' % (name.split('.')[-2], line.split('FATAL ERROR:', 1)[1].strip()))
+    tail = (p.stderr.strip().splitlines() or [''])[-1][-200:]
+    return res(False, 0, 'exit %d: %s%s' % (p.returncode, tail, (' | ' + ' | '.join(fatal)) if fatal else ''))
 
 def runsc():
     return {'runsc_do_true': runsc_once()}

@@ -49,6 +49,8 @@ export interface RuncResult {
   readonly timedOut: boolean;
   /** Container id used. */
   readonly id: string;
+  /** Bundle directory (removed after the run unless `keepBundle`). */
+  readonly bundle: string;
   /** The config runc was given. */
   readonly spec: OciRuntimeSpec;
 }
@@ -68,6 +70,8 @@ export function runcAvailability(runc: string = process.env.RUNC ?? 'runc'): { r
 export function runInRunc(options: OciSpecOptions, runcOptions: RuncOptions = {}): RuncResult {
   const runc = runcOptions.runc ?? process.env.RUNC ?? 'runc';
   const bundle = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-runc-'));
+  // mkdtemp makes it 0700; a user-namespaced root (host uid 100000...) must traverse it to the rootfs.
+  fs.chmodSync(bundle, 0o755);
   // A private state directory, so the run never sees or touches other runc containers.
   const state = path.join(bundle, 'state');
   const id = `sandbox-kit-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
@@ -75,6 +79,13 @@ export function runInRunc(options: OciSpecOptions, runcOptions: RuncOptions = {}
     const binds = prepareRootfs(path.join(bundle, 'rootfs'));
     const built = buildOciSpec(options, binds);
     const spec = runcOptions.patchSpec ? runcOptions.patchSpec(built) : built;
+    // Create top-level mount points now: in a user namespace the container's root (a high host
+    // uid) cannot mkdir in a rootfs owned by the host's root. Deeper ones (/dev/pts) land on tmpfs.
+    for (const m of spec.mounts) {
+      const top = m.destination.split('/').filter(Boolean)[0];
+      const p = path.join(bundle, 'rootfs', top ?? '');
+      if (top && !fs.existsSync(p) && !isSymlink(p)) fs.mkdirSync(p);
+    }
     fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
     const r = spawnSync(runc, ['--root', state, 'run', '--bundle', bundle, id], {
       encoding: 'utf8',
@@ -85,9 +96,17 @@ export function runInRunc(options: OciSpecOptions, runcOptions: RuncOptions = {}
     });
     const timedOut = r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
     if (r.error && !timedOut) throw new Error(`cannot start ${runc}: ${r.error.message}`);
-    return { exitCode: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut, id, spec };
+    return { exitCode: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut, id, bundle, spec };
   } finally {
     spawnSync(runc, ['--root', state, 'delete', '-f', id], { stdio: 'ignore', timeout: 10000 });
     if (!runcOptions.keepBundle) fs.rmSync(bundle, { recursive: true, force: true });
+  }
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,120 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NodeContainerConfig } from './node-runtime';
+import { OciMount, prepareRootfs } from './oci-spec';
+import { PROBE_SCRIPT } from './probe-script';
+import { runcAvailability, RuncResult, runInRunc } from './runc';
+
+/**
+ * Runs the probe inside a container built from a NodeContainerConfig, on top of the shared
+ * runc runner (runc.ts). Two things the runner's per-run bundle cannot give a probe container,
+ * done here once per process:
+ * - a root filesystem whose mount points all exist and are world-traversable, so runc can
+ *   mount onto them from inside a user namespace (`hostUsers: false`), whose root is an
+ *   unmapped host id that may not create directories in a host-root-owned tree; and whose /tmp
+ *   is mode 1777 (runc gives a tmpfs the mode of the directory it covers);
+ * - a read-only /probe with the probe script, readable by the container's non-root user.
+ */
+
+/** Tools the behavioural tests need on the host, with the Debian package of each. */
+export const REQUIRED_TOOLS: readonly { readonly path: string; readonly pkg: string }[] = [
+  { path: '/usr/bin/python3', pkg: 'python3' },
+  { path: '/usr/bin/runsc', pkg: 'runsc' },
+];
+
+/** Whether the behavioural harness can run here; the reason when it cannot. */
+export function verifyAvailability(): { readonly ok: true; readonly runc: string } | { readonly ok: false; readonly reason: string } {
+  const runc = runcAvailability();
+  if (!runc.ok) return runc;
+  const missing = REQUIRED_TOOLS.filter((t) => !fs.existsSync(t.path));
+  if (missing.length) {
+    return { ok: false, reason: `missing ${missing.map((t) => t.path).join(', ')} (Debian: apt-get install ${missing.map((t) => t.pkg).join(' ')})` };
+  }
+  return { ok: true, runc: runc.version };
+}
+
+let shared: { root: string; rootfs: string; probeDir: string; binds: OciMount[] } | undefined;
+
+/** The per-process rootfs template and probe directory (created once, removed at exit). */
+function sharedDirs(): { rootfs: string; probeDir: string; binds: OciMount[] } {
+  if (shared && fs.existsSync(shared.rootfs)) return shared;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-verify-'));
+  fs.chmodSync(root, 0o755);
+  const rootfs = path.join(root, 'rootfs');
+  const binds = prepareRootfs(rootfs);
+  for (const d of ['proc', 'dev', 'sys', 'probe', 'tmp']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
+  fs.chmodSync(path.join(rootfs, 'tmp'), 0o1777);
+  const probeDir = path.join(root, 'probe');
+  fs.mkdirSync(probeDir, { mode: 0o755 });
+  fs.writeFileSync(path.join(probeDir, 'probe.py'), PROBE_SCRIPT, { mode: 0o644 });
+  shared = { root, rootfs, probeDir, binds };
+  process.once('exit', () => {
+    if (shared) fs.rmSync(shared.root, { recursive: true, force: true });
+  });
+  return shared;
+}
+
+/** Copies a host file into the shared probe directory (e.g. a compiled benchmark), returning its path inside. */
+export function addProbeFile(name: string, content: Buffer | string, mode = 0o755): string {
+  const { probeDir } = sharedDirs();
+  fs.writeFileSync(path.join(probeDir, name), content, { mode });
+  fs.chmodSync(path.join(probeDir, name), mode);
+  return `/probe/${name}`;
+}
+
+/** Host path of the shared probe directory (to compile into it). */
+export function probeHostDir(): string {
+  return sharedDirs().probeDir;
+}
+
+/** Result of one probe container. */
+export interface ProbeRun<T> {
+  /** The parsed JSON the probe printed; undefined when it printed none. */
+  readonly output?: T;
+  /** The raw run. */
+  readonly run: RuncResult;
+}
+
+/**
+ * Runs `args` (e.g. `['/usr/bin/python3', '/probe/probe.py', 'nsjail']`) in a container with
+ * the node's settings and parses the JSON line it prints.
+ */
+export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly string[], timeoutMs = 120000): ProbeRun<T> {
+  const { rootfs, probeDir } = sharedDirs();
+  const run = runInRunc({
+    args,
+    env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/tmp'],
+    user: cfg.user,
+    cwd: '/tmp',
+    capabilities: cfg.capabilities,
+    noNewPrivileges: cfg.noNewPrivileges,
+    seccomp: cfg.seccomp,
+    readonlyRoot: cfg.readonlyRoot,
+    userNamespace: cfg.userNamespace,
+    maskedPaths: cfg.maskedPaths,
+    readonlyPaths: cfg.readonlyPaths,
+    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }],
+  }, {
+    timeoutMs,
+    // The shared rootfs (absolute path) replaces the runner's per-bundle one, whose directories
+    // a user-namespaced runc init could not mount onto; same host binds.
+    patchSpec: (spec) => ({ ...spec, root: { ...spec.root, path: rootfs } }),
+  });
+  const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  let output: T | undefined;
+  if (line) {
+    try {
+      output = JSON.parse(line) as T;
+    } catch {
+      output = undefined;
+    }
+  }
+  return { output, run };
+}
+
+/** Whether `gcc` is on the host (the seccomp-cost benchmark compiles its loop with it). */
+export function hasGcc(): boolean {
+  return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
+}

@@ -1,0 +1,157 @@
+import { SandboxMode } from '../policy/modes';
+import { SandboxPlan } from '../policy/plan';
+import { SandboxEngine } from '../policy/services';
+import { Architecture } from '../targets/types';
+
+/**
+ * What each probe must do in a container, derived from the PLAN (never from the rendered output
+ * the probe runs under, so a renderer that drops a setting makes the probe disagree).
+ */
+
+/** NsJail's kernel needs, in NsJail's order (probe-script.ts `nsjail`). */
+export const NSJAIL_STEPS = [
+  'clone_newns', 'uid_map', 'gid_map', 'mount_private', 'mount_tmpfs', 'mount_bind', 'mount_bind_ro',
+  'sethostname', 'mount_proc', 'pivot_root', 'umount2', 'unshare_newns',
+] as const;
+
+/** gVisor's start (probe-script.ts `runsc`). */
+export const RUNSC_STEPS = ['runsc_do_true'] as const;
+
+/** Syscalls that must stay denied in every mode but privileged (x86-only ones last). */
+export const DANGEROUS_SYSCALLS = [
+  'bpf', 'perf_event_open', 'kexec_load', 'init_module', 'finit_module', 'keyctl', 'add_key', 'request_key',
+  'open_by_handle_at', 'userfaultfd', 'reboot', 'swapon', 'acct', 'iopl', 'ioperm',
+] as const;
+
+/** Syscalls that do not exist on an architecture. */
+const NOT_ON: Readonly<Record<Architecture, readonly string[]>> = { amd64: [], arm64: ['iopl', 'ioperm'] };
+
+/** One probe's outcome as the probe script reports it. */
+export interface ProbeOutcome {
+  /** The call succeeded. */
+  readonly ok: boolean;
+  /** errno when it failed (0 for a non-errno failure such as runsc's exit status). */
+  readonly errno: number;
+  /** errno name. */
+  readonly errname: string;
+  /** Not attempted because an earlier step failed. */
+  readonly skipped?: boolean;
+  /** Extra detail (runsc's last error line). */
+  readonly detail?: string;
+}
+
+/** What a probe must do. */
+export type Expected =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'fail'; readonly errname?: string }
+  | { readonly kind: 'skipped' }
+  /** Privileged containers: dangerous syscalls are not filtered; recorded, not asserted. */
+  | { readonly kind: 'any' };
+
+/** One probe with its expectation and why. */
+export interface ProbeExpectation {
+  /** Probe name (a key of the probe script's output). */
+  readonly probe: string;
+  /** What it must do. */
+  readonly expected: Expected;
+  /** Why, from the plan. */
+  readonly why: string;
+}
+
+/** The plan facts expectations depend on (a refused service has no plan: `mode: 'refused'`). */
+export interface PlanView {
+  /** Engine. */
+  readonly engine: SandboxEngine;
+  /** Mode, or `refused` when the planner refuses the service on the target. */
+  readonly mode: SandboxMode | 'refused';
+  /** The plan's jail procfs ('none' for refused). */
+  readonly procfs: 'new' | 'none';
+}
+
+/** The view of a plan. */
+export function planView(plan: SandboxPlan): PlanView {
+  return { engine: plan.engine, mode: plan.mode, procfs: plan.jail.procfs };
+}
+
+/** Whether the sandbox runs on the node's kernel in this mode, so the probes can prove it here. */
+export function sandboxOnHostKernel(mode: PlanView['mode']): boolean {
+  return mode === 'privileged' || mode === 'seccomp';
+}
+
+/** Probe commands (probe-script.ts) a service's container runs. */
+export function probeParts(engine: SandboxEngine): string[] {
+  return [engine === 'nsjail' ? 'nsjail' : 'runsc', 'dangerous'];
+}
+
+/**
+ * Expectations for one service's sandbox container:
+ * - `privileged` / `seccomp`: the sandbox runs on the node kernel, so every NsJail step (or
+ *   runsc) must pass; the fresh procfs must pass where the plan says `procfs: 'new'` and fail
+ *   with EPERM where it says `'none'` (the kernel refuses a new procfs while /proc is masked);
+ * - any other mode, or a refused service: the platform's defaults must stop the sandbox at its
+ *   first step, clone and unshare with namespace flags failing with EPERM (RuntimeDefault's
+ *   argument filter on clone, and unshare gated on CAP_SYS_ADMIN), and runsc must fail;
+ * - dangerous syscalls: EPERM in every mode but privileged.
+ */
+export function expectationsFor(view: PlanView, arch: Architecture): ProbeExpectation[] {
+  const out: ProbeExpectation[] = [];
+  const onHost = sandboxOnHostKernel(view.mode);
+  const modeText = view.mode === 'refused' ? 'the planner refuses this service here' : `mode ${view.mode}`;
+  if (view.engine === 'nsjail') {
+    for (const step of NSJAIL_STEPS) {
+      if (onHost) {
+        if (step === 'mount_proc' && view.procfs === 'none') {
+          out.push({ probe: step, expected: { kind: 'fail', errname: 'EPERM' }, why: 'plan: jail.procfs none (masked /proc; the NsJail config disables its procfs)' });
+        } else {
+          out.push({ probe: step, expected: { kind: 'pass' }, why: `${modeText}: the sandbox runs on the node kernel` });
+        }
+      } else if (step === 'clone_newns' || step === 'unshare_newns') {
+        out.push({ probe: step, expected: { kind: 'fail', errname: 'EPERM' }, why: `${modeText}: platform defaults deny namespace creation` });
+      } else {
+        out.push({ probe: step, expected: { kind: 'skipped' }, why: 'not reached: clone failed' });
+      }
+    }
+  } else {
+    out.push({
+      probe: 'runsc_do_true',
+      expected: onHost ? { kind: 'pass' } : { kind: 'fail' },
+      why: onHost ? `${modeText}: runsc runs in the container` : `${modeText}: platform defaults stop runsc`,
+    });
+  }
+  for (const s of DANGEROUS_SYSCALLS) {
+    if (NOT_ON[arch].includes(s)) continue;
+    out.push(view.mode === 'privileged'
+      ? { probe: s, expected: { kind: 'any' }, why: 'privileged: no seccomp filter (recorded only)' }
+      : { probe: s, expected: { kind: 'fail', errname: 'EPERM' }, why: 'denied by the profile (defaultErrnoRet EPERM)' });
+  }
+  return out;
+}
+
+/** Whether an outcome meets an expectation. */
+export function meets(outcome: ProbeOutcome | undefined, expected: Expected): boolean {
+  if (expected.kind === 'any') return true;
+  if (!outcome) return false;
+  switch (expected.kind) {
+    case 'pass': return outcome.ok && !outcome.skipped;
+    case 'skipped': return outcome.skipped === true;
+    case 'fail': return !outcome.ok && !outcome.skipped && (expected.errname === undefined || outcome.errname === expected.errname);
+  }
+}
+
+/** Short text of an outcome for tables: `ok`, `EPERM`, `skip`, `exit 128: ...`. */
+export function outcomeText(o: ProbeOutcome | undefined): string {
+  if (!o) return 'missing';
+  if (o.skipped) return 'skip';
+  if (o.ok) return 'ok';
+  return o.errname || (o.detail ? o.detail.slice(0, 60) : 'fail');
+}
+
+/** Short text of an expectation. */
+export function expectedText(e: Expected): string {
+  switch (e.kind) {
+    case 'pass': return 'ok';
+    case 'skipped': return 'skip';
+    case 'any': return 'any';
+    case 'fail': return e.errname ? e.errname : 'fail';
+  }
+}

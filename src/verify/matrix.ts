@@ -1,0 +1,165 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { SandboxKitConfig } from '../policy/config';
+import { ProfileName, ServiceName } from '../policy/services';
+import { Architecture, TargetName } from '../targets/types';
+import { runInNodeContainer } from './container';
+import { expectationsFor, expectedText, meets, outcomeText, PlanView, planView, ProbeExpectation, ProbeOutcome, probeParts, sandboxOnHostKernel } from './expectations';
+import { nodeContainerConfig, NodeContainerConfig } from './node-runtime';
+import { ServiceUnderTest, servicesUnderTest } from './rendered';
+
+/** One deployment configuration the verification runs: a target and the options that pick its modes. */
+export interface Scenario {
+  /** Row label, e.g. `eks` or `eks (privileged)`. */
+  readonly id: string;
+  /** Config given to the planner. */
+  readonly config: SandboxKitConfig;
+  /** What the scenario shows. */
+  readonly note: string;
+}
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+
+function exampleDefaults(file: string, family: 'kubernetes' | 'aws', target: TargetName): SandboxKitConfig {
+  const raw = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, { defaults?: Record<string, unknown> }>;
+  return { ...(raw[family]?.defaults ?? {}), target } as SandboxKitConfig;
+}
+
+/**
+ * Every target's default plan (the main job's), the Fargate example configs, and the modes
+ * defaults do not reach: privileged NsJail, and seccomp without user namespaces (procfs none).
+ */
+export function scenarios(): Scenario[] {
+  const privilegedNsjail = { 'code-executor': { mode: 'privileged' as const }, 'js-executor': { mode: 'privileged' as const }, 'agent-sandbox': { enabled: false } };
+  return [
+    { id: 'eks', config: { target: 'eks' }, note: 'default plan' },
+    { id: 'gke-standard', config: { target: 'gke-standard' }, note: 'default plan' },
+    { id: 'kubernetes', config: { target: 'kubernetes' }, note: 'default plan' },
+    { id: 'gke-autopilot', config: { target: 'gke-autopilot' }, note: 'default plan (GKE Sandbox); under runc only the pod\'s own settings can be run' },
+    { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), note: 'examples/eks-fargate.config.json' },
+    { id: 'ecs-ec2', config: { target: 'ecs-ec2' }, note: 'default plan' },
+    { id: 'ecs-fargate', config: exampleDefaults('ecs-fargate.config.json', 'aws', 'ecs-fargate'), note: 'examples/ecs-fargate.config.json (js-executor and agent sandbox on EC2 capacity)' },
+    { id: 'eks (privileged)', config: { target: 'eks', services: privilegedNsjail }, note: 'mode privileged requested' },
+    { id: 'ecs-ec2 (privileged)', config: { target: 'ecs-ec2', services: privilegedNsjail }, note: 'mode privileged requested' },
+    { id: 'kubernetes 1.32', config: { target: 'kubernetes', kubernetesVersion: '1.32' }, note: 'no hostUsers: false before 1.33: masked /proc, jail procfs none' },
+  ];
+}
+
+/** The result of one service's probes on one scenario. */
+export interface CellResult {
+  /** Scenario label. */
+  readonly scenario: string;
+  /** Target. */
+  readonly target: TargetName;
+  /** Service. */
+  readonly service: ServiceName;
+  /** The plan's view (mode, engine, procfs). */
+  readonly view: PlanView;
+  /** Where the settings came from. */
+  readonly source: string;
+  /** The container the node would build. */
+  readonly node: NodeContainerConfig;
+  /** What cannot be verified on this machine, if anything. */
+  readonly notVerifiableHere?: string;
+  /** Expectations. */
+  readonly expectations: readonly ProbeExpectation[];
+  /** Outcomes by probe. */
+  readonly outcomes: Readonly<Record<string, ProbeOutcome>>;
+  /** Probes that disagree with the plan. */
+  readonly disagreements: readonly string[];
+  /** runc's and the probe's stderr when the probe printed nothing. */
+  readonly error?: string;
+}
+
+/** Options of verifyService. */
+export interface VerifyOptions {
+  /** Node architecture (the host's). */
+  readonly arch: Architecture;
+  /** Kit profile files to use instead of the committed ones (see NodeConfigOptions.profileFiles). */
+  readonly profileFiles?: Partial<Record<ProfileName, string>>;
+}
+
+/** Runs one service's probes in the container its target's node would build, and compares with the plan. */
+export function verifyService(scenario: Scenario, sut: ServiceUnderTest, options: VerifyOptions): CellResult {
+  const view: PlanView = sut.plan ? planView(sut.plan) : { engine: sut.service === 'agent-sandbox' ? 'gvisor' : 'nsjail', mode: 'refused', procfs: 'none' };
+  const node = nodeContainerConfig(sut.container.security, { arch: options.arch, profileFiles: options.profileFiles });
+  const expectations = expectationsFor(view, options.arch);
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(node, ['/usr/bin/python3', '/probe/probe.py', 'all', probeParts(view.engine).join(',')]);
+  const outcomes = run.output ?? {};
+  const disagreements = expectations.filter((e) => !meets(outcomes[e.probe], e.expected))
+    .map((e) => `${e.probe}: expected ${expectedText(e.expected)}, got ${outcomeText(outcomes[e.probe])}${outcomes[e.probe]?.detail ? ` (${outcomes[e.probe]?.detail})` : ''} [${e.why}]`);
+  const notVerifiableHere = view.mode === 'gvisor-runtimeclass'
+    ? 'the sandbox runs inside the platform\'s gVisor (GKE Sandbox), which runc cannot reproduce: only the pod\'s own settings under RuntimeDefault are run, and they must block the sandbox'
+    : undefined;
+  return {
+    scenario: scenario.id,
+    target: scenario.config.target,
+    service: sut.service,
+    view,
+    source: sut.container.source,
+    node,
+    notVerifiableHere,
+    expectations,
+    outcomes,
+    disagreements,
+    error: run.output ? undefined : `exit ${run.run.exitCode}${run.run.timedOut ? ' (timed out)' : ''}: ${run.run.stderr.trim().slice(-500)}`,
+  };
+}
+
+/** Runs every service of a scenario. */
+export function verifyScenario(scenario: Scenario, options: VerifyOptions): CellResult[] {
+  return servicesUnderTest(scenario.config).map((sut) => verifyService(scenario, sut, options));
+}
+
+function settingsText(c: CellResult): string {
+  const n = c.node;
+  const parts = [
+    `uid ${n.user.uid}`,
+    n.capabilities.length ? (n.capabilities.length > 20 ? 'all caps' : `${n.capabilities.length} caps`) : 'no caps',
+    n.userNamespace ? 'userns' : 'host users',
+    n.maskedPaths.length ? 'masked /proc' : 'unmasked /proc',
+  ];
+  return parts.join(', ');
+}
+
+function summary(c: CellResult, probes: readonly string[]): string {
+  const relevant = c.expectations.filter((e) => probes.includes(e.probe));
+  if (!relevant.length) return '';
+  const texts = relevant.map((e) => outcomeText(c.outcomes[e.probe]));
+  const distinct = [...new Set(texts)];
+  if (distinct.length === 1) return `${distinct[0]} ×${texts.length}`;
+  return relevant.map((e, i) => `${e.probe}=${texts[i]}`).filter((_, i) => texts[i] !== 'ok').join(' ') || `ok ×${texts.length}`;
+}
+
+/** The results table (Markdown): target × service, one column per probe group, and the verdict. */
+export function resultsTable(cells: readonly CellResult[]): string {
+  const jail = ['clone_newns', 'uid_map', 'gid_map', 'mount_private', 'mount_tmpfs', 'mount_bind', 'mount_bind_ro', 'sethostname', 'pivot_root', 'umount2'];
+  const lines = [
+    '| target | service | plan mode | seccomp as the node loads it | container | NsJail steps | fresh procfs | unshare | runsc | dangerous syscalls | agrees with plan |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const c of cells) {
+    const danger = c.expectations.filter((e) => !['runsc_do_true', 'unshare_newns', 'mount_proc', ...jail].includes(e.probe)).map((e) => e.probe);
+    const verdict = c.disagreements.length ? `NO: ${c.disagreements.length} probe(s)` : c.notVerifiableHere ? 'yes (pod settings only)' : 'yes';
+    lines.push(`| ${c.scenario} | ${c.service} | ${c.view.mode}${c.view.mode === 'seccomp' ? ` (procfs ${c.view.procfs})` : ''} | ${c.node.seccompLabel} | ${settingsText(c)} | ${summary(c, jail)} | ${summary(c, ['mount_proc'])} | ${summary(c, ['unshare_newns'])} | ${summary(c, ['runsc_do_true'])} | ${summary(c, danger)} | ${verdict} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Detail lines: every disagreement and every cell that cannot be fully verified here. */
+export function resultsNotes(cells: readonly CellResult[]): string {
+  const out: string[] = [];
+  for (const c of cells) {
+    for (const d of c.disagreements) out.push(`- DISAGREES ${c.scenario} / ${c.service}: ${d}`);
+    if (c.error) out.push(`- ERROR ${c.scenario} / ${c.service}: ${c.error}`);
+    if (c.notVerifiableHere && !sandboxOnHostKernel(c.view.mode)) out.push(`- NOT VERIFIABLE HERE ${c.scenario} / ${c.service}: ${c.notVerifiableHere}`);
+  }
+  return out.join('\n');
+}
+
+/** Writes the table and notes to `dist/verify-results.md` (gitignored) and returns the path. */
+export function writeResults(cells: readonly CellResult[], file = path.resolve(__dirname, '..', '..', 'dist', 'verify-results.md')): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `# sandbox-kit behavioural verification\n\n${resultsTable(cells)}\n\n${resultsNotes(cells)}\n`);
+  return file;
+}
