@@ -48,9 +48,10 @@ function schemaProblems(text: string): string[] {
     const where = `line ${i + 1} (${top.type})`;
     if (line === '}') { stack.pop(); return; }
     const open = /^(\w+) \{$/.exec(line);
-    const m = open ? [line, open[1], undefined] : /^(\w+): (.*)$/.exec(line);
-    if (!m) { problems.push(`${where}: not a field: ${line}`); return; }
-    const [, name, value] = m;
+    const scalar = /^(\w+): (.*)$/.exec(line);
+    const name = open?.[1] ?? scalar?.[1];
+    const value = scalar?.[2];
+    if (name === undefined) { problems.push(`${where}: not a field: ${line}`); return; }
     const kind = fields[name];
     if (!kind) { problems.push(`${where}: unknown field ${name}`); return; }
     if (top.seen.has(name) && !REPEATED.has(name)) problems.push(`${where}: ${name} set twice`);
