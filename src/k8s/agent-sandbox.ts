@@ -94,6 +94,7 @@ export class AgentSandbox extends Construct {
       nodeSelector: props.nodeSelector ?? {},
       kubernetesVersion: props.kubernetesVersion,
       spreadLabels: selectorLabels(app, 'sandbox'),
+      spreadRequired: false,
     });
     const { spec } = sandboxPodJson(pod);
     this.podTemplate = {

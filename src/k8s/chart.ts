@@ -121,7 +121,7 @@ export class SandboxKitChart extends Chart {
       const probe = sandboxPodJson(sandboxPod({
         containerName: 'probe', image: agent.image, component: agent.components[0], security: agent.supporting, env: {},
         resources: opts.agentComponentResources, serviceAccountName: 'probe', automountServiceAccountToken: true,
-        architectures: agent.architectures, nodeSelector: {}, kubernetesVersion: version,
+        architectures: agent.architectures, nodeSelector: {}, kubernetesVersion: version, spreadLabels: {}, spreadRequired: false,
       }));
       const level = strictestLevel(probe.metadata, probe.spec as unknown as PodSpecJson, version);
       const reason = level === 'restricted' ? undefined

@@ -33,8 +33,13 @@ export interface SandboxPodProps {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Kubernetes version (AppArmor field or annotation). */
   readonly kubernetesVersion?: string;
-  /** Labels for topology spread (the pod's selector labels); none for a bare pod. */
-  readonly spreadLabels?: Readonly<Record<string, string>>;
+  /** Labels for topology spread (the pod's selector labels). */
+  readonly spreadLabels: Readonly<Record<string, string>>;
+  /**
+   * Whether spreading over nodes is required (a Deployment's few replicas) or only preferred
+   * (pods launched per task, which must schedule whatever the spread).
+   */
+  readonly spreadRequired: boolean;
   /** Extra read-only volumes (e.g. a ConfigMap). */
   readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
 }
@@ -66,7 +71,7 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
     name: props.containerName,
     image: props.image,
     ports: [{ name: port, containerPort: props.component.port, protocol: 'TCP' }],
-    env: Object.entries(props.env).map(([name, value]) => ({ name, value })),
+    ...(Object.keys(props.env).length ? { env: Object.entries(props.env).map(([name, value]) => ({ name, value })) } : {}),
     resources: {
       requests: { cpu: k8s.Quantity.fromString(props.resources.requests.cpu), memory: k8s.Quantity.fromString(props.resources.requests.memory) },
       limits: { cpu: k8s.Quantity.fromString(props.resources.limits.cpu), memory: k8s.Quantity.fromString(props.resources.limits.memory) },
@@ -94,14 +99,12 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
         },
       },
     },
-    ...(spread ? {
-      topologySpreadConstraints: [
-        // One node failure or escape takes out as few replicas as possible.
-        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...spread } } },
-        // Zones are preferred, not required: single-zone clusters must still schedule.
-        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...spread } } },
-      ],
-    } : {}),
+    topologySpreadConstraints: [
+      // One node failure or escape takes out as few replicas as possible.
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: props.spreadRequired ? 'DoNotSchedule' : 'ScheduleAnyway', labelSelector: { matchLabels: { ...spread } } },
+      // Zones are preferred, not required: single-zone clusters must still schedule.
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...spread } } },
+    ],
     containers: [container],
     volumes,
   };

@@ -5,7 +5,7 @@ import { PROFILE_DIR, SYSTEM_NAMESPACE } from '../policy/planner';
 import { seccompProfileObject } from '../seccomp';
 import { KUBELET_SECCOMP_ROOT } from '../targets';
 import { Architecture } from '../targets/types';
-import { commonLabels, PROFILE_CHECKSUM_ANNOTATION } from './labels';
+import { commonLabels, KIT_DOMAIN, PROFILE_CHECKSUM_ANNOTATION, selectorLabels } from './labels';
 import { DEFAULT_INSTALLER_IMAGE } from './options';
 import { ReferencedProfile } from './profiles';
 import { appArmorAnnotations, appArmorPatches, ContainerAppArmor } from './security-context';
@@ -88,7 +88,7 @@ export class SeccompProfileInstaller extends Construct {
   /** The ConfigMap holding every file. */
   public readonly configMap: k8s.KubeConfigMap;
   /** DaemonSets by architecture. */
-  public readonly daemonSets: Readonly<Partial<Record<Architecture, k8s.KubeDaemonSet>>>;
+  public readonly daemonSets: Readonly<Partial<Record<Architecture, ApiObject>>>;
 
   constructor(scope: Construct, id: string, props: SeccompProfileInstallerProps) {
     super(scope, id);
@@ -117,10 +117,10 @@ export class SeccompProfileInstaller extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const daemonSets: Partial<Record<Architecture, k8s.KubeDaemonSet>> = {};
+    const daemonSets: Partial<Record<Architecture, ApiObject>> = {};
     for (const arch of props.architectures) {
       const files = props.profiles.map((p) => ({ file: p.files.find((f) => f.arch === arch)!, nodeName: p.localhostProfile.slice(PROFILE_DIR.length + 1) }));
-      const selector = { ...commonLabels('sandbox-kit', name), 'kubernetes.io/arch': arch };
+      const selector = { ...selectorLabels('sandbox-kit', name), [`${KIT_DOMAIN}/arch`]: arch };
       const root: k8s.SecurityContext = {
         privileged: false,
         allowPrivilegeEscalation: false,
@@ -132,14 +132,17 @@ export class SeccompProfileInstaller extends Construct {
         seccompProfile: { type: 'RuntimeDefault' },
       };
       const apparmor: ContainerAppArmor[] = [{ index: 0, name: 'install', profile: props.appArmor }];
-      const ds = new k8s.KubeDaemonSet(this, `DaemonSet-${arch}`, {
-        metadata: { name: `${name}-${arch}`, namespace, labels: selector },
-        spec: {
+      // A plain ApiObject: the typed KubeDaemonSet drops fields newer than 1.28 (appArmorProfile).
+      const ds = new ApiObject(this, `DaemonSet-${arch}`, {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: `${name}-${arch}`, namespace, labels: { ...labels, ...selector } },
+        spec: k8s.toJson_DaemonSetSpec({
           selector: { matchLabels: selector },
           updateStrategy: { type: 'RollingUpdate' },
           template: {
             metadata: {
-              labels: selector,
+              labels: { ...labels, ...selector },
               annotations: {
                 ...Object.fromEntries(files.map(({ file }) => [`${PROFILE_CHECKSUM_ANNOTATION}.${file.profile}`, file.sha256])),
                 ...appArmorAnnotations(apparmor, props.kubernetesVersion),
@@ -176,7 +179,7 @@ export class SeccompProfileInstaller extends Construct {
               ],
             },
           },
-        },
+        }),
       });
       ds.addJsonPatch(...appArmorPatches('/spec/template/spec', apparmor, props.kubernetesVersion));
       daemonSets[arch] = ds;

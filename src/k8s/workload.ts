@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingOptions } from './options';
@@ -5,7 +6,7 @@ import { sandboxPod, SandboxPodProps } from './pod';
 import { commonLabels, selectorLabels } from './labels';
 
 /** A Deployment of one component with its Service, ServiceAccount, PodDisruptionBudget and HPA. */
-export interface ServiceWorkloadProps extends Omit<SandboxPodProps, 'serviceAccountName' | 'spreadLabels'> {
+export interface ServiceWorkloadProps extends Omit<SandboxPodProps, 'serviceAccountName' | 'spreadLabels' | 'spreadRequired'> {
   /** Name of every object (Deployment, Service, ServiceAccount, PDB, HPA). */
   readonly name: string;
   /** The service the component belongs to (`app.kubernetes.io/name`). */
@@ -27,8 +28,8 @@ export interface ServiceWorkloadProps extends Omit<SandboxPodProps, 'serviceAcco
 export class ServiceWorkload extends Construct {
   /** Labels that select this component's pods. */
   public readonly selector: Record<string, string>;
-  /** The Deployment. */
-  public readonly deployment: k8s.KubeDeployment;
+  /** The Deployment (a plain ApiObject: the typed KubeDeployment drops fields newer than 1.28, such as appArmorProfile). */
+  public readonly deployment: ApiObject;
   /** The Service. */
   public readonly service: k8s.KubeService;
   /** ServiceAccount name. */
@@ -50,10 +51,12 @@ export class ServiceWorkload extends Construct {
       automountServiceAccountToken: props.automountServiceAccountToken,
     });
 
-    const pod = sandboxPod({ ...props, serviceAccountName: this.serviceAccountName, spreadLabels: this.selector });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    const pod = sandboxPod({ ...props, serviceAccountName: this.serviceAccountName, spreadLabels: this.selector, spreadRequired: true });
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata,
-      spec: {
+      spec: k8s.toJson_DeploymentSpec({
         ...(props.autoscaling ? {} : { replicas: props.replicas }),
         selector: { matchLabels: this.selector },
         // Never below the serving replicas during a rollout (a profile change rolls every pod).
@@ -62,7 +65,7 @@ export class ServiceWorkload extends Construct {
           metadata: { labels, annotations: { ...props.podAnnotations, ...pod.annotations } },
           spec: pod.spec,
         },
-      },
+      }),
     });
     this.deployment.addJsonPatch(...pod.patches('/spec/template/spec'));
 
