@@ -73,7 +73,16 @@ export function imageContextFiles(kind: ImageKind, options: ImageContextOptions 
     const plans = options.plans ?? defaultImagePlans();
     for (const p of plans) {
       for (const cfg of renderNsjailConfigs(p, options.nsjail)) {
-        files[path.posix.join('nsjail', path.posix.relative(NSJAIL_CONFIG_DIR, cfg.path))] = cfg.text;
+        const rel = path.posix.join('nsjail', path.posix.relative(NSJAIL_CONFIG_DIR, cfg.path));
+        // Two plans for the same target and service (say, eks in both kit file sections) must agree.
+        if (files[rel] !== undefined && files[rel] !== cfg.text) {
+          throw new SandboxConfigError('NsJail image', [{
+            field: 'plans',
+            message: `two plans for ${p.service} on ${p.target} give different ${cfg.language} configurations, and the image has one ${cfg.path}.`,
+            alternatives: ['the same options for that target in every section of the kit file', 'one image per deployment (writeImageContext with that deployment\'s plans)'],
+          }]);
+        }
+        files[rel] = cfg.text;
       }
     }
   } else if (kind === 'gvisor') {

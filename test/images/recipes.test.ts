@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { plan } from '../../src';
 import {
   buildCommand, checkRecipe, GVISOR_BINARIES, gvisorDockerfile, IMAGE_ARCHITECTURES, IMAGE_VERSIONS, imageContextFiles,
   ImageVersions, nsjailDockerfile, parseDockerInstructions, placeholderPins, PLACEHOLDER_SHA512, RecipeRule, versionLiterals,
@@ -200,6 +201,18 @@ describe('build contexts', () => {
     const out = writeImageContext('gvisor', target);
     expect(fs.readdirSync(out).sort()).toEqual(['Dockerfile', 'checksums']);
     expect(fs.readdirSync(path.join(out, 'checksums')).sort()).toEqual(['sha512-amd64.txt', 'sha512-arm64.txt']);
+  });
+
+  test('plans given: only their configs; two plans that disagree on one path are refused', () => {
+    const eks = plan({ target: 'eks' }).services;
+    const files = Object.keys(imageContextFiles('nsjail', { plans: eks })).sort();
+    expect(files).toEqual(['Dockerfile', 'nsjail/eks/code-executor/javascript.cfg', 'nsjail/eks/code-executor/python.cfg', 'nsjail/eks/js-executor/javascript.cfg']);
+    // The same plan twice is fine (eks is in both kit file sections by default).
+    expect(() => imageContextFiles('nsjail', { plans: [...eks, ...eks] })).not.toThrow();
+    const older = plan({ target: 'eks', kubernetesVersion: '1.30' }).services; // no unmasked /proc before 1.33
+    expect(older[0].jail.procfs).toBe('none');
+    expect(() => imageContextFiles('nsjail', { plans: [...eks, ...older] }))
+      .toThrow(/plans: two plans for code-executor on eks give different python configurations/);
   });
 
   test('the build command is multi-architecture and tagged with the pinned release', () => {
