@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SandboxKitConfig } from '../policy/config';
+import { SandboxConfigError } from '../policy/errors';
+import { DeploymentPlan } from '../policy/plan';
+import { plan as makePlan } from '../policy/planner';
+import { writeImageContext } from '../images';
+import { EcsSandboxStack } from './ecs-stack';
+import { EksSandboxStack } from './eks-stack';
+import { BuildContextWriter } from './images';
+import { KIT_PROFILES } from './kit-profiles';
+import { resolveAwsOptions, ResolvedAwsOptions } from './options';
+import { ProfileSource } from './profiles';
+
+/** What the AWS app synthesizes (the shape `loadAppInput('aws')` returns). */
+export interface AwsAppInput {
+  /** One config per target. */
+  readonly configs: readonly SandboxKitConfig[];
+  /** The `aws.renderer` options, unchecked. */
+  readonly renderer?: Record<string, unknown>;
+}
+
+/** Options of {@link buildAwsApp}. */
+export interface BuildAwsAppOptions {
+  /**
+   * Props of the App (tests pass cdk.json's context and an outdir).
+   * @default {}
+   */
+  readonly appProps?: AppProps;
+  /**
+   * Seccomp profiles.
+   * @default KIT_PROFILES (src/seccomp)
+   */
+  readonly profiles?: ProfileSource;
+  /**
+   * Build context writer for `buildImages`.
+   * @default the kit's runtime image contexts (src/images), written to a temporary directory
+   */
+  readonly buildContext?: BuildContextWriter;
+  /**
+   * Register cdk-nag's AwsSolutionsChecks, so that an unacknowledged finding fails synth.
+   * @default true
+   */
+  readonly nag?: boolean;
+}
+
+/** A built app and what it was built from. */
+export interface AwsApp {
+  /** The App; call `synth()` to write the cloud assembly. */
+  readonly app: App;
+  /** Plans, one per target, in config order. */
+  readonly plans: readonly DeploymentPlan[];
+  /** Stacks, one per target, in config order. */
+  readonly stacks: readonly Stack[];
+  /** Options with defaults applied. */
+  readonly options: ResolvedAwsOptions;
+}
+
+/**
+ * The config the AWS app plans with: on `eks` the profiles reach nodes through the node group's
+ * user data unless the config names another delivery (the chart then needs no installer).
+ */
+export function awsPlanConfig(config: SandboxKitConfig): SandboxKitConfig {
+  return config.target === 'eks' && config.profileDelivery === undefined ? { ...config, profileDelivery: 'node-user-data' } : config;
+}
+
+/** Plans every config first, so that a bad one fails before any construct exists; throws every problem at once. */
+export function planAwsTargets(configs: readonly SandboxKitConfig[]): DeploymentPlan[] {
+  const plans: DeploymentPlan[] = [];
+  const errors: { target: string; error: Error }[] = [];
+  for (const config of configs) {
+    try {
+      plans.push(makePlan(awsPlanConfig(config)));
+    } catch (e) {
+      errors.push({ target: String(config.target), error: e as Error });
+    }
+  }
+  if (errors.length === 1) throw errors[0].error;
+  if (errors.length > 1) {
+    const problems = errors.flatMap(({ target, error }) => error instanceof SandboxConfigError
+      ? error.problems.map((p) => ({ ...p, field: `${target}: ${p.field}` }))
+      : [{ field: target, message: error.message, alternatives: [] }]);
+    throw new SandboxConfigError('sandbox-kit cannot plan the AWS targets', problems);
+  }
+  return plans;
+}
+
+function defaultBuildContext(plans: readonly DeploymentPlan[]): BuildContextWriter {
+  const dirs = new Map<string, string>();
+  return (p) => {
+    let dir = dirs.get(p.engine);
+    if (!dir) {
+      dir = writeImageContext(p.engine, fs.mkdtempSync(path.join(os.tmpdir(), `sandbox-kit-${p.engine}-`)), { plans: plans.flatMap((d) => d.services) });
+      dirs.set(p.engine, dir);
+    }
+    return dir;
+  };
+}
+
+/**
+ * The CDK app of the kit: one stack per target, every plan computed before any stack exists.
+ * Environment-agnostic, no lookups: synth needs neither credentials nor network.
+ */
+export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}): AwsApp {
+  const resolved = resolveAwsOptions(input.renderer ?? {});
+  const plans = planAwsTargets(input.configs);
+  const app = new App(options.appProps);
+  const profiles = options.profiles ?? KIT_PROFILES;
+  const buildContext = resolved.buildImages ? options.buildContext ?? defaultBuildContext(plans) : undefined;
+  const stacks: Stack[] = plans.map((plan) => {
+    const name = `${resolved.stackNamePrefix}-${plan.target}`;
+    if (plan.target === 'eks') return new EksSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
+    return new EcsSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, plans, stacks, options: resolved };
+}

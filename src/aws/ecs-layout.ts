@@ -1,0 +1,182 @@
+import { ConfigProblem, SandboxConfigError } from '../policy/errors';
+import { ContainerSecurity, DeploymentPlan, SandboxPlan } from '../policy/plan';
+import { parseCpu, memoryMiB } from '../policy/quantity';
+import { ProfileName, ResourceQuantities, ServiceComponent, ServiceName } from '../policy/services';
+import { describeMemory, FARGATE_TASK_SIZES, fargatePairProblem, FargateTaskSize, smallestFargateSize } from './fargate-sizes';
+import { ResolvedAwsOptions } from './options';
+
+/**
+ * Where a task runs. EC2 capacity is split by what the host imposes on every container on it:
+ * a daemon-wide seccomp profile (one capacity per profile), privileged containers (their own
+ * hosts), or neither.
+ */
+export type CapacityId = 'fargate' | 'ec2-standard' | 'ec2-privileged' | `ec2-seccomp-${ProfileName}`;
+
+/** One EC2 capacity provider the plan needs. */
+export interface Ec2Capacity {
+  /** Capacity id, also the instance attribute tasks are constrained to. */
+  readonly id: Exclude<CapacityId, 'fargate'>;
+  /** The kit profile dockerd applies to every container on these hosts. */
+  readonly dockerProfile?: ProfileName;
+  /** Whether any task on it is privileged (else the agent refuses privileged containers). */
+  readonly privileged: boolean;
+}
+
+/** One container: one component of a service with its security settings. */
+export interface ContainerLayout {
+  /** Component. */
+  readonly component: ServiceComponent;
+  /** Settings from the plan (`sandbox` for user-code components, `supporting` for the others). */
+  readonly security: ContainerSecurity;
+  /** CPU units and memory (MiB): reservation and hard limit. */
+  readonly cpuUnits: number;
+  readonly memoryReservationMiB: number;
+  readonly memoryLimitMiB: number;
+}
+
+/** One ECS service: the containers of one service that share a capacity. */
+export interface TaskLayout {
+  /** Service of the plan. */
+  readonly service: ServiceName;
+  /** Cloud Map name and construct id (`code-executor`, `agent-sandbox-sandbox`). */
+  readonly name: string;
+  /** The plan. */
+  readonly plan: SandboxPlan;
+  /** Capacity. */
+  readonly capacity: CapacityId;
+  /** Containers. */
+  readonly containers: readonly ContainerLayout[];
+  /** Fargate task size, for Fargate tasks. */
+  readonly fargateSize?: FargateTaskSize;
+}
+
+/** The ECS layout of a plan. */
+export interface EcsLayout {
+  /** Tasks, in plan order. */
+  readonly tasks: readonly TaskLayout[];
+  /** EC2 capacity providers needed. */
+  readonly ec2Capacities: readonly Ec2Capacity[];
+}
+
+/** Capabilities a Fargate task may add (platforms.md §5). */
+const FARGATE_ADDABLE = ['SYS_PTRACE'];
+
+/** CPU units (1024 per vCPU) of a Kubernetes CPU quantity, rounded up. */
+export function cpuUnits(quantity: string): number {
+  const milli = parseCpu(quantity);
+  if (milli === undefined) throw new Error(`not a CPU quantity: ${quantity}`);
+  return Math.ceil((milli * 1024) / 1000);
+}
+
+function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, problems: ConfigProblem[]): CapacityId | undefined {
+  const onFargate = plan.placement === 'ecs-fargate';
+  const bad = (message: string, ...alternatives: string[]) => { problems.push({ field, message, alternatives }); return undefined; };
+  if (plan.placement !== 'ecs-ec2' && plan.placement !== 'ecs-fargate') {
+    return bad(`the plan places ${plan.service} on ${plan.placement}, which the ECS renderer does not render`, 'target "ecs-ec2" or "ecs-fargate"');
+  }
+  // Settings ECS cannot express: refuse rather than drop them.
+  if (sec.runtimeClassName) return bad(`runtimeClassName "${sec.runtimeClassName}" has no ECS equivalent`, 'a Kubernetes target');
+  if (!sec.hostUsers) return bad('hostUsers: false (user namespaces) has no ECS equivalent', 'a Kubernetes target');
+  if (sec.procMount !== 'Default') return bad(`procMount ${sec.procMount} has no ECS equivalent`, 'a Kubernetes target');
+  if (sec.appArmor === 'Unconfined') return bad('AppArmor Unconfined is not rendered on ECS (the ECS-optimized AL2023 AMI has no AppArmor)', 'a Kubernetes target');
+  if (onFargate) {
+    if (sec.privileged) return bad('privileged containers are not supported on Fargate (RegisterTaskDefinition accepts them and the task fails at deploy)', `services.${plan.service}.capacity: "ec2"`, 'target "ecs-ec2"');
+    const extra = sec.capabilitiesAdd.filter((c) => !FARGATE_ADDABLE.includes(c));
+    if (extra.length) return bad(`Fargate can add only ${FARGATE_ADDABLE.join(', ')}, not ${extra.join(', ')}`, `services.${plan.service}.capacity: "ec2"`);
+    if (sec.seccomp.type !== 'RuntimeDefault') return bad(`Fargate applies its own seccomp profile; the plan asks for ${sec.seccomp.type}`, `services.${plan.service}.capacity: "ec2"`);
+    return 'fargate';
+  }
+  if (sec.privileged) return 'ec2-privileged';
+  switch (sec.seccomp.type) {
+    case 'DockerDaemonDefault': return `ec2-seccomp-${sec.seccomp.profile}`;
+    case 'RuntimeDefault': return 'ec2-standard';
+    case 'Localhost': return bad('Localhost seccomp profiles cannot be set per task on ECS; the plan should use DockerDaemonDefault', 'target "ecs-ec2" with its default profile delivery');
+    case 'Unconfined': return bad('an unprivileged container without seccomp cannot be expressed on ECS', 'mode "seccomp"');
+  }
+}
+
+function fargateSize(plan: SandboxPlan, containers: readonly ContainerLayout[], explicit: FargateTaskSize | undefined, problems: ConfigProblem[]): FargateTaskSize | undefined {
+  const cpu = containers.reduce((s, c) => s + c.cpuUnits, 0);
+  const mem = containers.reduce((s, c) => s + c.memoryLimitMiB, 0);
+  if (explicit) {
+    const field = `aws.renderer.ecs.fargateTaskSizes.${plan.service}`;
+    const why = fargatePairProblem(explicit);
+    if (why) {
+      const fit = smallestFargateSize(cpu, mem);
+      problems.push({ field, message: why, alternatives: fit ? [`{ "cpu": ${fit.cpu}, "memoryMiB": ${fit.memoryMiB} } (the smallest that holds the containers' limits)`] : [] });
+      return undefined;
+    }
+    if (explicit.cpu < cpu || explicit.memoryMiB < mem) {
+      problems.push({ field, message: `${explicit.cpu} CPU units / ${explicit.memoryMiB} MiB cannot hold the containers' limits (${cpu} units, ${mem} MiB)`, alternatives: [`a size of at least ${cpu} units and ${mem} MiB`, `smaller services.${plan.service}.resources.limits`] });
+      return undefined;
+    }
+    return explicit;
+  }
+  const fit = smallestFargateSize(cpu, mem);
+  if (!fit) {
+    const largest = FARGATE_TASK_SIZES[FARGATE_TASK_SIZES.length - 1];
+    problems.push({
+      field: `services.${plan.service}.resources.limits`,
+      message: `no Fargate task size holds ${cpu} CPU units and ${mem} MiB; the largest is ${largest.cpu} units with ${describeMemory(largest)}`,
+      alternatives: [`limits within ${largest.cpu / 1024} vCPU and ${largest.memoryMiB[largest.memoryMiB.length - 1] / 1024} GiB`, `services.${plan.service}.capacity: "ec2"`],
+    });
+  }
+  return fit;
+}
+
+function containerOf(component: ServiceComponent, security: ContainerSecurity, resources: { requests: ResourceQuantities; limits: ResourceQuantities }): ContainerLayout {
+  return {
+    component,
+    security,
+    cpuUnits: cpuUnits(resources.limits.cpu),
+    memoryReservationMiB: memoryMiB(resources.requests.memory),
+    memoryLimitMiB: memoryMiB(resources.limits.memory),
+  };
+}
+
+/**
+ * Lay a plan out as ECS services and capacity providers, or throw one SandboxConfigError with
+ * every setting ECS cannot express. Nothing here chooses a security setting: each container
+ * carries the plan's, and the capacity follows from what the host must impose.
+ */
+export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOptions): EcsLayout {
+  const problems: ConfigProblem[] = [];
+  const tasks: TaskLayout[] = [];
+  const capacities = new Map<string, Ec2Capacity>();
+  if (deployment.target !== 'ecs-ec2' && deployment.target !== 'ecs-fargate') {
+    throw new SandboxConfigError('sandbox-kit ECS renderer', [{ field: 'target', message: `"${deployment.target}" is not an ECS target`, alternatives: ['"ecs-ec2"', '"ecs-fargate"'] }]);
+  }
+  const supportingResources = { requests: options.ecs.supportingResources, limits: options.ecs.supportingResources };
+  for (const plan of deployment.services) {
+    const groups = new Map<CapacityId, ContainerLayout[]>();
+    for (const component of plan.components) {
+      const security = component.runsUserCode ? plan.sandbox : plan.supporting;
+      const field = `services.${plan.service}.mode`;
+      const cap = capacityOf(plan, security, field, problems);
+      if (!cap) continue;
+      const list = groups.get(cap) ?? [];
+      list.push(containerOf(component, security, component.runsUserCode ? plan.resources : supportingResources));
+      groups.set(cap, list);
+      if (cap !== 'fargate') {
+        const prev = capacities.get(cap);
+        const dockerProfile = security.seccomp.type === 'DockerDaemonDefault' && !security.privileged ? security.seccomp.profile : undefined;
+        capacities.set(cap, { id: cap, dockerProfile: prev?.dockerProfile ?? dockerProfile, privileged: (prev?.privileged ?? false) || security.privileged });
+      }
+    }
+    for (const [capacity, containers] of groups) {
+      const hostsIngress = containers.some((c) => c.component.ingressEnv);
+      const name = groups.size === 1 || hostsIngress ? plan.service : `${plan.service}-${containers.map((c) => c.component.name).join('-')}`;
+      const size = capacity === 'fargate' ? fargateSize(plan, containers, options.ecs.fargateTaskSizes?.[plan.service], problems) : undefined;
+      tasks.push({ service: plan.service, name, plan, capacity, containers, fargateSize: size });
+    }
+  }
+  for (const [service, size] of Object.entries(options.ecs.fargateTaskSizes ?? {})) {
+    if (size && !tasks.some((t) => t.service === service && t.capacity === 'fargate')) {
+      problems.push({ field: `aws.renderer.ecs.fargateTaskSizes.${service}`, message: `${service} has no Fargate task in this plan`, alternatives: ['remove it'] });
+    }
+  }
+  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${deployment.target}" on ECS`, problems);
+  const order: CapacityId[] = ['ec2-seccomp-nsjail', 'ec2-seccomp-gvisor', 'ec2-privileged', 'ec2-standard'];
+  const ec2Capacities = [...capacities.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  return { tasks, ec2Capacities };
+}

@@ -1,0 +1,168 @@
+import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { DeploymentPlan } from '../policy/plan';
+import { compareVersions } from '../policy/quantity';
+import { Architecture } from '../targets/types';
+import { instanceArchitecture } from './ecs-sandboxes';
+import { eksNodeUserData, nodeProfiles } from './eks-user-data';
+import { BuildContextWriter, ServiceImages } from './images';
+import { acknowledgeNag } from './nag';
+import { ResolvedAwsOptions } from './options';
+import { SandboxNetwork } from './network';
+import { ProfileSource } from './profiles';
+
+/** Builds the kit's cdk8s chart for a plan (src/k8s `SandboxKitChart`), given the image of each service. */
+export type ChartFactory = (plan: DeploymentPlan, imageOf: (service: DeploymentPlan['services'][number]) => string) => Construct;
+
+/** Props of {@link EksSandboxStack}. */
+export interface EksSandboxStackProps extends StackProps {
+  /** Plan of `eks`, made with `profileDelivery: 'node-user-data'`. */
+  readonly plan: DeploymentPlan;
+  /** Renderer options with defaults applied. */
+  readonly options: ResolvedAwsOptions;
+  /** The kit's seccomp profiles. */
+  readonly profiles: ProfileSource;
+  /**
+   * The chart to attach with `addCdk8sChart`.
+   * @default no chart: the stack holds the cluster and node groups only
+   */
+  readonly chart?: ChartFactory;
+  /**
+   * Build context writer for `buildImages`.
+   * @default none
+   */
+  readonly buildContext?: BuildContextWriter;
+}
+
+/** The lowest Kubernetes version every service of the plan needs. */
+export function requiredKubernetesVersion(plan: DeploymentPlan): string | undefined {
+  return plan.services.map((s) => s.minimumVersions.kubernetes).filter((v): v is string => v !== undefined)
+    .sort(compareVersions).pop();
+}
+
+/**
+ * The `eks` target: an EKS cluster (aws-eks-v2), one managed node group per architecture whose
+ * launch template installs the kit's flattened profiles, and the kit's chart.
+ */
+export class EksSandboxStack extends Stack {
+  /** The cluster. */
+  public readonly cluster: eks.Cluster;
+  /** Node groups by architecture. */
+  public readonly nodegroups: Readonly<Partial<Record<Architecture, eks.Nodegroup>>>;
+  /** Launch templates by architecture. */
+  public readonly launchTemplates: Readonly<Partial<Record<Architecture, ec2.LaunchTemplate>>>;
+
+  constructor(scope: Construct, id: string, props: EksSandboxStackProps) {
+    const { plan, options } = props;
+    super(scope, id, { ...props, description: props.description ?? `sandbox-kit eks (${plan.services.map((s) => `${s.service}: ${s.mode}`).join('; ')})` });
+    if (plan.target !== 'eks') throw new Error(`EksSandboxStack renders target "eks", not "${plan.target}"`);
+    const version = plan.kubernetesVersion;
+    if (!version) throw new Error('kubernetesVersion: the eks plan names no Kubernetes version');
+    const needed = requiredKubernetesVersion(plan);
+    if (needed && compareVersions(version, needed) < 0) {
+      throw new Error(`kubernetesVersion: the plan needs Kubernetes ${needed} or newer (user namespaces, procMount), the config says ${version}`);
+    }
+    for (const arch of plan.services[0]?.architectures ?? []) {
+      const type = options.eks.instanceTypes[arch];
+      if (instanceArchitecture(type) !== arch) {
+        throw new Error(`aws.renderer.eks.instanceTypes.${arch}: ${type} is ${instanceArchitecture(type)}, not ${arch}`);
+      }
+    }
+    const profiles = nodeProfiles(plan);
+    const network = new SandboxNetwork(this, 'Network', options);
+    const vpc = network.vpc;
+    const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      version: eks.KubernetesVersion.of(version),
+      vpc,
+      vpcSubnets: privateSubnets,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      endpointAccess: options.eks.endpointAccess === 'private' ? eks.EndpointAccess.PRIVATE : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API,
+        eks.ClusterLoggingTypes.AUDIT,
+        eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+        eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      kubectlProviderOptions: {
+        kubectlLayer: new KubectlV33Layer(this, 'KubectlLayer'),
+        // With a private endpoint the handler runs in the VPC, behind the cluster security group.
+        privateSubnets: options.eks.endpointAccess === 'private' ? vpc.privateSubnets : undefined,
+      },
+    });
+
+    this.acknowledgeClusterFindings();
+
+    const nodegroups: Partial<Record<Architecture, eks.Nodegroup>> = {};
+    const templates: Partial<Record<Architecture, ec2.LaunchTemplate>> = {};
+    for (const arch of plan.services[0]?.architectures ?? ['amd64']) {
+      const launchTemplate = new ec2.LaunchTemplate(this, `Nodes-${arch}-LaunchTemplate`, {
+        userData: eksNodeUserData(profiles, arch, props.profiles),
+        requireImdsv2: true,
+        // Pods (not on the host network) cannot reach the node role's credentials.
+        httpPutResponseHopLimit: 1,
+        blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(50, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+      });
+      templates[arch] = launchTemplate;
+      const ng = nodegroups[arch] = this.cluster.addNodegroupCapacity(`Nodes-${arch}`, {
+        amiType: arch === 'arm64' ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+        instanceTypes: [new ec2.InstanceType(options.eks.instanceTypes[arch])],
+        minSize: options.eks.minSize,
+        desiredSize: options.eks.desiredSize,
+        maxSize: options.eks.maxSize,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
+        labels: { 'sandbox-kit.dev/seccomp-profiles': profiles.map((p) => p.profile).join('.') || 'none' },
+      });
+      for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
+        acknowledgeNag(ng.role, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, `EKS managed node groups need ${policy} on the node role (EKS user guide, "Amazon EKS node IAM role"); the kit adds nothing else.`);
+      }
+    }
+    this.nodegroups = nodegroups;
+    this.launchTemplates = templates;
+
+    if (props.chart) {
+      if (options.buildImages && (plan.services[0]?.architectures.length ?? 0) > 1) {
+        throw new Error('aws.renderer.buildImages: an image asset is built for one architecture, and the eks plan has node groups for several; set architectures to one or build multi-architecture images yourself (npm run images)');
+      }
+      const images = new ServiceImages(this, { buildImages: options.buildImages, buildContext: props.buildContext, architecture: plan.services[0]?.architectures[0] ?? 'amd64' });
+      const chart = props.chart(plan, (s) => images.imageUri(s));
+      const manifest = this.cluster.addCdk8sChart('SandboxKit', chart);
+      // Profiles must be on the nodes before the first sandbox pod starts.
+      for (const ng of Object.values(nodegroups)) manifest.node.addDependency(ng);
+    }
+    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
+    for (const s of plan.services) {
+      for (const c of s.components.filter((x) => x.ingressEnv)) {
+        new CfnOutput(this, `${c.ingressEnv!.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`, {
+          value: `see the Service of ${s.service} (${c.name}, port ${c.port}) in the chart`,
+          description: `${c.ingressEnv}: the in-cluster Service of ${s.service} ${c.name}`,
+        });
+      }
+    }
+  }
+
+  /** Findings in the constructs aws-eks-v2 creates for the cluster itself; each is that module's design. */
+  private acknowledgeClusterFindings(): void {
+    const clusterRole = this.cluster.node.findChild('Role');
+    acknowledgeNag(clusterRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]', 'The EKS cluster service role requires the AWS managed AmazonEKSClusterPolicy (EKS user guide, "Amazon EKS cluster IAM role").');
+    const kubectl = this.cluster.node.findChild('KubectlProvider');
+    const lambdaPolicies: Record<string, string> = {
+      'service-role/AWSLambdaBasicExecutionRole': 'lets the kubectl handler and its provider framework write their CloudWatch logs',
+      'service-role/AWSLambdaVPCAccessExecutionRole': 'lets the kubectl handler run in the VPC, which a private cluster endpoint requires',
+      'AmazonEC2ContainerRegistryReadOnly': 'lets the kubectl handler pull Helm charts from ECR, as aws-eks-v2 grants it',
+    };
+    for (const [policy, why] of Object.entries(lambdaPolicies)) {
+      acknowledgeNag(kubectl, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, `aws-eks-v2's kubectl provider: the AWS managed ${policy} ${why}.`);
+    }
+    acknowledgeNag(kubectl, 'AwsSolutions-IAM4[Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+      'aws-eks-v2 attaches ECR Public read-only to the kubectl handler only in partitions that have ECR Public, for public Helm charts.');
+    acknowledgeNag(kubectl, 'AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler2E05C68A.Arn>:*]', 'The custom resource provider framework invokes every version of its own kubectl handler function, and nothing else.');
+    acknowledgeNag(kubectl, 'AwsSolutions-L1', 'aws-eks-v2 picks the kubectl handler runtime (the latest Python it supports) so that its bundled handler code runs; the kit does not override it.');
+  }
+}
