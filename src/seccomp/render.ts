@@ -29,12 +29,12 @@ export interface RenderedProfile {
 }
 
 /** JSON as the kit writes it: two-space indent, trailing newline, keys in the order built. */
-export function stableJson(value: unknown): string {
+export function stableProfileJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /** Hex sha256 of a string's UTF-8 bytes. */
-export function sha256(content: string): string {
+export function profileSha256(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
@@ -109,8 +109,8 @@ export function readDockerProfile(content: string, source: string): DockerSeccom
 }
 
 function rendered(profile: ProfileName, format: ProfileFormat, arch: Architecture | undefined, fileName: string, value: unknown): RenderedProfile {
-  const content = stableJson(value);
-  return { profile, format, ...(arch ? { arch } : {}), fileName, content, sha256: sha256(content) };
+  const content = stableProfileJson(value);
+  return { profile, format, ...(arch ? { arch } : {}), fileName, content, sha256: profileSha256(content) };
 }
 
 function canonicalArg(a: SeccompArg): SeccompArg {
