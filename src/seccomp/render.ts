@@ -29,7 +29,7 @@ export interface RenderedProfile {
 }
 
 /** JSON as the kit writes it: two-space indent, trailing newline, keys in the order built. */
-export function stableProfileJson(value: unknown): string {
+export function stableJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
@@ -109,7 +109,7 @@ export function readDockerProfile(content: string, source: string): DockerSeccom
 }
 
 function rendered(profile: ProfileName, format: ProfileFormat, arch: Architecture | undefined, fileName: string, value: unknown): RenderedProfile {
-  const content = stableProfileJson(value);
+  const content = stableJson(value);
   return { profile, format, ...(arch ? { arch } : {}), fileName, content, sha256: profileSha256(content) };
 }
 
