@@ -104,15 +104,28 @@ export function imageContextFiles(kind: ImageKind, options: ImageContextOptions 
   return files;
 }
 
+/** Top-level entries a build context may hold: the only ones writeImageContext replaces. */
+const CONTEXT_ENTRIES = new Set(['Dockerfile', 'nsjail', 'checksums']);
+
 /**
  * Write a build context directory (for `docker buildx build` or aws-cdk-lib's
- * `DockerImageAsset({ directory })`). Replaces the directory's previous content.
+ * `DockerImageAsset({ directory })`). The directory is created, or must hold nothing but a
+ * previous build context (which is replaced): it is never emptied blindly.
  * Returns the absolute directory.
  */
 export function writeImageContext(kind: ImageKind, dir: string, options: ImageContextOptions = {}): string {
   const files = imageContextFiles(kind, options);
   const abs = path.resolve(dir);
-  fs.rmSync(abs, { recursive: true, force: true });
+  if (fs.existsSync(abs)) {
+    const foreign = fs.readdirSync(abs).filter((e) => !CONTEXT_ENTRIES.has(e));
+    if (foreign.length) {
+      throw new SandboxConfigError(`${kind} image context`, [{
+        field: 'dir', message: `${abs} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}, which is not a build context: refusing to replace it.`,
+        alternatives: ['a new or empty directory, such as dist/images/' + kind],
+      }]);
+    }
+    for (const e of fs.readdirSync(abs)) fs.rmSync(path.join(abs, e), { recursive: true, force: true });
+  }
   for (const [rel, content] of Object.entries(files)) {
     const file = path.join(abs, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -194,12 +194,15 @@ describe('build contexts', () => {
     expect(fs.readFileSync(path.join(out, 'nsjail/ecs-fargate/code-executor/python.cfg'), 'utf8')).toMatch(/^clone_newuser: false$/m);
   });
 
-  test('writeImageContext replaces a previous context and writes the gVisor checksums', () => {
+  test('writeImageContext replaces a previous context, writes the gVisor checksums, and never empties a foreign directory', () => {
     const target = path.join(dir, 'gvisor');
-    fs.mkdirSync(target);
-    fs.writeFileSync(path.join(target, 'stale'), 'x');
+    writeImageContext('nsjail', target);
+    expect(fs.existsSync(path.join(target, 'nsjail'))).toBe(true);
     const out = writeImageContext('gvisor', target);
     expect(fs.readdirSync(out).sort()).toEqual(['Dockerfile', 'checksums']);
+    fs.writeFileSync(path.join(dir, 'precious.txt'), 'x');
+    expect(() => writeImageContext('gvisor', dir)).toThrow(/dir: .* holds .*precious\.txt.*refusing to replace it/);
+    expect(fs.existsSync(path.join(dir, 'precious.txt'))).toBe(true);
     expect(fs.readdirSync(path.join(out, 'checksums')).sort()).toEqual(['sha512-amd64.txt', 'sha512-arm64.txt']);
   });
 
