@@ -3,7 +3,7 @@ import * as path from 'path';
 import { buildProfile } from '../seccomp/build';
 import { LINUX_CAPABILITIES, normalizeCapabilities } from '../seccomp/capabilities';
 import { decodeAsContainerd, flattenProfile } from '../seccomp/flatten';
-import { readDockerProfile, runtimeDefaultOci, stableJson } from '../seccomp/render';
+import { readDockerProfile, runtimeDefaultOci } from '../seccomp/render';
 import { OciSeccomp } from '../seccomp/types';
 import { ProfileName } from '../policy/services';
 import { CONTAINER_DEFAULT_CAPABILITIES } from '../targets';
@@ -108,7 +108,7 @@ export function localhostProfileFile(profile: ProfileName, arch: Architecture): 
  * (capabilities []), as the file content a node would hold: for the minimality tests.
  */
 export function localhostFileWithout(profile: ProfileName, arch: Architecture, without: readonly string[]): string {
-  return stableJson(flattenProfile(buildProfile(profile, { without }), { arch, capabilities: [], source: `profile "${profile}" without ${without.join(', ')}` }));
+  return profileJson(flattenProfile(buildProfile(profile, { without }), { arch, capabilities: [], source: `profile "${profile}" without ${without.join(', ')}` }));
 }
 
 /**
@@ -116,7 +116,7 @@ export function localhostFileWithout(profile: ProfileName, arch: Architecture, w
  * would read: for the minimality tests on ECS on EC2.
  */
 export function dockerFileWithout(profile: ProfileName, without: readonly string[]): string {
-  return stableJson(buildProfile(profile, { without }));
+  return profileJson(buildProfile(profile, { without }));
 }
 
 /**
@@ -166,4 +166,9 @@ export function nodeContainerConfig(sec: RenderedSecurity, options: NodeConfigOp
     readonlyRoot: sec.readOnlyRootFilesystem,
     noNewPrivileges: !sec.privileged && sec.allowPrivilegeEscalation === false,
   };
+}
+
+/** JSON as a profile file holds it (the exact bytes do not matter to a decoder). */
+export function profileJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -153,3 +153,9 @@ export function refusalOf(target: TargetName, service: ServiceName): string | un
     throw e;
   }
 }
+
+/** The services servicesUnderTest returns for `config`, without synthesizing anything. */
+export function serviceNamesUnderTest(config: SandboxKitConfig): ServiceName[] {
+  const planned = new Set(plan(config).services.map((s) => s.service));
+  return SERVICE_NAMES.filter((s) => planned.has(s) || refusalOf(config.target, s) !== undefined);
+}

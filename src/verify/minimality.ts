@@ -1,0 +1,77 @@
+import { ProfileName } from '../policy/services';
+import { profileDefinition, extendProfile } from '../seccomp/build';
+import { DOCKER_DEFAULT } from '../seccomp/base';
+import { SyscallAddition } from '../seccomp/additions';
+import { flattenProfile } from '../seccomp/flatten';
+
+import { Architecture } from '../targets/types';
+import { runInNodeContainer } from './container';
+import { NSJAIL_STEPS, ProbeOutcome, RUNSC_STEPS } from './expectations';
+import { nodeContainerConfig, profileJson } from './node-runtime';
+import { RenderedSecurity } from './workload';
+
+/**
+ * Minimality: for every syscall a kit profile adds to the Docker default, run the sandbox's
+ * probe under the profile without that one addition and record which steps then fail. An
+ * addition whose removal breaks nothing is not proven needed by any probe.
+ */
+
+/** What one removal did. */
+export interface RemovalResult {
+  /** The addition removed ('' for the full profile). */
+  readonly removed: string;
+  /** Probe steps that failed, as `step=ERRNO` (skipped steps omitted). */
+  readonly failing: readonly string[];
+}
+
+/** Options of minimalityRun. */
+export interface MinimalityOptions {
+  /** Node architecture. */
+  readonly arch: Architecture;
+  /**
+   * The sandbox container's rendered settings (seccomp is replaced by the profile under test,
+   * as a Localhost file read by containerd).
+   */
+  readonly security: RenderedSecurity;
+  /**
+   * Additions to include besides the profile's own (a syscall the probes showed missing), so
+   * that the others can be tested at all.
+   * @default []
+   */
+  readonly extraAdditions?: readonly SyscallAddition[];
+}
+
+/** The Localhost file content of a profile with `additions`, flattened for capabilities [] (as profiles/ are). */
+export function profileFileWith(profile: ProfileName, additions: readonly SyscallAddition[], arch: Architecture): string {
+  return profileJson(flattenProfile(extendProfile(DOCKER_DEFAULT, additions, profile), { arch, capabilities: [], source: `profile "${profile}" (minimality)` }));
+}
+
+/** The probe steps of a profile's sandbox. */
+function stepsOf(profile: ProfileName): { part: string; steps: readonly string[] } {
+  return profile === 'nsjail' ? { part: 'nsjail', steps: NSJAIL_STEPS } : { part: 'runsc', steps: RUNSC_STEPS };
+}
+
+/** Runs the sandbox probe once under a profile file; returns the failing steps. */
+export function probeUnderProfile(profile: ProfileName, content: string, options: MinimalityOptions): string[] {
+  const security: RenderedSecurity = { ...options.security, seccomp: { type: 'Localhost', localhostProfile: `sandbox-kit/${profile}.json` } };
+  const cfg = nodeContainerConfig(security, { arch: options.arch, profileFiles: { [profile]: content } });
+  const { part, steps } = stepsOf(profile);
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', part]);
+  if (!run.output) return [`probe printed nothing: exit ${run.run.exitCode}: ${run.run.stderr.trim().slice(-300)}`];
+  const out = run.output;
+  // The fresh procfs step follows the container's /proc, not the profile: judged elsewhere.
+  const judged = steps.filter((s) => !(s === 'mount_proc' && security.procMount !== 'Unmasked' && !security.privileged));
+  return judged.filter((s) => !out[s]?.ok && !out[s]?.skipped).map((s) => `${s}=${out[s]?.errname || out[s]?.detail || 'missing'}`);
+}
+
+/** The full profile, then the profile without each addition in turn. */
+export function minimalityRun(profile: ProfileName, options: MinimalityOptions): RemovalResult[] {
+  const own = profileDefinition(profile).additions;
+  const extra = (options.extraAdditions ?? []).filter((e) => !own.some((a) => a.syscall === e.syscall));
+  const results: RemovalResult[] = [{ removed: '', failing: probeUnderProfile(profile, profileFileWith(profile, [...own, ...extra], options.arch), options) }];
+  for (const a of own) {
+    const content = profileFileWith(profile, [...own.filter((x) => x.syscall !== a.syscall), ...extra], options.arch);
+    results.push({ removed: a.syscall, failing: probeUnderProfile(profile, content, options) });
+  }
+  return results;
+}

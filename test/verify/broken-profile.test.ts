@@ -1,0 +1,33 @@
+import { localhostFileWithout, dockerFileWithout, hostArchitecture } from '../../src/verify/node-runtime';
+import { scenarios, verifyScenario } from '../../src/verify/matrix';
+import { describeWithRunc } from './helpers';
+
+/**
+ * The suite must catch a broken profile: with one needed syscall removed from the file the node
+ * holds, the same verification that passes for the committed profile reports disagreements.
+ */
+const ARCH = hostArchitecture();
+const scenario = (id: string) => {
+  const s = scenarios().find((x) => x.id === id);
+  if (!s) throw new Error(`no scenario ${id}`);
+  return s;
+};
+
+describeWithRunc('a broken profile makes the verification fail', () => {
+  test('eks: nsjail profile without pivot_root (Localhost file, containerd)', () => {
+    const cells = verifyScenario(scenario('eks'), { arch: ARCH, profileFiles: { nsjail: localhostFileWithout('nsjail', ARCH, ['pivot_root']) } });
+    const nsjail = cells.filter((c) => c.service !== 'agent-sandbox');
+    expect(nsjail.map((c) => c.service)).toEqual(['code-executor', 'js-executor']);
+    for (const c of nsjail) {
+      expect(c.disagreements.map((d) => d.split(':')[0])).toEqual(['pivot_root', 'umount2']);
+      expect(c.disagreements[0]).toMatch(/got EPERM/);
+    }
+  });
+
+  test('ecs-ec2: nsjail daemon profile without mount (Docker format, resolved by dockerd)', () => {
+    const cells = verifyScenario(scenario('ecs-ec2'), { arch: ARCH, profileFiles: { nsjail: dockerFileWithout('nsjail', ['mount']) } });
+    const c = cells.find((x) => x.service === 'js-executor');
+    // mount_proc: the plan expects EPERM (procfs none on ECS), the broken jail never gets there.
+    expect(c?.disagreements.map((d) => d.split(':')[0])).toEqual(['mount_private', 'mount_tmpfs', 'mount_bind', 'mount_bind_ro', 'sethostname', 'mount_proc', 'pivot_root', 'umount2']);
+  });
+});
