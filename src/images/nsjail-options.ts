@@ -75,9 +75,11 @@ export interface NsjailConfigOptions {
    */
   readonly addressSpaceMiB?: number | 'unlimited';
   /**
-   * Processes and threads of one run: cgroup `pids.max` with cgroups, and `rlimit_nproc`
-   * (which counts per user, so it also counts other runs under the same uid).
-   * @default 64
+   * Processes and threads of one run: cgroup `pids.max` with cgroups, and `rlimit_nproc`.
+   * RLIMIT_NPROC counts tasks per user and user namespace: with namespaces it counts the run's
+   * own tasks; without (rlimits-seccomp) it counts every task of the service's uid, the
+   * service's own threads and other runs included, hence the larger default there.
+   * @default 64 with namespaces, 512 without
    */
   readonly maxProcesses?: number;
   /**
@@ -130,23 +132,11 @@ export interface NsjailConfigOptions {
   readonly jailId?: number;
 }
 
-/** Options with every default applied. */
-export interface ResolvedNsjailOptions {
-  readonly timeLimitSeconds: number;
-  readonly cpuSeconds: number;
-  readonly memoryMiB: number;
-  readonly addressSpaceMiB: number | 'unlimited';
-  readonly maxProcesses: number;
-  readonly maxOpenFiles: number;
-  readonly maxFileSizeMiB: number;
-  readonly cpuMsPerSecond?: number;
-  readonly workDir: string;
-  readonly workDirSizeMiB: number;
-  readonly runtimePaths: readonly Required<RuntimeBind>[];
-  readonly network: JailNetwork;
-  readonly hostname: string;
-  readonly jailId: number;
-}
+/** Options with every default applied (each field as documented on NsjailConfigOptions). */
+export type ResolvedNsjailOptions =
+  Required<Omit<NsjailConfigOptions, 'cpuMsPerSecond' | 'runtimePaths'>>
+  & Pick<NsjailConfigOptions, 'cpuMsPerSecond'>
+  & { readonly runtimePaths: readonly Required<RuntimeBind>[] };
 
 /** Runtime paths every default configuration binds. Debian bookworm is merged-/usr. */
 export const DEFAULT_RUNTIME_PATHS: readonly RuntimeBind[] = [
@@ -278,7 +268,7 @@ export function resolveNsjailOptions(
     cpuSeconds: options.cpuSeconds ?? timeLimitSeconds,
     memoryMiB,
     addressSpaceMiB: options.addressSpaceMiB ?? DEFAULT_ADDRESS_SPACE[language],
-    maxProcesses: options.maxProcesses ?? 64,
+    maxProcesses: options.maxProcesses ?? (plan.jail.namespaces ? 64 : 512),
     maxOpenFiles: options.maxOpenFiles ?? 256,
     maxFileSizeMiB: options.maxFileSizeMiB ?? 64,
     cpuMsPerSecond: options.cpuMsPerSecond,

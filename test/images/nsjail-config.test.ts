@@ -174,6 +174,8 @@ describe('NsJail configuration rendered from the plan', () => {
     expect(one(text, 'cwd')).toBe('"/tmp"');
     expect(one(text, 'time_limit')).toBe('30');
     expect(one(text, 'rlimit_as')).toBe('1024');
+    // RLIMIT_NPROC counts the whole uid here (the service's threads too): a larger default.
+    expect(one(text, 'rlimit_nproc')).toBe('512');
     // Without a network namespace, the filter refuses IPv4, IPv6, packet and netlink sockets.
     expect(text).toContain('ERRNO(97) { socket(domain, type, protocol) { domain == 2 || domain == 16 || domain == 17 || domain == 10 } }');
   });
