@@ -22,7 +22,7 @@ export interface Rendered {
 /** Render a config the way the app does (a fresh App, one chart). */
 export function render(config: SandboxKitConfig, renderer: KubernetesRendererOptions = {}): Rendered {
   const p = plan(config);
-  const app = new App({ outdir: path.join(REPO, 'cdk8s.out.test') });
+  const app = new App();
   const chart = new SandboxKitChart(app, p.target, { plan: p, ...renderer });
   return { plan: p, chart, objects: chart.toJson() as KubeObject[] };
 }

@@ -116,7 +116,7 @@ test('gke-autopilot and node-user-data plans render no installer; SPO plans rend
   expect(new Set(refs)).toEqual(new Set(['operator/sandbox-kit-system/gvisor.json', 'operator/sandbox-kit-system/nsjail.json']));
   for (const o of profiles) {
     const committed = JSON.parse(fs.readFileSync(path.join(REPO, 'profiles', `${o.metadata!.name}-amd64.oci.json`), 'utf8'));
-    expect((o as { spec: { syscalls: unknown } }).spec.syscalls).toEqual(committed.syscalls);
+    expect((o.spec as { syscalls: unknown }).syscalls).toEqual(committed.syscalls);
   }
 });
 

@@ -1,0 +1,190 @@
+import { App, Chart } from 'cdk8s';
+import { AgentSandbox, CodeExecutor, JsExecutor, SandboxKitChart, TrustNamespace } from '../../src/k8s';
+import { KubeObject, PodSpecJson } from '../../src/k8s/manifest';
+import { DeploymentPlan, SandboxPlan } from '../../src/policy/plan';
+import { plan } from '../../src/policy/planner';
+import { find, ofKind, render } from './helpers';
+
+type Spec = PodSpecJson & { automountServiceAccountToken?: boolean; serviceAccountName?: string; topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string }[] };
+const podSpec = (o: KubeObject) => (o.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: Spec } }).template;
+const servicePlan = (p: DeploymentPlan, name: string): SandboxPlan => p.services.find((s) => s.service === name)!;
+
+function standalone(build: (chart: Chart) => void): KubeObject[] {
+  const chart = new Chart(new App(), 'test');
+  build(chart);
+  return chart.toJson() as KubeObject[];
+}
+
+describe('CodeExecutor / JsExecutor on their own', () => {
+  const eks = plan({ target: 'eks' });
+  const objects = standalone((c) => new CodeExecutor(c, 'ce', { plan: servicePlan(eks, 'code-executor') }));
+
+  test('Deployment, Service, ServiceAccount without token, PDB, NetworkPolicy', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      'ServiceAccount/code-executor', 'Deployment/code-executor', 'Service/code-executor', 'PodDisruptionBudget/code-executor', 'NetworkPolicy/code-executor',
+    ]);
+    expect(find(objects, 'ServiceAccount', 'code-executor').automountServiceAccountToken).toBe(false);
+    expect(podSpec(find(objects, 'Deployment', 'code-executor')).spec.automountServiceAccountToken).toBe(false);
+    expect(find(objects, 'PodDisruptionBudget', 'code-executor').spec).toMatchObject({ maxUnavailable: 1 });
+  });
+
+  test('the full security context of the plan, at pod and container level', () => {
+    const t = podSpec(find(objects, 'Deployment', 'code-executor'));
+    const sec = servicePlan(eks, 'code-executor').sandbox;
+    expect(t.spec.hostUsers).toBe(false);
+    expect(t.spec.securityContext).toEqual({ runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, seccompProfile: { type: 'Localhost', localhostProfile: 'sandbox-kit/nsjail.json' } });
+    expect(t.spec.containers[0].securityContext).toEqual({
+      privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true,
+      runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, procMount: 'Unmasked',
+      seccompProfile: { type: 'Localhost', localhostProfile: sec.seccomp.type === 'Localhost' ? sec.seccomp.localhostProfile : '' },
+    });
+    expect(t.spec.containers[0].volumeMounts).toEqual([{ name: 'writable-0', mountPath: '/tmp' }]);
+    expect(t.spec.volumes).toEqual([{ name: 'writable-0', emptyDir: {} }]);
+    expect(t.metadata.annotations?.['sandbox-kit.io/sandbox-mode']).toBe('seccomp');
+    expect(t.spec.topologySpreadConstraints!.map((c) => `${c.topologyKey}:${c.whenUnsatisfiable}`)).toEqual(['kubernetes.io/hostname:DoNotSchedule', 'topology.kubernetes.io/zone:ScheduleAnyway']);
+  });
+
+  test('a plan of another service is refused', () => {
+    expect(() => standalone((c) => new JsExecutor(c, 'js', { plan: servicePlan(eks, 'code-executor') }))).toThrow(/plan of code-executor, expected js-executor/);
+  });
+
+  test('an HPA takes over replicas, with the plan\'s replicas as its minimum', () => {
+    const o = standalone((c) => new JsExecutor(c, 'js', { plan: servicePlan(eks, 'js-executor'), autoscaling: { maxReplicas: 6 } }));
+    const hpa = find(o, 'HorizontalPodAutoscaler', 'js-executor');
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { kind: 'Deployment', name: 'js-executor' } });
+    expect((find(o, 'Deployment', 'js-executor').spec as { replicas?: number }).replicas).toBeUndefined();
+    expect(() => standalone((c) => new JsExecutor(c, 'js', { plan: servicePlan(eks, 'js-executor'), autoscaling: { maxReplicas: 1 } }))).toThrow(/maxReplicas \(1\) is below the plan's replicas \(2\)/);
+  });
+});
+
+describe('AppArmor, RuntimeClass and user namespaces follow the plan and the version', () => {
+  test('gke-standard: Unconfined on the sandbox container (field, reason annotated), RuntimeDefault on supporting ones', () => {
+    const { objects } = render({ target: 'gke-standard' });
+    const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
+    expect(ce.spec.containers[0].securityContext!.appArmorProfile).toEqual({ type: 'Unconfined' });
+    expect(ce.metadata.annotations?.['sandbox-kit.io/apparmor-reason']).toMatch(/denies mount/);
+    expect(podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec.containers[0].securityContext!.appArmorProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+
+  test('Kubernetes 1.29: the AppArmor annotation instead of the field', () => {
+    const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off' });
+    const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
+    expect(ce.spec.containers[0].securityContext!.appArmorProfile).toBeUndefined();
+    expect(ce.metadata.annotations?.['container.apparmor.security.beta.kubernetes.io/code-executor']).toBe('unconfined');
+    expect(ce.spec.hostUsers).toBeUndefined();
+  });
+
+  test('gke-autopilot: runtimeClassName gvisor, RuntimeDefault seccomp, no hostUsers or procMount', () => {
+    const { objects } = render({ target: 'gke-autopilot' });
+    for (const name of ['code-executor', 'js-executor']) {
+      const t = podSpec(find(objects, 'Deployment', name));
+      expect(t.spec.runtimeClassName).toBe('gvisor');
+      expect(t.spec.hostUsers).toBeUndefined();
+      expect(t.spec.securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      expect(t.spec.containers[0].securityContext!.procMount).toBeUndefined();
+    }
+    // The controller is not user code: no RuntimeClass.
+    expect(podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec.runtimeClassName).toBeUndefined();
+  });
+});
+
+describe('AgentSandbox', () => {
+  const { objects, chart } = render({ target: 'eks' });
+
+  test('least RBAC: pods in the sandbox namespace only, bound to the controller', () => {
+    expect(ofKind(objects, 'ClusterRole')).toEqual([]);
+    expect(ofKind(objects, 'ClusterRoleBinding')).toEqual([]);
+    const [role] = ofKind(objects, 'Role');
+    expect(role.metadata?.namespace).toBe('sandbox-kit-agent-sandboxes');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch'] }]);
+    const [binding] = ofKind(objects, 'RoleBinding');
+    expect(binding.metadata?.namespace).toBe('sandbox-kit-agent-sandboxes');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-sandbox-controller', namespace: 'sandbox-kit-agent' }]);
+  });
+
+  test('only the controller gets an API token', () => {
+    const tokens = Object.fromEntries(ofKind(objects, 'ServiceAccount').map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o.automountServiceAccountToken]));
+    expect(tokens['sandbox-kit-agent/agent-sandbox-controller']).toBe(true);
+    for (const [k, v] of Object.entries(tokens)) if (k !== 'sandbox-kit-agent/agent-sandbox-controller') expect([k, v]).toEqual([k, false]);
+  });
+
+  test('controller and proxy get the supporting settings, the sandbox pod template the sandbox settings', () => {
+    const p = servicePlan(chart.plan, 'agent-sandbox');
+    const ctrl = podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec;
+    expect(ctrl.containers[0].securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(ctrl.hostUsers).toBeUndefined();
+    const cm = find(objects, 'ConfigMap', 'agent-sandbox-pod-template', 'sandbox-kit-agent');
+    expect((cm.data as Record<string, string>)['sandbox-pod.yaml']).toContain('localhostProfile: sandbox-kit/gvisor.json');
+    expect(p.sandbox.hostUsers).toBe(false);
+    expect((cm.data as Record<string, string>)['sandbox-pod.yaml']).toContain('hostUsers: false');
+    expect(ctrl.containers[0].volumeMounts).toContainEqual({ name: 'sandbox-pod-template', mountPath: '/etc/sandbox-kit', readOnly: true });
+  });
+
+  test('a namespace of its own for the sandbox pods', () => {
+    expect(() => standalone((c) => new AgentSandbox(c, 'a', { plan: servicePlan(chart.plan, 'agent-sandbox'), namespace: 'x', podNamespace: 'x' }))).toThrow(/namespace of their own/);
+  });
+});
+
+describe('NetworkPolicies', () => {
+  const { objects } = render({ target: 'eks' }, { backend: { namespace: 'apps', podLabels: { app: 'retool-backend' } } });
+  const policies = ofKind(objects, 'NetworkPolicy');
+  type Rule = { from?: Record<string, unknown>[]; to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: { port: number; protocol: string }[] };
+  const policy = (name: string, ns: string) => find(policies, 'NetworkPolicy', name, ns).spec as { ingress: Rule[]; egress: Rule[]; policyTypes: string[] };
+
+  test('default deny in every namespace the kit renders', () => {
+    for (const ns of ofKind(objects, 'Namespace')) {
+      expect(find(policies, 'NetworkPolicy', 'default-deny', ns.metadata!.name).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    }
+  });
+
+  test.each([['code-executor', 'sandbox-kit-code-executor', 3004], ['js-executor', 'sandbox-kit-js-executor', 3000]])('%s: ingress only from the backend, egress to DNS and the internet only', (name, ns, port) => {
+    const p = policy(name, ns);
+    expect(p.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: { app: 'retool-backend' } } }],
+      ports: [{ protocol: 'TCP', port }],
+    }]);
+    expect(p.egress).toHaveLength(2);
+    expect(p.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    const blocks = p.egress[1].to!.map((t) => t.ipBlock!);
+    expect(blocks.map((b) => b.cidr)).toEqual(['0.0.0.0/0', '::/0']);
+    for (const denied of ['169.254.169.254/32', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']) expect(blocks[0].except).toContain(denied);
+    for (const denied of ['fd00:ec2::254/128', 'fc00::/7']) expect(blocks[1].except).toContain(denied);
+  });
+
+  test('the metadata endpoints stay denied even with a custom private range list', () => {
+    const r = render({ target: 'eks' }, { privateCidrs: ['10.0.0.0/16'] });
+    const p = find(r.objects, 'NetworkPolicy', 'code-executor', 'sandbox-kit-code-executor').spec as { egress: Rule[] };
+    expect(p.egress[1].to!.map((t) => t.ipBlock!.except)).toEqual([['169.254.169.254/32', '10.0.0.0/16'], ['fd00:ec2::254/128']]);
+  });
+
+  test('agent sandbox pods: ingress only from the controller and proxy', () => {
+    const p = policy('agent-sandbox-sandbox', 'sandbox-kit-agent-sandboxes');
+    expect(p.ingress).toEqual([{
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'controller' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'proxy' } } },
+      ],
+      ports: [{ protocol: 'TCP', port: 3017 }],
+    }]);
+  });
+});
+
+describe('TrustNamespace and SandboxKitChart checks', () => {
+  test('a level other than restricted needs a reason', () => {
+    expect(() => standalone((c) => new TrustNamespace(c, 'n', { name: 'x', trust: 'user-code', podSecurityLevel: 'baseline' }))).toThrow(/needs a reason/);
+  });
+
+  test('synth refuses a plan whose pods the namespace level would reject', () => {
+    const p = plan({ target: 'eks', services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+    const ce = p.services[0];
+    // A tampered plan: privileged sandbox, but a namespace level of restricted.
+    const bad: DeploymentPlan = { ...p, services: [{ ...ce, sandbox: { ...ce.sandbox, privileged: true, allowPrivilegeEscalation: false } }] };
+    const chart = new SandboxKitChart(new App(), 'eks', { plan: bad });
+    expect(() => chart.toJson()).toThrow(/Pod Security "restricted" of namespace sandbox-kit-code-executor refuses it: container "code-executor" must not set securityContext.privileged=true/);
+    expect(() => chart.toJson()).toThrow(/cannot set `allowPrivilegeEscalation` to false and `privileged` to true/);
+  });
+
+  test('an ECS plan is refused', () => {
+    expect(() => new SandboxKitChart(new App(), 'x', { plan: plan({ target: 'ecs-ec2' }) })).toThrow(/not a Kubernetes target/);
+  });
+});

@@ -1,0 +1,77 @@
+import { SandboxConfigError } from '../../src/policy/errors';
+import { DEFAULT_NAMESPACES, DEFAULT_PRIVATE_CIDRS, parseCidr, resolveRendererOptions } from '../../src/k8s/options';
+
+function problems(input: unknown): string[] {
+  try {
+    resolveRendererOptions(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SandboxConfigError);
+    return (e as SandboxConfigError).problems.map((p) => `${p.field}: ${p.message}`);
+  }
+  throw new Error('expected a SandboxConfigError');
+}
+
+test('defaults', () => {
+  expect(resolveRendererOptions(undefined)).toEqual({
+    backend: { namespace: 'retool', podLabels: {} },
+    privateCidrs: DEFAULT_PRIVATE_CIDRS,
+    dns: { namespace: 'kube-system', k8sAppLabels: ['kube-dns', 'node-local-dns'], cidrs: [] },
+    namespaces: DEFAULT_NAMESPACES,
+    autoscaling: {},
+    clusterDomain: 'cluster.local',
+    installerImage: 'busybox:1.36.1',
+    nodeSelector: {},
+    agentComponentResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  });
+  expect(DEFAULT_PRIVATE_CIDRS).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']));
+});
+
+test('values are taken', () => {
+  const o = resolveRendererOptions({
+    backend: { namespace: 'apps', podLabels: { 'app.kubernetes.io/name': 'retool' } },
+    privateCidrs: ['10.0.0.0/8', 'fd00::/8'],
+    autoscaling: { 'js-executor': { maxReplicas: 8, targetCpuUtilizationPercent: 60 }, 'code-executor': { maxReplicas: 4 } },
+    nodeSelector: { 'sandbox-kit.io/pool': 'sandboxes' },
+  });
+  expect(o.backend).toEqual({ namespace: 'apps', podLabels: { 'app.kubernetes.io/name': 'retool' } });
+  expect(o.privateCidrs).toEqual(['10.0.0.0/8', 'fd00::/8']);
+  expect(o.autoscaling).toEqual({ 'js-executor': { maxReplicas: 8, targetCpuUtilizationPercent: 60 }, 'code-executor': { maxReplicas: 4, targetCpuUtilizationPercent: 70 } });
+});
+
+test.each<[string, unknown, RegExp]>([
+  ['an unknown option', { backnd: {} }, /^kubernetes\.renderer\.backnd: unknown option/],
+  ['a bad backend namespace', { backend: { namespace: 'Retool_NS' } }, /^kubernetes\.renderer\.backend\.namespace: "Retool_NS" is not a valid namespace name/],
+  ['a bad label value', { backend: { podLabels: { app: 'has space' } } }, /^kubernetes\.renderer\.backend\.podLabels\.app: "has space" is not a valid label value/],
+  ['an empty private range list', { privateCidrs: [] }, /^kubernetes\.renderer\.privateCidrs: must be a non-empty list of CIDRs \(an empty list would let user code reach every private address\)/],
+  ['a range covering everything', { privateCidrs: ['0.0.0.0/0'] }, /^kubernetes\.renderer\.privateCidrs: 0\.0\.0\.0\/0 covers every address/],
+  ['not a CIDR', { privateCidrs: ['10.0.0.0'] }, /^kubernetes\.renderer\.privateCidrs: "10\.0\.0\.0" is not an IPv4 or IPv6 CIDR/],
+  ['an unknown service to autoscale', { autoscaling: { 'code-exec': { maxReplicas: 2 } } }, /^kubernetes\.renderer\.autoscaling\.code-exec: unknown service/],
+  ['maxReplicas 0', { autoscaling: { 'js-executor': { maxReplicas: 0 } } }, /^kubernetes\.renderer\.autoscaling\.js-executor\.maxReplicas: must be a positive integer, got 0/],
+  ['a CPU target above 100', { autoscaling: { 'js-executor': { maxReplicas: 3, targetCpuUtilizationPercent: 150 } } }, /targetCpuUtilizationPercent: must be an integer from 1 to 100, got 150/],
+  ['two trust domains in one namespace', { namespaces: { jsExecutor: 'sandbox-kit-code-executor' } }, /^kubernetes\.renderer\.namespaces\.jsExecutor: "sandbox-kit-code-executor" is also the codeExecutor namespace/],
+  ['the installer namespace', { namespaces: { codeExecutor: 'sandbox-kit-system' } }, /namespaces\.codeExecutor: "sandbox-kit-system" is reserved/],
+  ['the backend namespace', { namespaces: { agentSandboxPods: 'retool' } }, /namespaces\.agentSandboxPods: "retool" is reserved/],
+  ['a bad quantity', { agentComponentResources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }, /^kubernetes\.renderer\.agentComponentResources: must be/],
+  ['a bad cluster domain', { clusterDomain: 'Cluster..local' }, /^kubernetes\.renderer\.clusterDomain: "Cluster\.\.local" is not a DNS domain/],
+])('refuses %s, naming the field', (_name, input, message) => {
+  expect(problems(input).some((p) => message.test(p))).toBe(true);
+});
+
+test('every problem is reported at once, each with what would work', () => {
+  try {
+    resolveRendererOptions({ privateCidrs: [], clusterDomain: 1 });
+    throw new Error('expected an error');
+  } catch (e) {
+    const err = e as SandboxConfigError;
+    expect(err.problems.map((p) => p.field)).toEqual(['kubernetes.renderer.privateCidrs', 'kubernetes.renderer.clusterDomain']);
+    for (const p of err.problems) expect(p.alternatives.length).toBeGreaterThan(0);
+  }
+});
+
+test('parseCidr', () => {
+  expect(parseCidr('10.0.0.0/8')).toEqual({ family: 4, prefix: 8 });
+  expect(parseCidr('fd00:ec2::254/128')).toEqual({ family: 6, prefix: 128 });
+  expect(parseCidr('256.0.0.0/8')).toBeUndefined();
+  expect(parseCidr('1::2::3/64')).toBeUndefined();
+  expect(parseCidr('::/129')).toBeUndefined();
+});
