@@ -3,18 +3,6 @@
  * Every plan is computed before any stack exists; a config the kit cannot render exits
  * non-zero with the planner's explanation and writes no cloud assembly.
  */
-import { buildAwsApp } from '../aws/app';
-import { loadAppInput } from './kit-file';
+import { runAwsApp } from '../aws/app';
 
-function main(): void {
-  let built;
-  try {
-    built = buildAwsApp(loadAppInput('aws'));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
-  }
-  built.app.synth();
-}
-
-main();
+process.exitCode = runAwsApp();

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadAppInput, LoadOptions } from '../apps/kit-file';
 import { SandboxKitConfig } from '../policy/config';
 import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
@@ -117,4 +118,35 @@ export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, plans, stacks, options: resolved };
+}
+
+/** Options of {@link runAwsApp}. */
+export interface RunAwsAppOptions extends BuildAwsAppOptions {
+  /**
+   * Where the kit file and target list come from.
+   * @default process.env and ./sandbox-kit.config.json
+   */
+  readonly load?: LoadOptions;
+  /**
+   * Where error text goes.
+   * @default process.stderr
+   */
+  readonly stderr?: (text: string) => void;
+}
+
+/**
+ * What `cdk synth` runs: load the kit file, plan every target, build every stack, then synthesize.
+ * Returns the exit code; on a bad config it prints the planner's text and writes nothing.
+ */
+export function runAwsApp(options: RunAwsAppOptions = {}): number {
+  const stderr = options.stderr ?? ((t: string) => process.stderr.write(t));
+  let built: AwsApp;
+  try {
+    built = buildAwsApp(loadAppInput('aws', options.load), options);
+  } catch (e) {
+    stderr(`${(e as Error).message}\n`);
+    return 1;
+  }
+  built.app.synth();
+  return 0;
 }

@@ -28,8 +28,10 @@ export interface ContainerLayout {
   readonly component: ServiceComponent;
   /** Settings from the plan (`sandbox` for user-code components, `supporting` for the others). */
   readonly security: ContainerSecurity;
-  /** CPU units and memory (MiB): reservation and hard limit. */
-  readonly cpuUnits: number;
+  /** CPU units reserved (the requests) and the ceiling (the limits; enforced at task level). */
+  readonly cpuReservationUnits: number;
+  readonly cpuLimitUnits: number;
+  /** Memory (MiB): reservation (requests) and hard limit (limits). */
   readonly memoryReservationMiB: number;
   readonly memoryLimitMiB: number;
 }
@@ -96,7 +98,7 @@ function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, pr
 }
 
 function fargateSize(plan: SandboxPlan, containers: readonly ContainerLayout[], explicit: FargateTaskSize | undefined, problems: ConfigProblem[]): FargateTaskSize | undefined {
-  const cpu = containers.reduce((s, c) => s + c.cpuUnits, 0);
+  const cpu = containers.reduce((s, c) => s + c.cpuLimitUnits, 0);
   const mem = containers.reduce((s, c) => s + c.memoryLimitMiB, 0);
   if (explicit) {
     const field = `aws.renderer.ecs.fargateTaskSizes.${plan.service}`;
@@ -128,7 +130,8 @@ function containerOf(component: ServiceComponent, security: ContainerSecurity, r
   return {
     component,
     security,
-    cpuUnits: cpuUnits(resources.limits.cpu),
+    cpuReservationUnits: cpuUnits(resources.requests.cpu),
+    cpuLimitUnits: cpuUnits(resources.limits.cpu),
     memoryReservationMiB: memoryMiB(resources.requests.memory),
     memoryLimitMiB: memoryMiB(resources.limits.memory),
   };

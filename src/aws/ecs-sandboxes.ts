@@ -214,7 +214,13 @@ export class EcsSandboxes extends Construct {
           cpuArchitecture: fargateArch === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
         },
       })
-      : new ecs.Ec2TaskDefinition(this, `${task.name}-Task`, { networkMode: ecs.NetworkMode.AWS_VPC });
+      // Task-level CPU and memory on EC2 are the hard ceiling: the sum of the containers' limits.
+      : new ecs.TaskDefinition(this, `${task.name}-Task`, {
+        compatibility: ecs.Compatibility.EC2,
+        networkMode: ecs.NetworkMode.AWS_VPC,
+        cpu: String(task.containers.reduce((s, c) => s + c.cpuLimitUnits, 0)),
+        memoryMiB: String(task.containers.reduce((s, c) => s + c.memoryLimitMiB, 0)),
+      });
     for (const c of task.containers) this.container(task, taskDef, c, images, logGroup, onFargate);
     acknowledgeNag(taskDef, 'AwsSolutions-ECS2', `Environment holds no secrets: AWS_REGION (added by aws-cdk-lib for the awslogs driver)${Object.keys(task.plan.env).length ? ` and the plan's ${Object.keys(task.plan.env).join(', ')}` : ''}.`);
     return taskDef;
@@ -239,7 +245,7 @@ export class EcsSandboxes extends Construct {
     const container = taskDef.addContainer(c.component.name, {
       image: images.ecsImage(task.plan),
       essential: true,
-      cpu: c.cpuUnits,
+      cpu: c.cpuReservationUnits,
       memoryReservationMiB: c.memoryReservationMiB,
       memoryLimitMiB: c.memoryLimitMiB,
       user: `${sec.runAsUser}:${sec.runAsGroup}`,
@@ -296,7 +302,7 @@ export class EcsSandboxes extends Construct {
     const provider = providers[task.capacity]!;
     const service = new ecs.Ec2Service(this, `${task.name}-Service`, {
       ...common,
-      taskDefinition: taskDefinition as ecs.Ec2TaskDefinition,
+      taskDefinition,
       capacityProviderStrategies: [{ capacityProvider: provider.capacityProviderName, weight: 1 }],
       // Defence in depth: even a wrong strategy cannot put the task on another capacity's hosts.
       placementConstraints: [ecs.PlacementConstraint.memberOf(`attribute:${CAPACITY_ATTRIBUTE} == ${task.capacity}`)],

@@ -1,0 +1,193 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsApp } from '../../src/aws/app';
+import { extractProfile } from '../../src/aws/profiles';
+import { dockerProfilePath } from '../../src/policy/planner';
+import { build, kitConfigs, launchTemplateUserData, profileFile, template } from './support';
+
+// One synth for the whole file: aws-cdk-lib synth is slow on 2 cores.
+let built: AwsApp;
+let t: Template;
+let userData: string[];
+beforeAll(() => {
+  built = build(kitConfigs('sandbox-kit.config.json', ['ecs-ec2']), {}, { nag: false });
+  t = template(built, 'ecs-ec2');
+  userData = Object.values(launchTemplateUserData(t));
+});
+
+function container(name: string, props: Record<string, unknown>) {
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: name, ...props })]),
+  });
+}
+
+describe('ecs-ec2 stack: container definitions carry the plan', () => {
+  test('every service runs in seccomp mode, as the planner decided', () => {
+    expect(built.plans[0].services.map((s) => [s.service, s.mode])).toEqual([
+      ['code-executor', 'seccomp'], ['js-executor', 'seccomp'], ['agent-sandbox', 'seccomp'],
+    ]);
+  });
+
+  test('code-executor: unprivileged, non-root, read-only root with a /tmp tmpfs, caps dropped, no-new-privileges, init', () => {
+    container('main', {
+      Image: 'tryretool/code-executor-service:latest',
+      Privileged: false,
+      User: '1000:1000',
+      ReadonlyRootFilesystem: true,
+      DockerSecurityOptions: ['no-new-privileges'],
+      LinuxParameters: {
+        Capabilities: { Drop: ['ALL'] },
+        InitProcessEnabled: true,
+        Tmpfs: [Match.objectLike({ ContainerPath: '/tmp', MountOptions: Match.arrayWith(['rw', 'nosuid', 'nodev']) })],
+      },
+      PortMappings: [{ ContainerPort: 3004, Protocol: 'tcp' }],
+      HealthCheck: Match.objectLike({ Command: ['CMD', 'node', '-e', Match.stringLikeRegexp("http://127\\.0\\.0\\.1:3004/api/checkHealth")] }),
+      LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+      Memory: 2048,
+      MemoryReservation: 1024,
+      Cpu: 1024,
+    });
+  });
+
+  test('task size is the sum of the limits (hard ceiling on EC2)', () => {
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['EC2'], NetworkMode: 'awsvpc', Cpu: '2048', Memory: '2048',
+      ContainerDefinitions: [Match.objectLike({ Image: 'tryretool/code-executor-service:latest' })],
+    });
+  });
+
+  test('js-executor probes its own port and path', () => {
+    container('main', {
+      Image: 'tryretool/js-executor-service:latest',
+      HealthCheck: Match.objectLike({ Command: Match.arrayWith([Match.stringLikeRegexp(':3000/api/health')]) }),
+      PortMappings: [{ ContainerPort: 3000, Protocol: 'tcp' }],
+    });
+  });
+
+  test('no container is privileged and none adds a capability', () => {
+    const defs = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
+      .flatMap((r) => (r as { Properties: { ContainerDefinitions: Record<string, unknown>[] } }).Properties.ContainerDefinitions);
+    expect(defs.length).toBe(5); // code, js, agent controller + proxy, agent sandbox
+    for (const d of defs) {
+      expect(d.Privileged).toBe(false);
+      expect(d.DockerSecurityOptions).toEqual(['no-new-privileges']);
+      expect((d.LinuxParameters as { Capabilities: { Add?: unknown } }).Capabilities.Add).toBeUndefined();
+      expect(d.ReadonlyRootFilesystem).toBe(true);
+    }
+  });
+
+  test('the agent sandbox controller and proxy run apart from the sandbox (they keep the Docker default profile)', () => {
+    const byCapacity = built.stacks.length && Object.values(t.findResources('AWS::ECS::Service'))
+      .map((r) => (r as { Properties: { PlacementConstraints: { Expression: string }[] } }).Properties.PlacementConstraints[0].Expression).sort();
+    expect(byCapacity).toEqual([
+      'attribute:sandbox-kit.capacity == ec2-seccomp-gvisor',
+      'attribute:sandbox-kit.capacity == ec2-seccomp-nsjail',
+      'attribute:sandbox-kit.capacity == ec2-seccomp-nsjail',
+      'attribute:sandbox-kit.capacity == ec2-standard',
+    ]);
+  });
+});
+
+describe('ecs-ec2 stack: capacity', () => {
+  test('Auto Scaling groups use launch templates, never launch configurations', () => {
+    t.resourceCountIs('AWS::AutoScaling::LaunchConfiguration', 0);
+    t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 3);
+    t.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', { LaunchTemplate: Match.objectLike({ LaunchTemplateId: Match.anyValue() }) });
+    t.resourceCountIs('AWS::ECS::CapacityProvider', 3);
+  });
+
+  test('launch templates require IMDSv2 with hop limit 1 and encrypt the root volume', () => {
+    t.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+        ImageId: Match.objectLike({ Ref: Match.stringLikeRegexp('amiamazonlinux2023') }),
+      }),
+    });
+  });
+
+  test('every instance blocks IMDS for tasks and refuses privileged containers', () => {
+    expect(userData).toHaveLength(3);
+    for (const ud of userData) {
+      expect(ud).toContain('ECS_AWSVPC_BLOCK_IMDS=true');
+      expect(ud).toContain('ECS_DISABLE_PRIVILEGED=true');
+      expect(ud).toContain('set -euo pipefail');
+      expect(ud).toMatch(/ECS_CLUSTER=/);
+      // EC2 rejects user data over 16 KiB (before its base64 encoding).
+      expect(Buffer.byteLength(ud)).toBeLessThan(16 * 1024);
+    }
+  });
+
+  test.each(['nsjail', 'gvisor'])('%s capacity: the profile and daemon.json are written and docker restarted before the agent config', (profile) => {
+    const path = dockerProfilePath(profile);
+    const ud = userData.find((u) => u.includes(`"sandbox-kit.capacity":"ec2-seccomp-${profile}"`))!;
+    expect(ud).toBeDefined();
+    const write = ud.indexOf(`gunzip > ${path}.tmp`);
+    const daemon = ud.indexOf('"seccomp-profile"');
+    const restart = ud.indexOf('systemctl restart docker');
+    const verify = ud.indexOf(`"name=seccomp,profile=${path}"`);
+    const cluster = ud.indexOf('ECS_CLUSTER=');
+    expect(write).toBeGreaterThan(0);
+    expect(daemon).toBeGreaterThan(write);
+    expect(ud.slice(daemon, restart)).toContain(path);
+    expect(restart).toBeGreaterThan(daemon);
+    expect(verify).toBeGreaterThan(restart);
+    expect(cluster).toBeGreaterThan(verify);
+  });
+
+  test.each(['nsjail', 'gvisor'])('%s: the profile in the user data is byte-identical to its Docker-format file in profiles/', (profile) => {
+    const ud = userData.find((u) => u.includes(`"sandbox-kit.capacity":"ec2-seccomp-${profile}"`))!;
+    const bytes = extractProfile(ud, dockerProfilePath(profile));
+    expect(bytes).toBeDefined();
+    expect(bytes!.equals(profileFile(`${profile}.docker.json`))).toBe(true);
+  });
+
+  test('the standard capacity gets no daemon-wide profile', () => {
+    const ud = userData.find((u) => u.includes('"sandbox-kit.capacity":"ec2-standard"'))!;
+    expect(ud).not.toContain('seccomp-profile');
+    expect(ud).not.toContain('/etc/docker/seccomp');
+  });
+});
+
+describe('ecs-ec2 stack: network and discovery', () => {
+  test('each service port admits only the backend security group; the agent sandbox admits only its controller and proxy', () => {
+    const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress'))
+      .map((r) => (r as { Properties: Record<string, unknown> }).Properties);
+    expect(ingress.map((i) => i.FromPort).sort()).toEqual([3000, 3004, 3017, 3018, 3019]);
+    for (const i of ingress) {
+      expect(i.CidrIp).toBeUndefined();
+      expect(i.FromPort).toBe(i.ToPort);
+      const source = JSON.stringify(i.SourceSecurityGroupId);
+      expect(source).toMatch(i.FromPort === 3017 ? /SandboxesagentsandboxSecurityGroup/ : /NetworkBackend/);
+    }
+    // No inline ingress (for example 0.0.0.0/0) on any security group.
+    for (const sg of Object.values(t.findResources('AWS::EC2::SecurityGroup'))) {
+      expect((sg as { Properties: { SecurityGroupIngress?: unknown } }).Properties.SecurityGroupIngress).toBeUndefined();
+    }
+  });
+
+  test('services register in a Cloud Map private namespace', () => {
+    t.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'sandbox-kit.local' });
+    t.hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: 'code-executor', DnsConfig: Match.objectLike({ DnsRecords: [{ Type: 'A', TTL: 10 }] }) });
+    t.resourceCountIs('AWS::ServiceDiscovery::Service', 4);
+  });
+
+  test('services run the planned replicas in private subnets on their capacity provider', () => {
+    t.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 2,
+      CapacityProviderStrategy: [{ CapacityProvider: { Ref: Match.stringLikeRegexp('ec2seccompnsjailCapacityProvider') }, Weight: 1 }],
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  test('outputs: an endpoint per *_INGRESS_DOMAIN variable and the backend security group', () => {
+    t.hasOutput('CodeExecutorIngressDomain', { Value: 'http://code-executor.sandbox-kit.local:3004' });
+    t.hasOutput('JsExecutorIngressDomain', { Value: 'http://js-executor.sandbox-kit.local:3000' });
+    t.hasOutput('AgentSandboxControllerIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3018' });
+    t.hasOutput('AgentSandboxProxyIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3019' });
+    t.hasOutput('BackendSecurityGroupId', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('NetworkBackend'), 'GroupId'] } });
+  });
+
+  test('logs go to one CloudWatch group with the default retention', () => {
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadAppInput } from '../../src/apps/kit-file';
+import { AwsApp, buildAwsApp, BuildAwsAppOptions } from '../../src/aws/app';
+import { SandboxKitConfig } from '../../src/policy/config';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+/** cdk.json's context: jest does not read it, and without it the stacks differ from `cdk synth`'s. */
+export function cdkContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+}
+
+export function tmpOutdir(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-aws-test-')), 'cdk.out');
+}
+
+/** Configs of a kit file (repository-relative), as `cdk synth` would read them. */
+export function kitConfigs(file: string, targets?: string[]): readonly SandboxKitConfig[] {
+  return loadAppInput('aws', { file: path.join(ROOT, file), targets, env: {} }).configs;
+}
+
+/** Build an app with cdk.json's context and a throwaway outdir. */
+export function build(configs: readonly SandboxKitConfig[], renderer: Record<string, unknown> = {}, options: BuildAwsAppOptions = {}): AwsApp {
+  return buildAwsApp({ configs, renderer }, { ...options, appProps: { context: cdkContext(), outdir: tmpOutdir(), ...options.appProps } });
+}
+
+/** Template of one stack of a built app. */
+export function template(built: AwsApp, target: string): Template {
+  const stack = built.stacks.find((s) => s.stackName.endsWith(`-${target}`));
+  if (!stack) throw new Error(`no stack for ${target}`);
+  return Template.fromStack(stack);
+}
+
+/** Render CloudFormation Fn::Join / Fn::Base64 user data as text, with tokens as ${...}. */
+export function joinText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(joinText).join('');
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if ('Fn::Base64' in o) return joinText(o['Fn::Base64']);
+    if ('Fn::Join' in o) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(joinText).join(sep);
+    }
+    if ('Ref' in o) return `\${${String(o.Ref)}}`;
+    return `\${${JSON.stringify(o)}}`;
+  }
+  return String(value);
+}
+
+/** Launch template user data of every launch template in a template, by logical id. */
+export function launchTemplateUserData(t: Template): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, r] of Object.entries(t.findResources('AWS::EC2::LaunchTemplate'))) {
+    out[id] = joinText((r as { Properties: { LaunchTemplateData: { UserData: unknown } } }).Properties.LaunchTemplateData.UserData);
+  }
+  return out;
+}
+
+export function profileFile(name: string): Buffer {
+  return fs.readFileSync(path.join(ROOT, 'profiles', name));
+}
