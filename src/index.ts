@@ -4,3 +4,4 @@ export * from './apps/kit-file';
 export * from './seccomp';
 export * from './images';
 export * from './aws';
+export * from './k8s';

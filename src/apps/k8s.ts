@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { DeploymentPlan } from '../policy/plan';
 import { plan } from '../policy/planner';
-import { ServiceEndpoint, SandboxKitChart } from '../k8s/chart';
+import { KubernetesEndpoint, SandboxKitChart } from '../k8s/chart';
 import { resolveRendererOptions } from '../k8s/options';
 import { loadAppInput, LoadOptions } from './kit-file';
 
@@ -21,7 +21,7 @@ export interface KubernetesSynthResult {
   /** Files written, one per target. */
   readonly files: readonly string[];
   /** In-cluster service URLs, per target. */
-  readonly endpoints: Readonly<Record<string, readonly ServiceEndpoint[]>>;
+  readonly endpoints: Readonly<Record<string, readonly KubernetesEndpoint[]>>;
   /** The plans rendered. */
   readonly plans: readonly DeploymentPlan[];
 }

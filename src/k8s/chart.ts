@@ -23,7 +23,7 @@ export const INSTALLER_POD_SECURITY_REASON =
   'the seccomp profile installer mounts the node directory /var/lib/kubelet/seccomp/sandbox-kit (a hostPath volume, which baseline forbids) and writes it as uid 0 (the directory owner), with every capability dropped';
 
 /** One endpoint a backend needs. */
-export interface ServiceEndpoint {
+export interface KubernetesEndpoint {
   /** Service. */
   readonly service: ServiceName;
   /** Component (`main`, `controller`, `proxy`). */
@@ -55,7 +55,7 @@ export class SandboxKitChart extends Chart {
   /** Namespaces by name, with the level each enforces. */
   public readonly namespaces: ReadonlyMap<string, TrustNamespace>;
   /** In-cluster URLs for the backend. */
-  public readonly endpoints: readonly ServiceEndpoint[];
+  public readonly endpoints: readonly KubernetesEndpoint[];
 
   constructor(scope: Construct, id: string, props: SandboxKitChartProps) {
     const { plan, labels, disableResourceNameHashes, ...rendererOptions } = props;
@@ -100,7 +100,7 @@ export class SandboxKitChart extends Chart {
       nodeSelector: opts.nodeSelector,
       clusterDomain: opts.clusterDomain,
     };
-    const endpoints: ServiceEndpoint[] = [];
+    const endpoints: KubernetesEndpoint[] = [];
     const get = (name: ServiceName): SandboxPlan | undefined => plan.services.find((s) => s.service === name);
     const code = get('code-executor');
     if (code) {
