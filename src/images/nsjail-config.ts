@@ -13,17 +13,34 @@ export const NSJAIL_CONFIG_DIR = '/etc/nsjail';
 export const JAIL_HOST_ID_WHEN_ROOT = 65534;
 
 /**
+ * Syscalls numbered 424 and above have the same number on every architecture, and older kafel
+ * tables lack their names: the filter names them by number.
+ */
+export const UNIFIED_SYSCALL_NUMBERS: Readonly<Record<string, number>> = {
+  io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, // io_uring ops bypass a seccomp filter
+  open_tree: 428, move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, mount_setattr: 442, // new mount API
+  pidfd_getfd: 438, process_madvise: 440, // reach into other processes, like ptrace
+};
+
+/**
  * Syscalls jailed code never needs, refused with EPERM in every mode: in privileged mode the
  * container runs Unconfined, so this filter is the only one between user code and the kernel.
- * Names are those of kafel's tables on both x86_64 and aarch64; numbers >= 424 are the same on
- * every architecture and are given by number because older kafel tables lack their names.
+ * Names are those of kafel's tables on both x86_64 and aarch64.
  */
 export const JAIL_DENIED_SYSCALLS: readonly string[] = [
-  'acct', 'add_key', 'bpf', 'delete_module', 'finit_module', 'init_module', 'kexec_load', 'keyctl',
+  'acct', 'add_key', 'bpf', 'delete_module', 'finit_module', 'init_module', 'kcmp', 'kexec_load', 'keyctl',
   'mount', 'open_by_handle_at', 'perf_event_open', 'pivot_root', 'process_vm_readv', 'process_vm_writev',
   'ptrace', 'reboot', 'request_key', 'setns', 'swapoff', 'swapon', 'syslog', 'umount2', 'unshare', 'userfaultfd',
-  'SYSCALL[425]', 'SYSCALL[426]', 'SYSCALL[427]', // io_uring_setup, io_uring_enter, io_uring_register: they bypass this filter
+  ...Object.keys(UNIFIED_SYSCALL_NUMBERS),
 ];
+
+/** clone3: ENOSYS, so glibc falls back to clone, whose flags the filter can read. */
+const CLONE3 = 435;
+
+function kafelName(syscall: string): string {
+  const n = UNIFIED_SYSCALL_NUMBERS[syscall];
+  return n === undefined ? syscall : `SYSCALL[${n}]`;
+}
 
 /** clone flags that create namespaces (CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET). */
 const CLONE_NAMESPACE_FLAGS = '0x7e020000';
@@ -69,9 +86,9 @@ export function nsjailConfigPath(plan: Pick<SandboxPlan, 'target' | 'service'>, 
 function seccompPolicy(plan: SandboxPlan, o: ResolvedNsjailOptions): string[] {
   const rules = [
     // kafel: one block per action; a syscall with a condition is filtered on its arguments.
-    `ERRNO(1) { ${JAIL_DENIED_SYSCALLS.join(', ')}, clone(flags) { (flags & ${CLONE_NAMESPACE_FLAGS}) != 0 } }`,
+    `ERRNO(1) { ${JAIL_DENIED_SYSCALLS.map(kafelName).join(', ')}, clone(flags) { (flags & ${CLONE_NAMESPACE_FLAGS}) != 0 } }`,
     // clone3 passes its flags in memory a filter cannot read: ENOSYS makes glibc fall back to clone.
-    'ERRNO(38) { SYSCALL[435] }',
+    `ERRNO(38) { SYSCALL[${CLONE3}] }`,
   ];
   if (!plan.jail.namespaces && o.network.mode === 'none') {
     const families = NETWORK_FAMILIES.map((f) => `domain == ${f}`).join(' || ');

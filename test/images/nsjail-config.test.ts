@@ -1,6 +1,6 @@
 import { plan, SandboxConfigError, SandboxKitConfig, SandboxPlan } from '../../src';
 import {
-  JAIL_DENIED_SYSCALLS, JAIL_HOST_ID_WHEN_ROOT, NsjailConfigOptions, renderNsjailConfig, renderNsjailConfigs,
+  JAIL_DENIED_SYSCALLS, JAIL_HOST_ID_WHEN_ROOT, UNIFIED_SYSCALL_NUMBERS, NsjailConfigOptions, renderNsjailConfig, renderNsjailConfigs,
 } from '../../src/images';
 import { quote } from '../../src/images/textproto';
 
@@ -193,6 +193,17 @@ describe('NsJail configuration rendered from the plan', () => {
       expect(policy).toContain('USE sandbox_kit DEFAULT ALLOW');
       expect(policy.includes('socket(')).toBe(!p.jail.namespaces);
     }
+  });
+
+  test('syscalls given by number are the unified (>= 424) numbers of the named syscalls', () => {
+    // include/uapi/asm-generic/unistd.h and arch/x86/entry/syscalls/syscall_64.tbl agree from 424 on.
+    expect(UNIFIED_SYSCALL_NUMBERS).toEqual({
+      io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, open_tree: 428, move_mount: 429,
+      fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, pidfd_getfd: 438, process_madvise: 440, mount_setattr: 442,
+    });
+    const policy = renderNsjailConfig(eksCode, 'python').text;
+    for (const n of Object.values(UNIFIED_SYSCALL_NUMBERS)) expect(policy).toContain(`SYSCALL[${n}]`);
+    expect(policy).not.toMatch(/[{ ,](io_uring_setup|fsopen|pidfd_getfd)[,} ]/);
   });
 
   test('network: none is a new network namespace; egress shares the container network and returns the rules', () => {
