@@ -9,8 +9,9 @@ import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { plan as makePlan } from '../policy/planner';
 import { writeImageContext } from '../images';
+import { checkEcsPlan } from './ecs-sandboxes';
 import { EcsSandboxStack } from './ecs-stack';
-import { EksSandboxStack } from './eks-stack';
+import { checkEksPlan, EksSandboxStack } from './eks-stack';
 import { BuildContextWriter } from './images';
 import { KIT_PROFILES } from './kit-profiles';
 import { resolveAwsOptions, ResolvedAwsOptions } from './options';
@@ -108,6 +109,11 @@ function defaultBuildContext(plans: readonly DeploymentPlan[]): BuildContextWrit
 export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}): AwsApp {
   const resolved = resolveAwsOptions(input.renderer ?? {});
   const plans = planAwsTargets(input.configs);
+  // Every check that can fail runs before the App exists: the App creates its outdir at once.
+  for (const plan of plans) {
+    if (plan.target === 'eks') checkEksPlan(plan, resolved);
+    else checkEcsPlan(plan, resolved);
+  }
   const app = new App(options.appProps);
   const profiles = options.profiles ?? KIT_PROFILES;
   const buildContext = resolved.buildImages ? options.buildContext ?? defaultBuildContext(plans) : undefined;

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { Architecture } from '../targets/types';
 import { CapacityId, ContainerLayout, Ec2Capacity, ecsLayout, EcsLayout, TaskLayout } from './ecs-layout';
@@ -51,6 +52,37 @@ export function instanceArchitecture(instanceType: string): Architecture {
   return new ec2.InstanceType(instanceType).architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
 }
 
+/**
+ * Everything about an ECS plan that can fail, checked without creating a construct (the app runs
+ * it before it creates the App, so that a failure writes nothing). Returns the layout.
+ */
+export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): EcsLayout {
+  const layout = ecsLayout(plan, options);
+  const problems: ConfigProblem[] = [];
+  if (layout.ec2Capacities.length) {
+    const arch = instanceArchitecture(options.ecs.instanceType);
+    for (const s of plan.services) {
+      if (s.placement === 'ecs-ec2' && !s.architectures.includes(arch)) {
+        problems.push({
+          field: 'aws.renderer.ecs.instanceType',
+          message: `${options.ecs.instanceType} is ${arch}, but the plan of ${s.service} is for ${s.architectures.join(', ')}`,
+          alternatives: [`an instance type of ${s.architectures.join(' or ')}`, `architectures: [..., "${arch}"]`],
+        });
+        break;
+      }
+    }
+    if (options.ecs.clusterName) {
+      problems.push({
+        field: 'aws.renderer.ecs.clusterName',
+        message: `this plan needs EC2 capacity providers (${layout.ec2Capacities.map((c) => c.id).join(', ')}), which the kit adds only to a cluster it creates`,
+        alternatives: ['remove clusterName'],
+      });
+    }
+  }
+  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${plan.target}" on ECS`, problems);
+  return layout;
+}
+
 /** Health check command that needs only the Node.js runtime of the service images (no curl). */
 export function healthCommand(port: number, path: string): string[] {
   const script = `require('http').get('http://127.0.0.1:${port}${path}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))`;
@@ -83,14 +115,10 @@ export class EcsSandboxes extends Construct {
     super(scope, id);
     const { plan, options, vpc } = props;
     this.options = options;
-    this.layout = ecsLayout(plan, options);
+    this.layout = checkEcsPlan(plan, options);
     const ec2Arch = instanceArchitecture(options.ecs.instanceType);
-    this.checkArchitectures(plan, ec2Arch);
 
     if (options.ecs.clusterName) {
-      if (this.layout.ec2Capacities.length) {
-        throw new Error(`aws.renderer.ecs.clusterName: this plan needs EC2 capacity providers (${this.layout.ec2Capacities.map((c) => c.id).join(', ')}), which the kit adds only to a cluster it creates; remove clusterName`);
-      }
       this.cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', { clusterName: options.ecs.clusterName, vpc });
     } else {
       this.cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
@@ -147,15 +175,6 @@ export class EcsSandboxes extends Construct {
     this.services = services;
     this.securityGroups = groups;
     this.endpoints = endpoints;
-  }
-
-  private checkArchitectures(plan: DeploymentPlan, ec2Arch: Architecture): void {
-    if (!this.layout.ec2Capacities.length) return;
-    for (const s of plan.services) {
-      if (s.placement === 'ecs-ec2' && !s.architectures.includes(ec2Arch)) {
-        throw new Error(`aws.renderer.ecs.instanceType: ${this.options.ecs.instanceType} is ${ec2Arch}, but the plan of ${s.service} is for ${s.architectures.join(', ')}; pick an instance type of those architectures or add ${ec2Arch} to architectures`);
-      }
-    }
   }
 
   private addCapacity(capacity: Ec2Capacity, arch: Architecture, props: EcsSandboxesProps): ecs.AsgCapacityProvider {

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeploymentPlan, SandboxPlan } from '../policy/plan';
-import { EcsSandboxes } from './ecs-sandboxes';
+import { checkEcsPlan, EcsSandboxes } from './ecs-sandboxes';
 import { BuildContextWriter } from './images';
 import { ResolvedAwsOptions } from './options';
 import { SandboxNetwork } from './network';
@@ -61,6 +61,8 @@ export class EcsSandboxStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EcsSandboxStackProps) {
     super(scope, id, { ...props, description: props.description ?? stackDescription(props.plan) });
+    // Refuse before any construct stages an asset.
+    checkEcsPlan(props.plan, props.options);
     const network = new SandboxNetwork(this, 'Network', props.options);
     this.sandboxes = new EcsSandboxes(this, 'Sandboxes', {
       plan: props.plan,

@@ -3,6 +3,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
 import { Architecture } from '../targets/types';
@@ -44,6 +45,36 @@ export function requiredKubernetesVersion(plan: DeploymentPlan): string | undefi
 }
 
 /**
+ * Everything about an eks plan that can fail, checked without creating a construct (the app runs
+ * it before it creates the App, so that a failure writes nothing).
+ */
+export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): void {
+  const problems: ConfigProblem[] = [];
+  if (plan.target !== 'eks') problems.push({ field: 'target', message: `the EKS stack renders target "eks", not "${plan.target}"`, alternatives: ['"eks"'] });
+  const version = plan.kubernetesVersion;
+  const needed = requiredKubernetesVersion(plan);
+  if (!version) problems.push({ field: 'kubernetesVersion', message: 'the eks plan names no Kubernetes version', alternatives: ['"1.35"'] });
+  else if (needed && compareVersions(version, needed) < 0) {
+    problems.push({ field: 'kubernetesVersion', message: `the plan needs Kubernetes ${needed} or newer (user namespaces, procMount), the config says ${version}`, alternatives: [`"${needed}"`] });
+  }
+  for (const arch of plan.services[0]?.architectures ?? []) {
+    const type = options.eks.instanceTypes[arch];
+    if (instanceArchitecture(type) !== arch) {
+      problems.push({ field: `aws.renderer.eks.instanceTypes.${arch}`, message: `${type} is ${instanceArchitecture(type)}, not ${arch}`, alternatives: [arch === 'arm64' ? '"m7g.xlarge"' : '"m7i.xlarge"'] });
+    }
+  }
+  if (options.buildImages && (plan.services[0]?.architectures.length ?? 0) > 1) {
+    problems.push({ field: 'aws.renderer.buildImages', message: 'an image asset is built for one architecture, and the eks plan has node groups for several', alternatives: ['architectures: ["amd64"]', 'buildImages: false with multi-architecture images (npm run images)'] });
+  }
+  try {
+    nodeProfiles(plan);
+  } catch (e) {
+    problems.push({ field: 'services', message: (e as Error).message, alternatives: [] });
+  }
+  if (problems.length) throw new SandboxConfigError('sandbox-kit cannot render target "eks" on EKS', problems);
+}
+
+/**
  * The `eks` target: an EKS cluster (aws-eks-v2), one managed node group per architecture whose
  * launch template installs the kit's flattened profiles, and the kit's chart.
  */
@@ -58,19 +89,8 @@ export class EksSandboxStack extends Stack {
   constructor(scope: Construct, id: string, props: EksSandboxStackProps) {
     const { plan, options } = props;
     super(scope, id, { ...props, description: props.description ?? `sandbox-kit eks (${plan.services.map((s) => `${s.service}: ${s.mode}`).join('; ')})` });
-    if (plan.target !== 'eks') throw new Error(`EksSandboxStack renders target "eks", not "${plan.target}"`);
-    const version = plan.kubernetesVersion;
-    if (!version) throw new Error('kubernetesVersion: the eks plan names no Kubernetes version');
-    const needed = requiredKubernetesVersion(plan);
-    if (needed && compareVersions(version, needed) < 0) {
-      throw new Error(`kubernetesVersion: the plan needs Kubernetes ${needed} or newer (user namespaces, procMount), the config says ${version}`);
-    }
-    for (const arch of plan.services[0]?.architectures ?? []) {
-      const type = options.eks.instanceTypes[arch];
-      if (instanceArchitecture(type) !== arch) {
-        throw new Error(`aws.renderer.eks.instanceTypes.${arch}: ${type} is ${instanceArchitecture(type)}, not ${arch}`);
-      }
-    }
+    const version = plan.kubernetesVersion!;
+    checkEksPlan(plan, options);
     const profiles = nodeProfiles(plan);
     const network = new SandboxNetwork(this, 'Network', options);
     const vpc = network.vpc;
@@ -127,9 +147,6 @@ export class EksSandboxStack extends Stack {
     this.launchTemplates = templates;
 
     if (props.chart) {
-      if (options.buildImages && (plan.services[0]?.architectures.length ?? 0) > 1) {
-        throw new Error('aws.renderer.buildImages: an image asset is built for one architecture, and the eks plan has node groups for several; set architectures to one or build multi-architecture images yourself (npm run images)');
-      }
       const images = new ServiceImages(this, { buildImages: options.buildImages, buildContext: props.buildContext, architecture: plan.services[0]?.architectures[0] ?? 'amd64' });
       const chart = props.chart(plan, (s) => images.imageUri(s));
       const manifest = this.cluster.addCdk8sChart('SandboxKit', chart);

@@ -1,0 +1,154 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { runAwsApp } from '../../src/aws/app';
+import { EcsSandboxStack } from '../../src/aws/ecs-stack';
+import { KIT_PROFILES } from '../../src/aws/kit-profiles';
+import { resolveAwsOptions } from '../../src/aws/options';
+import { SandboxConfigError } from '../../src/policy/errors';
+import { DeploymentPlan } from '../../src/policy/plan';
+import { plan } from '../../src/policy/planner';
+import { cdkContext, tmpOutdir } from './support';
+
+/** Run the app as `cdk synth` does, on a kit file written for the test; returns exit code, stderr and the outdir. */
+function synth(kitFile: unknown): { code: number; stderr: string; outdir: string } {
+  const outdir = tmpOutdir();
+  const file = path.join(path.dirname(outdir), 'kit.json');
+  fs.writeFileSync(file, JSON.stringify(kitFile));
+  let stderr = '';
+  const code = runAwsApp({ load: { file, env: {} }, appProps: { context: cdkContext(), outdir }, stderr: (s) => { stderr += s; } });
+  return { code, stderr, outdir };
+}
+
+function expectNothingWritten(outdir: string): void {
+  expect(fs.existsSync(outdir)).toBe(false);
+}
+
+/** A test that creates its own App: the App makes its outdir at once, but no template may follow. */
+function expectNoTemplate(outdir: string): void {
+  expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
+}
+
+describe('bad input fails at synth with a clear error and writes nothing', () => {
+  test('Fargate with js-executor and no EC2 capacity: the planner refuses and names capacity "ec2"', () => {
+    const r = synth({ aws: { targets: ['ecs-fargate'], defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'agent-sandbox': { enabled: false } } } } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('services.js-executor.mode');
+    expect(r.stderr).toContain('services.js-executor.capacity: "ec2"');
+    expectNothingWritten(r.outdir);
+  });
+
+  test('a Fargate task size Fargate does not offer names the field, the offered values and a size that works', () => {
+    const r = synth({
+      aws: {
+        targets: ['ecs-fargate'],
+        defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+        renderer: { ecs: { fargateTaskSizes: { 'code-executor': { cpu: 2048, memoryMiB: 2048 } } } },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('aws.renderer.ecs.fargateTaskSizes.code-executor: Fargate does not offer 2048 MiB with 2048 CPU units; with 2048 it offers 4096 to 16384 MiB in steps of 1024');
+    expect(r.stderr).toContain('{ "cpu": 2048, "memoryMiB": 4096 }');
+    expectNothingWritten(r.outdir);
+  });
+
+  test('a Fargate CPU size that does not exist', () => {
+    const r = synth({
+      aws: {
+        targets: ['ecs-fargate'],
+        defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+        renderer: { ecs: { fargateTaskSizes: { 'code-executor': { cpu: 3072, memoryMiB: 8192 } } } },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Fargate offers no task CPU of 3072 units; it offers 256, 512, 1024, 2048, 4096, 8192, 16384');
+    expectNothingWritten(r.outdir);
+  });
+
+  test('resources no Fargate size can hold', () => {
+    const r = synth({
+      aws: {
+        targets: ['ecs-fargate'],
+        defaults: {
+          acknowledgeUnsandboxedCode: true,
+          services: { 'code-executor': { mode: 'unsandboxed', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '32', memory: '64Gi' } } }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } },
+        },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('services.code-executor.resources.limits: no Fargate task size holds 32768 CPU units and 65536 MiB');
+    expectNothingWritten(r.outdir);
+  });
+
+  test('a task size too small for the limits', () => {
+    const r = synth({
+      aws: {
+        targets: ['ecs-fargate'],
+        defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+        renderer: { ecs: { fargateTaskSizes: { 'code-executor': { cpu: 1024, memoryMiB: 2048 } } } },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1024 CPU units / 2048 MiB cannot hold the containers\' limits (2048 units, 2048 MiB)');
+    expectNothingWritten(r.outdir);
+  });
+
+  test('unknown and malformed renderer options are each named', () => {
+    const r = synth({ aws: { targets: ['ecs-ec2'], renderer: { logRetentionDays: 42, ecs: { instanceType: 'huge', colour: 'blue' } } } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('aws.renderer.logRetentionDays: 42 is not a CloudWatch Logs retention period');
+    expect(r.stderr).toContain('aws.renderer.ecs.instanceType');
+    expect(r.stderr).toContain('aws.renderer.ecs.colour: unknown field');
+    expectNothingWritten(r.outdir);
+  });
+
+  test('an instance type of an architecture the plan does not cover', () => {
+    const r = synth({ aws: { targets: ['ecs-ec2'], defaults: { architectures: ['amd64'] }, renderer: { ecs: { instanceType: 'm7g.xlarge' } } } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('aws.renderer.ecs.instanceType: m7g.xlarge is arm64');
+    expectNothingWritten(r.outdir);
+  });
+});
+
+describe('defence in depth: settings ECS on Fargate cannot run are refused even if a plan carried them', () => {
+  const fargatePlan = plan({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+  function forged(change: (s: DeploymentPlan['services'][number]) => DeploymentPlan['services'][number]): DeploymentPlan {
+    return { ...fargatePlan, services: fargatePlan.services.map(change) };
+  }
+  function render(p: DeploymentPlan): { error: unknown; outdir: string } {
+    const outdir = tmpOutdir();
+    const app = new App({ context: cdkContext(), outdir });
+    try {
+      new EcsSandboxStack(app, 'Forged', { plan: p, options: resolveAwsOptions({}), profiles: KIT_PROFILES });
+      app.synth();
+      return { error: undefined, outdir };
+    } catch (e) {
+      return { error: e, outdir };
+    }
+  }
+
+  test('privileged on Fargate', () => {
+    const r = render(forged((s) => ({ ...s, sandbox: { ...s.sandbox, privileged: true } })));
+    expect(r.error).toBeInstanceOf(SandboxConfigError);
+    expect((r.error as Error).message).toContain('services.code-executor.mode: privileged containers are not supported on Fargate');
+    expect((r.error as Error).message).toContain('services.code-executor.capacity: "ec2"');
+    expectNoTemplate(r.outdir);
+  });
+
+  test('a capability Fargate cannot add', () => {
+    const r = render(forged((s) => ({ ...s, sandbox: { ...s.sandbox, capabilitiesAdd: ['SYS_ADMIN'] } })));
+    expect((r.error as Error).message).toContain('Fargate can add only SYS_PTRACE, not SYS_ADMIN');
+    expectNoTemplate(r.outdir);
+  });
+
+  test('a daemon-wide seccomp profile on Fargate', () => {
+    const r = render(forged((s) => ({ ...s, sandbox: { ...s.sandbox, seccomp: { type: 'DockerDaemonDefault', profile: 'nsjail', path: '/etc/docker/seccomp/sandbox-kit-nsjail.json' } } })));
+    expect((r.error as Error).message).toContain('Fargate applies its own seccomp profile; the plan asks for DockerDaemonDefault');
+    expectNoTemplate(r.outdir);
+  });
+
+  test('the untouched plan renders (the refusals above are about the forged settings)', () => {
+    const r = render(fargatePlan);
+    expect(r.error).toBeUndefined();
+  });
+});
