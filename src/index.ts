@@ -5,3 +5,4 @@ export * from './seccomp';
 export * from './images';
 export * from './aws';
 export * from './k8s';
+export * as verify from './verify';
