@@ -60,17 +60,14 @@ export function synthKubernetes(options: KubernetesSynthOptions = {}): Kubernete
   const app = new App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const charts = plans.map((p) => new SandboxKitChart(app, p.target, { plan: p, ...renderer }));
 
-  // cdk8s's own App.synth() writes chart by chart; render (and validate: toJson runs the
-  // charts' checks) everything in memory first instead, so a failure writes nothing.
-  let rendered: { file: string; yaml: string }[];
-  try {
-    rendered = charts.map((chart) => ({
-      file: path.join(outdir, `${chart.node.id}${app.outputFileExtension}`),
-      yaml: Yaml.stringify(...chart.toJson()),
-    }));
-  } catch (e) {
-    throw new KubernetesSynthError(`sandbox-kit: the rendered manifests would be refused by the cluster:\n${(e as Error).message}`);
-  }
+  // cdk8s's own App.synth() writes chart by chart and validates the whole app once per chart:
+  // validate once, render everything in memory, and write only when all of it succeeded.
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `[${c.node.path}] ${m}`));
+  if (errors.length) throw new KubernetesSynthError(`sandbox-kit: the rendered manifests would be refused by the cluster:\n  ${errors.join('\n  ')}`);
+  const rendered = charts.map((chart) => ({
+    file: path.join(outdir, `${chart.node.id}${app.outputFileExtension}`),
+    yaml: Yaml.stringify(...chart.renderObjects().objects),
+  }));
   fs.mkdirSync(outdir, { recursive: true });
   for (const r of rendered) fs.writeFileSync(r.file, r.yaml);
   return {

@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceComponent } from '../policy/services';
 import { ExecutorProps, defaultNetwork } from './executor';
@@ -14,7 +13,7 @@ import { ServiceWorkload } from './workload';
 
 /** Where the controller finds the sandbox pod template. */
 export const POD_TEMPLATE_DIR = '/etc/sandbox-kit';
-export const POD_TEMPLATE_FILE = 'sandbox-pod.yaml';
+export const POD_TEMPLATE_FILE = 'sandbox-pod.json';
 /** Annotation on the controller: sha256 of the template, so a template change restarts it. */
 export const POD_TEMPLATE_CHECKSUM_ANNOTATION = `${KIT_DOMAIN}/sandbox-pod-template-sha256`;
 
@@ -42,7 +41,7 @@ export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace'> {
  * The agent sandbox: a controller and a proxy (kit code, the plan's `supporting` settings,
  * Deployments behind Services) and the sandbox pods the controller launches (user code, the
  * plan's `sandbox` settings) from a pod template the kit renders into a ConfigMap mounted in
- * the controller at /etc/sandbox-kit/sandbox-pod.yaml. The controller may create, read and delete
+ * the controller at /etc/sandbox-kit/sandbox-pod.json. The controller may create, read and delete
  * pods in the sandbox namespace and nothing else; that namespace's Pod Security level bounds
  * what any pod it creates can ask for.
  */
@@ -108,11 +107,12 @@ export class AgentSandbox extends Construct {
       },
       spec,
     };
-    const templateYaml = stringify(this.podTemplate);
+    // JSON (which is also YAML): any client library reads it, and checks parse it fast.
+    const templateJson = `${JSON.stringify(this.podTemplate, null, 2)}\n`;
     const templateLabels = commonLabels(app, 'sandbox-pod-template');
     new k8s.KubeConfigMap(this, 'PodTemplate', {
       metadata: { name: `${app}-pod-template`, namespace: this.namespace, labels: templateLabels },
-      data: { [POD_TEMPLATE_FILE]: templateYaml },
+      data: { [POD_TEMPLATE_FILE]: templateJson },
     });
     new k8s.KubeServiceAccount(this, 'SandboxServiceAccount', {
       metadata: { name: sandboxSa, namespace: this.podNamespace, labels: commonLabels(app, 'sandbox') },
@@ -144,7 +144,7 @@ export class AgentSandbox extends Construct {
       },
       // The controller talks to the API server to launch sandbox pods.
       automountServiceAccountToken: true,
-      podAnnotations: { [POD_TEMPLATE_CHECKSUM_ANNOTATION]: createHash('sha256').update(templateYaml).digest('hex') },
+      podAnnotations: { [POD_TEMPLATE_CHECKSUM_ANNOTATION]: createHash('sha256').update(templateJson).digest('hex') },
       extraVolumes: [{
         volume: { name: 'sandbox-pod-template', configMap: { name: `${app}-pod-template` } },
         mount: { name: 'sandbox-pod-template', mountPath: POD_TEMPLATE_DIR, readOnly: true },

@@ -56,6 +56,7 @@ export class SandboxKitChart extends Chart {
   public readonly namespaces: ReadonlyMap<string, TrustNamespace>;
   /** In-cluster URLs for the backend. */
   public readonly endpoints: readonly KubernetesEndpoint[];
+  private rendered?: { readonly count: number; readonly objects: readonly KubeObject[]; readonly errors: readonly string[] };
 
   constructor(scope: Construct, id: string, props: SandboxKitChartProps) {
     const { plan, labels, disableResourceNameHashes, ...rendererOptions } = props;
@@ -139,10 +140,23 @@ export class SandboxKitChart extends Chart {
     this.namespaces = namespaces;
     this.endpoints = endpoints;
 
-    // Chart.toJson() runs validations itself: read the objects directly.
-    this.node.addValidation({
-      validate: () => this.checkOutput(this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject)),
-    });
+    this.node.addValidation({ validate: () => [...this.renderObjects().errors] });
+  }
+
+  /**
+   * The chart's objects, serialized once, and the problems checkOutput finds in them. Computed
+   * at the first call (synth time), then reused: cdk8s validates the whole app once per chart
+   * (Chart.toJson), which would otherwise repeat the checks for every chart of the app.
+   */
+  public renderObjects(): { readonly objects: readonly KubeObject[]; readonly errors: readonly string[] } {
+    // Chart.toJson() runs validations itself: read the objects directly, in construct order
+    // (namespaces are created before what they hold).
+    const apiObjects = this.node.findAll().filter(ApiObject.isApiObject);
+    if (!this.rendered || this.rendered.count !== apiObjects.length) {
+      const objects = apiObjects.map((o) => o.toJson() as KubeObject);
+      this.rendered = { count: apiObjects.length, objects, errors: this.checkOutput(objects) };
+    }
+    return this.rendered;
   }
 
   /** Problems with the rendered objects that would make a cluster refuse them. */

@@ -1,5 +1,3 @@
-import { parseAllDocuments } from 'yaml';
-
 /** Metadata fields the checks read. */
 export interface ObjectMetaJson {
   readonly name?: string;
@@ -129,38 +127,39 @@ export function podsOf(objects: readonly KubeObject[]): PodInManifest[] {
     } else if (o.kind === 'CronJob' && spec && isRecord(spec.jobTemplate)) {
       const t = (spec.jobTemplate as { spec: { template: { metadata?: ObjectMetaJson; spec: PodSpecJson } } }).spec.template;
       out.push({ source: idOf(o), namespace: o.metadata?.namespace, metadata: t.metadata ?? {}, spec: t.spec, ownerKind: 'CronJob' });
-    } else if (o.kind === 'ConfigMap' && isRecord(o.data)) {
-      for (const [key, value] of Object.entries(o.data)) {
-        if (typeof value !== 'string' || !/^kind:\s*Pod\s*$/m.test(value)) continue;
-        for (const doc of parseAllDocuments(value)) {
-          const pod = doc.toJS() as KubeObject;
-          if (pod?.kind !== 'Pod' || !isRecord(pod.spec)) continue;
-          out.push({
-            source: `${idOf(o)}:${key}`,
-            namespace: pod.metadata?.namespace ?? o.metadata?.namespace,
-            metadata: pod.metadata ?? {},
-            spec: pod.spec as unknown as PodSpecJson,
-            ownerKind: 'Pod',
-          });
-        }
+    } else if (o.kind === 'ConfigMap') {
+      for (const { key, pod } of embedded(o)) {
+        out.push({
+          source: `${idOf(o)}:${key}`,
+          namespace: pod.metadata?.namespace ?? o.metadata?.namespace,
+          metadata: pod.metadata ?? {},
+          spec: pod.spec as unknown as PodSpecJson,
+          ownerKind: 'Pod',
+        });
       }
     }
   }
   return out;
 }
 
-/** The objects embedded in ConfigMaps as Pod manifests, for schema validation. */
-export function embeddedPods(objects: readonly KubeObject[]): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const o of objects) {
-    if (o.kind !== 'ConfigMap' || !isRecord(o.data)) continue;
-    for (const value of Object.values(o.data)) {
-      if (typeof value !== 'string' || !/^kind:\s*Pod\s*$/m.test(value)) continue;
-      for (const doc of parseAllDocuments(value)) {
-        const pod = doc.toJS() as KubeObject;
-        if (pod?.kind === 'Pod') out.push(pod);
-      }
+/** Pod manifests held in a ConfigMap as JSON documents (the agent sandbox's template). */
+function embedded(o: KubeObject): { key: string; pod: KubeObject }[] {
+  if (!isRecord(o.data)) return [];
+  const out: { key: string; pod: KubeObject }[] = [];
+  for (const [key, value] of Object.entries(o.data)) {
+    if (typeof value !== 'string' || !value.trimStart().startsWith('{') || !/"kind":\s*"Pod"/.test(value)) continue;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(value);
+    } catch {
+      continue;
     }
+    if (isRecord(doc) && doc.kind === 'Pod' && isRecord(doc.spec)) out.push({ key, pod: doc as unknown as KubeObject });
   }
   return out;
+}
+
+/** The Pod manifests embedded in ConfigMaps, for schema validation. */
+export function embeddedPods(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.filter((o) => o.kind === 'ConfigMap').flatMap((o) => embedded(o).map((e) => e.pod));
 }

@@ -4,6 +4,19 @@ import { ociProfile, RenderedProfile } from '../seccomp';
 import { Architecture, ProfileDelivery } from '../targets/types';
 import { PROFILE_CHECKSUM_ANNOTATION } from './labels';
 
+const ociCache = new Map<string, RenderedProfile>();
+
+/** ociProfile, memoized: every chart and pod of a synth run asks for the same few files. */
+function renderedOci(profile: ProfileName, arch: Architecture, capabilities: readonly string[]): RenderedProfile {
+  const key = `${profile}/${arch}/${[...capabilities].sort().join(',')}`;
+  let r = ociCache.get(key);
+  if (!r) {
+    r = ociProfile(profile, arch, capabilities);
+    ociCache.set(key, r);
+  }
+  return r;
+}
+
 /** One Localhost profile that pods of a plan reference. */
 export interface ReferencedProfile {
   /** Kit profile. */
@@ -29,7 +42,7 @@ export function referencedProfile(plan: SandboxPlan): ReferencedProfile | undefi
     localhostProfile: seccomp.localhostProfile,
     capabilities,
     delivery: plan.profileDelivery,
-    files: plan.architectures.map((arch: Architecture) => ociProfile(seccomp.profile, arch, capabilities)),
+    files: plan.architectures.map((arch: Architecture) => renderedOci(seccomp.profile, arch, capabilities)),
   };
 }
 

@@ -114,9 +114,14 @@ describe('AgentSandbox', () => {
     expect(ctrl.containers[0].securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     expect(ctrl.hostUsers).toBeUndefined();
     const cm = find(objects, 'ConfigMap', 'agent-sandbox-pod-template', 'sandbox-kit-agent');
-    expect((cm.data as Record<string, string>)['sandbox-pod.yaml']).toContain('localhostProfile: sandbox-kit/gvisor.json');
+    const pod = JSON.parse((cm.data as Record<string, string>)['sandbox-pod.json']) as { metadata: { namespace: string }; spec: Spec };
+    expect(pod.metadata.namespace).toBe('sandbox-kit-agent-sandboxes');
+    expect(pod.spec.securityContext!.seccompProfile).toEqual({ type: 'Localhost', localhostProfile: 'sandbox-kit/gvisor.json' });
     expect(p.sandbox.hostUsers).toBe(false);
-    expect((cm.data as Record<string, string>)['sandbox-pod.yaml']).toContain('hostUsers: false');
+    expect(pod.spec.hostUsers).toBe(false);
+    expect(pod.spec.serviceAccountName).toBe('agent-sandbox-sandbox');
+    expect(pod.spec.automountServiceAccountToken).toBe(false);
+    expect(pod.spec.topologySpreadConstraints!.map((c) => c.whenUnsatisfiable)).toEqual(['ScheduleAnyway', 'ScheduleAnyway']);
     expect(ctrl.containers[0].volumeMounts).toContainEqual({ name: 'sandbox-pod-template', mountPath: '/etc/sandbox-kit', readOnly: true });
   });
 
