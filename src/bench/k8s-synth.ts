@@ -1,0 +1,112 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { Deployment } from 'cdk8s-plus-28';
+import { synthKubernetes } from '../apps/k8s';
+import { FAMILY_TARGETS } from '../apps/kit-file';
+import { BenchSuite, suite } from './types';
+
+/**
+ * Synth time of every Kubernetes target versus a trivial one-Deployment cdk8s app (cdk8s-plus-28,
+ * like the kit), measured in the same run: as node processes (what `cdk8s synth` runs: module
+ * loading included) and in-process after a warm-up (the rendering alone).
+ */
+
+/** Options of the benchmark. */
+export interface K8sSynthBenchOptions {
+  /**
+   * Samples per variant (interleaved, so a noisy neighbour hits both alike).
+   * @default 5
+   */
+  readonly samples?: number;
+}
+
+const REPO = path.resolve(__dirname, '../..');
+
+/** The trivial app: one cdk8s-plus Deployment, written to CDK8S_OUTDIR. */
+const TRIVIAL_APP = `
+const { App, Chart } = require('cdk8s');
+const { Deployment } = require('cdk8s-plus-28');
+const app = new App();
+new Deployment(new Chart(app, 'trivial'), 'web', { containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+app.synth();
+`;
+
+function trivialInProcess(outdir: string): void {
+  const app = new App({ outdir });
+  new Deployment(new Chart(app, 'trivial'), 'web', { containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+  app.synth();
+}
+
+/** A kit file with every Kubernetes target, eks-fargate with the choices of its example. */
+function allTargetsKitFile(dir: string): string {
+  const example = JSON.parse(fs.readFileSync(path.join(REPO, 'examples/eks-fargate.config.json'), 'utf8')) as { kubernetes: { defaults: unknown } };
+  const kit = JSON.parse(fs.readFileSync(path.join(REPO, 'sandbox-kit.config.json'), 'utf8')) as { kubernetes?: Record<string, unknown> };
+  const file = path.join(dir, 'kit.json');
+  fs.writeFileSync(file, JSON.stringify({
+    kubernetes: {
+      ...(kit.kubernetes ?? {}),
+      targets: FAMILY_TARGETS.kubernetes,
+      overrides: { ...((kit.kubernetes?.overrides as object) ?? {}), 'eks-fargate': example.kubernetes.defaults },
+    },
+  }));
+  return file;
+}
+
+function timeProcess(args: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = process.hrtime.bigint();
+  const full = { ...process.env, ...env };
+  // The kit file names the targets: an inherited target list would replace them.
+  delete full.SANDBOX_KIT_TARGETS;
+  const r = spawnSync(process.execPath, args, { env: full, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ').slice(0, 60)} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function timeIt(f: () => void): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** Two suites: node processes, and in-process after warm-up; the trivial app is each baseline. */
+export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] {
+  const n = options.samples ?? 5;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-bench-'));
+  try {
+    const kitFile = allTargetsKitFile(dir);
+    const appJs = path.join(REPO, 'lib/apps/k8s.js');
+    if (!fs.existsSync(appJs)) throw new Error(`${appJs} is missing: run npm run build first`);
+    const targets = FAMILY_TARGETS.kubernetes.length;
+    const proc = { trivial: [] as number[], kit: [] as number[] };
+    const warm = { trivial: [] as number[], kit: [] as number[] };
+    // Warm-up of the in-process variants (module loading, JIT).
+    trivialInProcess(path.join(dir, 'w0'));
+    synthKubernetes({ file: kitFile, outdir: path.join(dir, 'w1'), env: {} });
+    for (let i = 0; i < n; i++) {
+      proc.trivial.push(timeProcess(['-e', TRIVIAL_APP], { CDK8S_OUTDIR: path.join(dir, `pt${i}`) }));
+      proc.kit.push(timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${i}`), SANDBOX_KIT_CONFIG: kitFile }));
+      warm.trivial.push(timeIt(() => trivialInProcess(path.join(dir, `it${i}`))));
+      warm.kit.push(timeIt(() => synthKubernetes({ file: kitFile, outdir: path.join(dir, `ik${i}`), env: {} })));
+    }
+    const written = fs.readdirSync(path.join(dir, 'pk0')).filter((f) => f.endsWith('.k8s.yaml'));
+    if (written.length !== targets) throw new Error(`the kit app wrote ${written.length} files, expected ${targets}`);
+    const bytes = written.reduce((s, f) => s + fs.statSync(path.join(dir, 'pk0', f)).size, 0);
+    const notes = `${targets} targets (${FAMILY_TARGETS.kubernetes.join(', ')}), ${Math.round(bytes / 1024)} KiB of manifests; trivial app: one cdk8s-plus-28 Deployment.`;
+    return [
+      suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', [
+        { variant: 'trivial one-Deployment cdk8s app', samples: proc.trivial },
+        { variant: `sandbox-kit, all ${targets} Kubernetes targets`, samples: proc.kit },
+      ], notes),
+      suite('k8s synth, in-process after warm-up (rendering, checks and writing only)', 'ms', [
+        { variant: 'trivial one-Deployment cdk8s app', samples: warm.trivial },
+        { variant: `sandbox-kit, all ${targets} Kubernetes targets`, samples: warm.kit },
+      ], notes),
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
