@@ -10,3 +10,4 @@ export * from './container';
 export * from './probe-script';
 export * from './oci-spec';
 export * from './runc';
+export * from './synth-aws';

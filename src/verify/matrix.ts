@@ -134,7 +134,10 @@ function summary(c: CellResult, probes: readonly string[]): string {
   const texts = relevant.map((e) => outcomeText(c.outcomes[e.probe]));
   const distinct = [...new Set(texts)];
   if (distinct.length === 1) return `${distinct[0]} ×${texts.length}`;
-  return relevant.map((e, i) => `${e.probe}=${texts[i]}`).filter((_, i) => texts[i] !== 'ok').join(' ') || `ok ×${texts.length}`;
+  const failed = relevant.map((e, i) => `${e.probe}=${texts[i]}`).filter((_, i) => texts[i] !== 'ok' && texts[i] !== 'skip');
+  const ok = texts.filter((t) => t === 'ok').length;
+  const skipped = texts.filter((t) => t === 'skip').length;
+  return [...failed, ...(ok ? [`ok ×${ok}`] : []), ...(skipped ? [`skip ×${skipped}`] : [])].join(', ');
 }
 
 /** The results table (Markdown): target × service, one column per probe group, and the verdict. */

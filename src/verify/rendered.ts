@@ -1,13 +1,13 @@
 import { plan } from '../policy';
 import { SandboxKitConfig } from '../policy/config';
 import { SandboxConfigError } from '../policy/errors';
-import { ContainerSecurity, SandboxPlan } from '../policy/plan';
+import { SandboxPlan } from '../policy/plan';
 import { SERVICE_NAMES, ServiceName } from '../policy/services';
-import { dockerProfile } from '../seccomp/render';
 import { TARGETS } from '../targets';
 import { TargetFacts, TargetName } from '../targets/types';
 import { renderedKubernetesSandboxes } from './synth';
-import { RenderedContainer, RenderedSecurity, securityFromEcsContainer, securityFromPodSpec } from './workload';
+import { renderedEcsSandboxes } from './synth-aws';
+import { RenderedContainer, RenderedSecurity } from './workload';
 
 /**
  * The sandbox container of each service on a target, as the kit renders it, with the plan it
@@ -25,72 +25,6 @@ export interface ServiceUnderTest {
   readonly refusal?: string;
   /** The container the probes run in. */
   readonly container: RenderedContainer;
-}
-
-/**
- * A pod spec with the plan's settings in the fields and at the levels the Kubernetes renderer
- * writes them (pod: runAsUser, runAsGroup, runAsNonRoot, seccompProfile, hostUsers,
- * runtimeClassName; container: the full securityContext). Used until the renderer's own
- * output is read; the extraction path (securityFromPodSpec) is the same either way.
- */
-export function podSpecFromPlan(sec: ContainerSecurity, containerName: string): Record<string, unknown> {
-  const seccompProfile = sec.seccomp.type === 'Localhost'
-    ? { type: 'Localhost', localhostProfile: sec.seccomp.localhostProfile }
-    : { type: sec.seccomp.type };
-  return {
-    ...(sec.hostUsers ? {} : { hostUsers: false }),
-    ...(sec.runtimeClassName ? { runtimeClassName: sec.runtimeClassName } : {}),
-    securityContext: { runAsUser: sec.runAsUser, runAsGroup: sec.runAsGroup, runAsNonRoot: sec.runAsNonRoot, seccompProfile },
-    containers: [{
-      name: containerName,
-      securityContext: {
-        privileged: sec.privileged,
-        allowPrivilegeEscalation: sec.allowPrivilegeEscalation,
-        capabilities: {
-          ...(sec.capabilitiesAdd.length ? { add: [...sec.capabilitiesAdd] } : {}),
-          ...(sec.capabilitiesDrop.length ? { drop: [...sec.capabilitiesDrop] } : {}),
-        },
-        readOnlyRootFilesystem: sec.readOnlyRootFilesystem,
-        runAsUser: sec.runAsUser,
-        runAsGroup: sec.runAsGroup,
-        runAsNonRoot: sec.runAsNonRoot,
-        seccompProfile,
-        ...(sec.procMount !== 'Default' ? { procMount: sec.procMount } : {}),
-      },
-    }],
-  };
-}
-
-/** An ECS container definition (CloudFormation shape) with the plan's settings. */
-export function ecsContainerFromPlan(sec: ContainerSecurity, name: string): Record<string, unknown> {
-  return {
-    Name: name,
-    Privileged: sec.privileged,
-    User: `${sec.runAsUser}:${sec.runAsGroup}`,
-    ReadonlyRootFilesystem: sec.readOnlyRootFilesystem,
-    LinuxParameters: {
-      Capabilities: {
-        ...(sec.capabilitiesAdd.length ? { Add: [...sec.capabilitiesAdd] } : {}),
-        ...(sec.capabilitiesDrop.length ? { Drop: [...sec.capabilitiesDrop] } : {}),
-      },
-    },
-  };
-}
-
-/** The sandbox container of a plan, read back through the output's shape. */
-export function renderedSandbox(p: SandboxPlan): RenderedContainer {
-  const name = p.components.find((c) => c.runsUserCode)?.name ?? 'main';
-  const container = name === 'main' ? p.service : `${p.service}-${name}`;
-  const facts = TARGETS[p.placement];
-  if (facts.kind === 'kubernetes') {
-    const where = `${p.target} pod spec of ${container} (from the plan)`;
-    return { source: where, container, security: securityFromPodSpec(podSpecFromPlan(p.sandbox, container), container, where) };
-  }
-  const where = `${p.target} ECS container definition ${container} (from the plan)`;
-  const daemon = p.sandbox.seccomp.type === 'DockerDaemonDefault'
-    ? { path: p.sandbox.seccomp.path, content: dockerProfile(p.sandbox.seccomp.profile).content }
-    : undefined;
-  return { source: where, container, security: securityFromEcsContainer(ecsContainerFromPlan(p.sandbox, container), where, daemon) };
 }
 
 /**
@@ -118,14 +52,14 @@ export function platformDefaultSecurity(facts: TargetFacts): RenderedSecurity {
 /** Every service on a target under `config`: the rendered sandbox container, or the platform's defaults where refused. */
 export function servicesUnderTest(config: SandboxKitConfig): ServiceUnderTest[] {
   const deployment = plan(config);
-  // Kubernetes targets: the cdk8s app's real output. ECS: the container definition's shape.
-  const k8sOutput = TARGETS[config.target].kind === 'kubernetes' ? renderedKubernetesSandboxes(config) : undefined;
+  // The real output: the cdk8s app's manifest, or the CDK app's CloudFormation template.
+  const output = TARGETS[config.target].kind === 'kubernetes' ? renderedKubernetesSandboxes(config) : renderedEcsSandboxes(config);
   const out: ServiceUnderTest[] = [];
   for (const service of SERVICE_NAMES) {
     const p = deployment.services.find((s) => s.service === service);
     if (p) {
-      const container = k8sOutput ? k8sOutput.get(service) : renderedSandbox(p);
-      if (!container) throw new Error(`${config.target}: the synthesized manifest has no sandbox pod for ${service}`);
+      const container = output.get(service);
+      if (!container) throw new Error(`${config.target}: the synthesized output has no sandbox container for ${service}`);
       out.push({ service, plan: p, container });
       continue;
     }
