@@ -143,7 +143,11 @@ export function outcomeText(o: ProbeOutcome | undefined): string {
   if (!o) return 'missing';
   if (o.skipped) return 'skip';
   if (o.ok) return 'ok';
-  return o.errname || (o.detail ? o.detail.slice(0, 60) : 'fail');
+  if (o.errname) return o.errname;
+  if (!o.detail) return 'fail';
+  // runsc: the first fatal error of its gofer or sandbox names the cause better than its exit line.
+  const cause = o.detail.split(' | ').find((p) => /^(gofer|boot|sandbox): /.test(p)) ?? o.detail;
+  return `fail (${cause.length > 70 ? `${cause.slice(0, 67)}...` : cause})`;
 }
 
 /** Short text of an expectation. */
