@@ -91,6 +91,7 @@ export class AgentSandbox extends Construct {
       automountServiceAccountToken: false,
       architectures: plan.architectures,
       nodeSelector: props.nodeSelector ?? {},
+      tolerations: props.tolerations,
       kubernetesVersion: props.kubernetesVersion,
       spreadLabels: selectorLabels(app, 'sandbox'),
       spreadRequired: false,
@@ -128,7 +129,8 @@ export class AgentSandbox extends Construct {
       resources,
       replicas: plan.replicas,
       architectures: plan.architectures,
-      nodeSelector: props.nodeSelector ?? {},
+      // Kit code, not user code: any node, not the (possibly tainted) sandbox nodes.
+      nodeSelector: {},
       kubernetesVersion: props.kubernetesVersion,
       autoscaling: props.autoscaling ? { targetCpuUtilizationPercent: 70, ...props.autoscaling } : undefined,
     };

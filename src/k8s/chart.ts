@@ -86,6 +86,7 @@ export class SandboxKitChart extends Chart {
         architectures: archs,
         image: opts.installerImage,
         nodeSelector: opts.nodeSelector,
+        tolerations: opts.tolerations,
         appArmor: supporting?.appArmor === 'RuntimeDefault' ? 'RuntimeDefault' : undefined,
         kubernetesVersion: version,
       });
@@ -99,6 +100,7 @@ export class SandboxKitChart extends Chart {
       kubernetesVersion: version,
       network: opts,
       nodeSelector: opts.nodeSelector,
+      tolerations: opts.tolerations,
       clusterDomain: opts.clusterDomain,
     };
     const endpoints: KubernetesEndpoint[] = [];

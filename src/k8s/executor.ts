@@ -3,7 +3,7 @@ import { SandboxPlan } from '../policy/plan';
 import { ServiceName } from '../policy/services';
 import { MODE_ANNOTATION } from './labels';
 import { allowPolicy, backendIngress, dnsEgress, internetEgress, NetworkSettings } from './network-policy';
-import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions } from './options';
+import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions, Toleration } from './options';
 import { profileChecksumAnnotations } from './profiles';
 import { ServiceWorkload } from './workload';
 
@@ -36,6 +36,11 @@ export interface ExecutorProps {
    * @default {}
    */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Tolerations of the user-code pods (tainted sandbox nodes).
+   * @default []
+   */
+  readonly tolerations?: readonly Toleration[];
   /**
    * Cluster DNS domain, for `url`.
    * @default 'cluster.local'
@@ -80,6 +85,7 @@ abstract class NsJailExecutor extends Construct {
       replicas: plan.replicas,
       architectures: plan.architectures,
       nodeSelector: props.nodeSelector ?? {},
+      tolerations: props.tolerations,
       kubernetesVersion: props.kubernetesVersion,
       // User code must never find an API token in its container.
       automountServiceAccountToken: false,

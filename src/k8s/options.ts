@@ -127,10 +127,31 @@ export interface KubernetesRendererOptions {
    */
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /**
+   * Tolerations of the pods that run user code and of the profile installer, for tainted
+   * sandbox node pools.
+   * @default []
+   */
+  readonly tolerations?: readonly Toleration[];
+  /**
    * Resources of the agent sandbox controller and proxy.
    * @default requests 250m / 512Mi, limits 1 / 1Gi
    */
   readonly agentComponentResources?: ComponentResources;
+}
+
+/** A pod toleration. */
+export interface Toleration {
+  /** Taint key; empty with operator Exists matches every taint. */
+  readonly key?: string;
+  /**
+   * `Equal` or `Exists`.
+   * @default 'Equal'
+   */
+  readonly operator?: 'Equal' | 'Exists';
+  /** Taint value (operator Equal). */
+  readonly value?: string;
+  /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`; all when unset. */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 /** Options with every default applied. */
@@ -143,6 +164,7 @@ export interface ResolvedRendererOptions {
   readonly clusterDomain: string;
   readonly installerImage: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
   readonly agentComponentResources: ComponentResources;
 }
 
@@ -202,7 +224,7 @@ export function resolveRendererOptions(input: unknown, fieldPrefix = 'kubernetes
   const bad = (field: string, message: string, alternatives: string[]) => problems.push({ field: `${fieldPrefix}.${field}`, message, alternatives });
   const raw = input ?? {};
   if (!isRecord(raw)) throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{ field: fieldPrefix, message: 'must be an object', alternatives: ['{}'] }]);
-  const known = ['backend', 'privateCidrs', 'dns', 'namespaces', 'autoscaling', 'clusterDomain', 'installerImage', 'nodeSelector', 'agentComponentResources', '$comment'];
+  const known = ['backend', 'privateCidrs', 'dns', 'namespaces', 'autoscaling', 'clusterDomain', 'installerImage', 'nodeSelector', 'tolerations', 'agentComponentResources', '$comment'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) bad(key, `unknown option "${key}"`, known.filter((k) => k !== '$comment').map((k) => `"${k}"`));
   }
@@ -308,6 +330,25 @@ export function resolveRendererOptions(input: unknown, fieldPrefix = 'kubernetes
     else installerImage = raw.installerImage;
   }
   const nodeSelector = labels('nodeSelector', raw.nodeSelector);
+  const tolerations: Toleration[] = [];
+  if (raw.tolerations !== undefined) {
+    if (!Array.isArray(raw.tolerations)) bad('tolerations', 'must be a list of tolerations', ['[{ "key": "sandbox", "operator": "Exists", "effect": "NoSchedule" }]']);
+    else {
+      raw.tolerations.forEach((t, i) => {
+        const f = `tolerations[${i}]`;
+        if (!isRecord(t)) { bad(f, 'must be an object', ['{ "key": "sandbox", "operator": "Exists" }']); return; }
+        for (const k of Object.keys(t)) if (!['key', 'operator', 'value', 'effect'].includes(k)) bad(`${f}.${k}`, `unknown field "${k}"`, ['"key"', '"operator"', '"value"', '"effect"']);
+        const op = t.operator ?? 'Equal';
+        if (op !== 'Equal' && op !== 'Exists') bad(`${f}.operator`, `${JSON.stringify(op)} is not an operator`, ['"Equal"', '"Exists"']);
+        if (t.key !== undefined && (typeof t.key !== 'string' || !LABEL_KEY.test(t.key))) bad(`${f}.key`, `${JSON.stringify(t.key)} is not a taint key`, ['"sandbox-kit.io/sandbox"']);
+        if (op === 'Exists' && t.value !== undefined) bad(`${f}.value`, 'must be unset with operator Exists', ['remove "value"']);
+        if (op === 'Equal' && (typeof t.value !== 'string' || !LABEL_VALUE.test(t.value))) bad(`${f}.value`, `${JSON.stringify(t.value)} is not a taint value`, ['a label value such as "true"']);
+        if (op === 'Equal' && t.key === undefined) bad(`${f}.key`, 'is required with operator Equal', ['a taint key']);
+        if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect as string)) bad(`${f}.effect`, `${JSON.stringify(t.effect)} is not a taint effect`, ['"NoSchedule"', '"PreferNoSchedule"', '"NoExecute"']);
+        tolerations.push(t as Toleration);
+      });
+    }
+  }
 
   let agentComponentResources: ComponentResources = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
   if (raw.agentComponentResources !== undefined) {
@@ -319,5 +360,5 @@ export function resolveRendererOptions(input: unknown, fieldPrefix = 'kubernetes
   }
 
   if (problems.length) throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', problems);
-  return { backend, privateCidrs, dns, namespaces, autoscaling, clusterDomain, installerImage, nodeSelector, agentComponentResources };
+  return { backend, privateCidrs, dns, namespaces, autoscaling, clusterDomain, installerImage, nodeSelector, tolerations, agentComponentResources };
 }

@@ -4,6 +4,7 @@ import { ContainerSecurity } from '../policy/plan';
 import { ResourceRequirements, ServiceComponent } from '../policy/services';
 import { Architecture } from '../targets/types';
 import { APPARMOR_REASON_ANNOTATION } from './labels';
+import { Toleration } from './options';
 import {
   appArmorAnnotations, appArmorPatches, containerSecurityContext, ContainerAppArmor, podLevelFields,
   podSecurityContext, writableVolumes,
@@ -31,6 +32,11 @@ export interface SandboxPodProps {
   readonly architectures: readonly Architecture[];
   /** Extra node labels the pod must match. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /**
+   * Tolerations (tainted sandbox nodes).
+   * @default []
+   */
+  readonly tolerations?: readonly Toleration[];
   /** Kubernetes version (AppArmor field or annotation). */
   readonly kubernetesVersion?: string;
   /** Labels for topology spread (the pod's selector labels). */
@@ -92,6 +98,7 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
     ...podLevelFields(sec),
     securityContext: podSecurityContext(sec),
     ...(Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
+    ...(props.tolerations?.length ? { tolerations: props.tolerations.map((t) => ({ ...t })) } : {}),
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {

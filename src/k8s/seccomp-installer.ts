@@ -6,7 +6,7 @@ import { seccompProfileObject } from '../seccomp';
 import { KUBELET_SECCOMP_ROOT } from '../targets';
 import { Architecture } from '../targets/types';
 import { commonLabels, KIT_DOMAIN, PROFILE_CHECKSUM_ANNOTATION, selectorLabels } from './labels';
-import { DEFAULT_INSTALLER_IMAGE } from './options';
+import { DEFAULT_INSTALLER_IMAGE, Toleration } from './options';
 import { ReferencedProfile } from './profiles';
 import { appArmorAnnotations, appArmorPatches, ContainerAppArmor } from './security-context';
 
@@ -60,6 +60,11 @@ export interface SeccompProfileInstallerProps {
    * @default {}
    */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Tolerations, the same as the sandbox pods' so the profiles reach tainted sandbox nodes.
+   * @default []
+   */
+  readonly tolerations?: readonly Toleration[];
   /**
    * AppArmor profile of the installer container, where nodes have AppArmor (the plan's
    * `supporting.appArmor`).
@@ -153,6 +158,7 @@ export class SeccompProfileInstaller extends Construct {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               nodeSelector: { ...(props.nodeSelector ?? {}), 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch },
+              ...(props.tolerations?.length ? { tolerations: props.tolerations.map((t) => ({ ...t })) } : {}),
               securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
               terminationGracePeriodSeconds: 5,
               containers: [{

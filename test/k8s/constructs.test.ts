@@ -174,6 +174,21 @@ describe('NetworkPolicies', () => {
   });
 });
 
+test('sandbox nodes: nodeSelector and tolerations on user-code pods and the installer, not on the controller and proxy', () => {
+  const toleration = { key: 'sandbox-kit.io/sandbox', operator: 'Exists' as const, effect: 'NoSchedule' as const };
+  const { objects } = render({ target: 'eks' }, { nodeSelector: { pool: 'sandboxes' }, tolerations: [toleration] });
+  for (const [kind, name] of [['Deployment', 'code-executor'], ['Deployment', 'js-executor'], ['DaemonSet', 'seccomp-profile-installer-amd64']]) {
+    const spec = podSpec(find(objects, kind, name)).spec as Spec & { tolerations?: unknown[] };
+    expect([name, spec.nodeSelector?.pool, spec.tolerations]).toEqual([name, 'sandboxes', [toleration]]);
+  }
+  const template = JSON.parse((find(objects, 'ConfigMap', 'agent-sandbox-pod-template').data as Record<string, string>)['sandbox-pod.json']) as { spec: Spec & { tolerations?: unknown[] } };
+  expect(template.spec.tolerations).toEqual([toleration]);
+  expect(template.spec.nodeSelector).toEqual({ pool: 'sandboxes' });
+  const ctrl = podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec as Spec & { tolerations?: unknown[] };
+  expect(ctrl.tolerations).toBeUndefined();
+  expect(ctrl.nodeSelector).toBeUndefined();
+});
+
 describe('TrustNamespace and SandboxKitChart checks', () => {
   test('a level other than restricted needs a reason', () => {
     expect(() => standalone((c) => new TrustNamespace(c, 'n', { name: 'x', trust: 'user-code', podSecurityLevel: 'baseline' }))).toThrow(/needs a reason/);

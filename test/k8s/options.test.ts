@@ -21,6 +21,7 @@ test('defaults', () => {
     clusterDomain: 'cluster.local',
     installerImage: 'busybox:1.36.1',
     nodeSelector: {},
+    tolerations: [],
     agentComponentResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   });
   expect(DEFAULT_PRIVATE_CIDRS).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']));
@@ -52,6 +53,8 @@ test.each<[string, unknown, RegExp]>([
   ['the installer namespace', { namespaces: { codeExecutor: 'sandbox-kit-system' } }, /namespaces\.codeExecutor: "sandbox-kit-system" is reserved/],
   ['the backend namespace', { namespaces: { agentSandboxPods: 'retool' } }, /namespaces\.agentSandboxPods: "retool" is reserved/],
   ['a bad quantity', { agentComponentResources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }, /^kubernetes\.renderer\.agentComponentResources: must be/],
+  ['a toleration with a value and Exists', { tolerations: [{ key: 'sandbox', operator: 'Exists', value: 'x' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.value: must be unset with operator Exists/],
+  ['a toleration with a bad effect', { tolerations: [{ key: 'sandbox', value: 'x', effect: 'NoRun' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.effect: "NoRun" is not a taint effect/],
   ['a bad cluster domain', { clusterDomain: 'Cluster..local' }, /^kubernetes\.renderer\.clusterDomain: "Cluster\.\.local" is not a DNS domain/],
 ])('refuses %s, naming the field', (_name, input, message) => {
   expect(problems(input).some((p) => message.test(p))).toBe(true);
