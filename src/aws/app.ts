@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { SandboxKitChart } from '../k8s/chart';
+import { KubernetesRendererOptions } from '../k8s/options';
 import { loadAppInput, LoadOptions } from '../apps/kit-file';
 import { SandboxKitConfig } from '../policy/config';
 import { SandboxConfigError } from '../policy/errors';
@@ -42,6 +45,11 @@ export interface BuildAwsAppOptions {
    * @default the kit's runtime image contexts (src/images), written to a temporary directory
    */
   readonly buildContext?: BuildContextWriter;
+  /**
+   * The chart attached to the EKS cluster.
+   * @default the kit's SandboxKitChart with `aws.renderer.eks.chart` options
+   */
+  readonly chart?: (plan: DeploymentPlan) => SandboxKitChart;
   /**
    * Register cdk-nag's AwsSolutionsChecks, so that an unacknowledged finding fails synth.
    * @default true
@@ -90,6 +98,11 @@ export function planAwsTargets(configs: readonly SandboxKitConfig[]): Deployment
   return plans;
 }
 
+/** The kit's chart, each in its own cdk8s App (addCdk8sChart reads it with toJson). */
+export function kitChart(chartOptions: Record<string, unknown>): (plan: DeploymentPlan) => SandboxKitChart {
+  return (plan) => new SandboxKitChart(new cdk8s.App(), 'sandbox-kit', { ...(chartOptions as KubernetesRendererOptions), plan });
+}
+
 function defaultBuildContext(plans: readonly DeploymentPlan[]): BuildContextWriter {
   const dirs = new Map<string, string>();
   return (p) => {
@@ -114,12 +127,15 @@ export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}
     if (plan.target === 'eks') checkEksPlan(plan, resolved);
     else checkEcsPlan(plan, resolved);
   }
+  const chart = options.chart ?? kitChart(resolved.eks.chart);
+  // The chart checks its pods (Pod Security, API server rules) when rendered: render once now.
+  for (const plan of plans.filter((p) => p.target === 'eks')) chart(plan).toJson();
   const app = new App(options.appProps);
   const profiles = options.profiles ?? KIT_PROFILES;
   const buildContext = resolved.buildImages ? options.buildContext ?? defaultBuildContext(plans) : undefined;
   const stacks: Stack[] = plans.map((plan) => {
     const name = `${resolved.stackNamePrefix}-${plan.target}`;
-    if (plan.target === 'eks') return new EksSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
+    if (plan.target === 'eks') return new EksSandboxStack(app, name, { plan, options: resolved, profiles, buildContext, chart });
     return new EcsSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

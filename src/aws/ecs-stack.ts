@@ -68,7 +68,7 @@ export class EcsSandboxStack extends Stack {
       plan: props.plan,
       options: props.options,
       vpc: network.vpc,
-      backendSecurityGroup: network.backendSecurityGroup,
+      backendSecurityGroup: network.backendSecurityGroup!,
       profiles: props.profiles,
       buildContext: props.buildContext,
     });

@@ -8,6 +8,7 @@ import { DeploymentPlan } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
 import { Architecture } from '../targets/types';
 import { instanceArchitecture } from './ecs-sandboxes';
+import { outputId } from './ecs-stack';
 import { eksNodeUserData, nodeProfiles } from './eks-user-data';
 import { BuildContextWriter, ServiceImages } from './images';
 import { acknowledgeNag } from './nag';
@@ -15,8 +16,14 @@ import { ResolvedAwsOptions } from './options';
 import { SandboxNetwork } from './network';
 import { ProfileSource } from './profiles';
 
-/** Builds the kit's cdk8s chart for a plan (src/k8s `SandboxKitChart`), given the image of each service. */
-export type ChartFactory = (plan: DeploymentPlan, imageOf: (service: DeploymentPlan['services'][number]) => string) => Construct;
+/** A chart to attach, with the endpoints it serves (src/k8s `SandboxKitChart`). */
+export interface AttachableChart extends Construct {
+  /** In-cluster URLs for the backend. */
+  readonly endpoints: readonly { readonly env: string; readonly url: string }[];
+}
+
+/** Builds the kit's cdk8s chart for a plan whose images are already resolved. */
+export type ChartFactory = (plan: DeploymentPlan) => AttachableChart;
 
 /** Props of {@link EksSandboxStack}. */
 export interface EksSandboxStackProps extends StackProps {
@@ -83,6 +90,8 @@ export class EksSandboxStack extends Stack {
   public readonly cluster: eks.Cluster;
   /** Node groups by architecture. */
   public readonly nodegroups: Readonly<Partial<Record<Architecture, eks.Nodegroup>>>;
+  /** The VPC CNI add-on, configured to enforce NetworkPolicies. */
+  public readonly networkPolicyAddon: eks.Addon;
   /** Launch templates by architecture. */
   public readonly launchTemplates: Readonly<Partial<Record<Architecture, ec2.LaunchTemplate>>>;
 
@@ -92,7 +101,7 @@ export class EksSandboxStack extends Stack {
     const version = plan.kubernetesVersion!;
     checkEksPlan(plan, options);
     const profiles = nodeProfiles(plan);
-    const network = new SandboxNetwork(this, 'Network', options);
+    const network = new SandboxNetwork(this, 'Network', options, false);
     const vpc = network.vpc;
     const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
     this.cluster = new eks.Cluster(this, 'Cluster', {
@@ -117,6 +126,15 @@ export class EksSandboxStack extends Stack {
     });
 
     this.acknowledgeClusterFindings();
+    // The chart admits only the backend through NetworkPolicies, which the VPC CNI enforces only
+    // when asked to.
+    this.networkPolicyAddon = new eks.Addon(this, 'VpcCni', {
+      cluster: this.cluster,
+      addonName: 'vpc-cni',
+      configurationValues: { enableNetworkPolicy: 'true' },
+    });
+    // The cluster bootstraps a self-managed vpc-cni; the managed add-on takes it over.
+    (this.networkPolicyAddon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
 
     const nodegroups: Partial<Record<Architecture, eks.Nodegroup>> = {};
     const templates: Partial<Record<Architecture, ec2.LaunchTemplate>> = {};
@@ -148,20 +166,17 @@ export class EksSandboxStack extends Stack {
 
     if (props.chart) {
       const images = new ServiceImages(this, { buildImages: options.buildImages, buildContext: props.buildContext, architecture: plan.services[0]?.architectures[0] ?? 'amd64' });
-      const chart = props.chart(plan, (s) => images.imageUri(s));
+      // The image reference is the only field that changes: every security setting is the plan's.
+      const chart = props.chart({ ...plan, services: plan.services.map((s) => ({ ...s, image: images.imageUri(s) })) });
       const manifest = this.cluster.addCdk8sChart('SandboxKit', chart);
       // Profiles must be on the nodes before the first sandbox pod starts.
       for (const ng of Object.values(nodegroups)) manifest.node.addDependency(ng);
-    }
-    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
-    for (const s of plan.services) {
-      for (const c of s.components.filter((x) => x.ingressEnv)) {
-        new CfnOutput(this, `${c.ingressEnv!.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`, {
-          value: `see the Service of ${s.service} (${c.name}, port ${c.port}) in the chart`,
-          description: `${c.ingressEnv}: the in-cluster Service of ${s.service} ${c.name}`,
-        });
+      manifest.node.addDependency(this.networkPolicyAddon);
+      for (const e of chart.endpoints) {
+        new CfnOutput(this, outputId(e.env), { value: e.url, description: `Set ${e.env} on the backend (in the cluster) to this.` });
       }
     }
+    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
   }
 
   /** Findings in the constructs aws-eks-v2 creates for the cluster itself; each is that module's design. */

@@ -8,10 +8,14 @@ import { ResolvedAwsOptions } from './options';
 export class SandboxNetwork extends Construct {
   /** VPC. */
   public readonly vpc: ec2.IVpc;
-  /** The backend's security group, the only source admitted on service ports. */
-  public readonly backendSecurityGroup: ec2.ISecurityGroup;
+  /** The backend's security group, the only source admitted on service ports (ECS). */
+  public readonly backendSecurityGroup?: ec2.ISecurityGroup;
 
-  constructor(scope: Construct, id: string, options: ResolvedAwsOptions) {
+  /**
+   * @param withBackend whether the services are reached through security groups (ECS); on EKS
+   *   NetworkPolicies admit the backend instead.
+   */
+  constructor(scope: Construct, id: string, options: ResolvedAwsOptions, withBackend = true) {
     super(scope, id);
     if (options.vpc) {
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
@@ -35,6 +39,7 @@ export class SandboxNetwork extends Construct {
         },
       });
     }
+    if (!withBackend) return;
     if (options.backendSecurityGroupId) {
       this.backendSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'Backend', options.backendSecurityGroupId, { mutable: false });
     } else {

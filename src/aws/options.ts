@@ -1,3 +1,4 @@
+import { resolveRendererOptions } from '../k8s/options';
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { parseCpu, parseMemory } from '../policy/quantity';
 import { ResourceQuantities, SERVICE_NAMES, ServiceName } from '../policy/services';
@@ -86,6 +87,12 @@ export interface EksOptions {
    * @default 'private'
    */
   readonly endpointAccess?: 'private' | 'public-and-private';
+  /**
+   * Options of the kit's Kubernetes chart on the cluster (the fields of the kit file's
+   * `kubernetes.renderer`: backend selector, namespaces, autoscaling...).
+   * @default {}
+   */
+  readonly chart?: Record<string, unknown>;
 }
 
 /** The `aws.renderer` section of the kit file. */
@@ -247,7 +254,20 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
   const eksRaw = raw.eks ?? {};
   const k = isRecord(eksRaw) ? eksRaw : {};
   if (!isRecord(eksRaw)) bad('eks', 'must be an object', '{}');
-  known(k, 'eks.', ['instanceTypes', 'minSize', 'desiredSize', 'maxSize', 'endpointAccess']);
+  known(k, 'eks.', ['instanceTypes', 'minSize', 'desiredSize', 'maxSize', 'endpointAccess', 'chart']);
+  let chart: Record<string, unknown> = {};
+  if (k.chart !== undefined) {
+    if (!isRecord(k.chart)) bad('eks.chart', 'must be an object of Kubernetes renderer options', '{ "backend": { "namespace": "retool" } }');
+    else {
+      try {
+        resolveRendererOptions(k.chart, `${FIELD}.eks.chart`);
+        chart = k.chart;
+      } catch (e) {
+        if (e instanceof SandboxConfigError) problems.push(...e.problems);
+        else throw e;
+      }
+    }
+  }
   const instanceTypes: Record<Architecture, string> = { amd64: 'm7i.xlarge', arm64: 'm7g.xlarge' };
   if (k.instanceTypes !== undefined) {
     if (!isRecord(k.instanceTypes)) bad('eks.instanceTypes', 'must be an object keyed by architecture', '{ "amd64": "m7i.xlarge", "arm64": "m7g.xlarge" }');
@@ -277,6 +297,6 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
     buildImages,
     stackNamePrefix,
     ecs: { clusterName, instanceType, minCapacity, maxCapacity, fargateTaskSizes, scratchSizeMiB, supportingResources, namespaceName },
-    eks: { instanceTypes, minSize, desiredSize, maxSize, endpointAccess },
+    eks: { instanceTypes, minSize, desiredSize, maxSize, endpointAccess, chart },
   };
 }

@@ -1,0 +1,129 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsApp } from '../../src/aws/app';
+import { checkEksPlan } from '../../src/aws/eks-stack';
+import { KUBELET_SECCOMP_ROOT } from '../../src/aws/eks-user-data';
+import { resolveAwsOptions } from '../../src/aws/options';
+import { extractProfile } from '../../src/aws/profiles';
+import { plan } from '../../src/policy/planner';
+import { build, joinText, kitConfigs, profileFile, template } from './support';
+
+let built: AwsApp;
+let t: Template;
+let userData: Record<string, string>;
+beforeAll(() => {
+  built = build(kitConfigs('sandbox-kit.config.json', ['eks']), {}, { nag: false });
+  t = template(built, 'eks');
+  userData = {};
+  for (const [id, r] of Object.entries(t.findResources('AWS::EC2::LaunchTemplate'))) {
+    userData[id] = joinText((r as { Properties: { LaunchTemplateData: { UserData: unknown } } }).Properties.LaunchTemplateData.UserData);
+  }
+});
+
+function manifest(): Record<string, unknown>[] {
+  const [r] = Object.values(t.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+  return JSON.parse((r as { Properties: { Manifest: string } }).Properties.Manifest);
+}
+
+describe('eks stack', () => {
+  test('the plan is made for node user data delivery, on Kubernetes 1.35', () => {
+    const p = built.plans[0];
+    expect(p.kubernetesVersion).toBe('1.35');
+    for (const s of p.services) {
+      expect(s.mode).toBe('seccomp');
+      expect(s.profileDelivery).toBe('node-user-data');
+    }
+  });
+
+  test('cluster: the planned version, private endpoint, control plane logs', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.35',
+      ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
+      Logging: { ClusterLogging: { EnabledTypes: Match.arrayWith([{ Type: 'api' }, { Type: 'audit' }]) } },
+    });
+  });
+
+  test('one managed AL2023 node group per architecture, each on its own launch template', () => {
+    t.resourceCountIs('AWS::EKS::Nodegroup', 2);
+    for (const [arch, ami, type] of [['amd64', 'AL2023_x86_64_STANDARD', 'm7i.xlarge'], ['arm64', 'AL2023_ARM_64_STANDARD', 'm7g.xlarge']]) {
+      t.hasResourceProperties('AWS::EKS::Nodegroup', {
+        AmiType: ami,
+        InstanceTypes: [type],
+        LaunchTemplate: { Id: { Ref: Match.stringLikeRegexp(`Nodes${arch}LaunchTemplate`) }, Version: Match.anyValue() },
+      });
+    }
+  });
+
+  test('node launch templates: IMDSv2 with hop limit 1, encrypted root volume, MIME multipart user data', () => {
+    t.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+      }),
+    });
+    expect(Object.keys(userData)).toHaveLength(2);
+    for (const ud of Object.values(userData)) {
+      expect(ud).toMatch(/^Content-Type: multipart\/mixed; boundary=/);
+      expect(ud).toContain('Content-Type: text/x-shellscript');
+      expect(ud).toContain('set -euo pipefail');
+      // EC2 rejects user data over 16 KiB; the shell part travels base64-encoded inside the MIME document.
+      const script = ud.slice(ud.indexOf('#!/bin/bash'));
+      expect(ud.length - script.length + Math.ceil(script.length / 3) * 4).toBeLessThan(16 * 1024);
+    }
+  });
+
+  test.each([['amd64', 'nsjail'], ['amd64', 'gvisor'], ['arm64', 'nsjail'], ['arm64', 'gvisor']])(
+    '%s nodes: the %s profile written to /var/lib/kubelet/seccomp/sandbox-kit is byte-identical to its flattened file in profiles/',
+    (arch, profile) => {
+      const ud = Object.entries(userData).find(([id]) => id.includes(`Nodes${arch}`))![1];
+      const bytes = extractProfile(ud, `${KUBELET_SECCOMP_ROOT}/sandbox-kit/${profile}.json`);
+      expect(bytes).toBeDefined();
+      expect(bytes!.equals(profileFile(`${profile}-${arch}.oci.json`))).toBe(true);
+    },
+  );
+
+  test('the pods (and the agent sandbox pod template) reference exactly the profiles the user data writes', () => {
+    // The agent sandbox pod template travels as a JSON string inside the manifest: scan the text.
+    const text = JSON.stringify(manifest());
+    const referenced = new Set([...text.matchAll(/localhostProfile\W+(sandbox-kit\/[a-z]+\.json)/g)].map((m) => m[1]));
+    expect([...referenced].sort()).toEqual(['sandbox-kit/gvisor.json', 'sandbox-kit/nsjail.json']);
+    for (const ud of Object.values(userData)) {
+      for (const p of referenced) expect(ud).toContain(`gunzip > ${KUBELET_SECCOMP_ROOT}/${p}.tmp`);
+    }
+  });
+
+  test('the kit chart is attached with no profile installer DaemonSet, after the node groups and the network policy add-on', () => {
+    const kinds = manifest().map((o) => o.kind);
+    expect(kinds).toContain('Deployment');
+    expect(kinds).toContain('NetworkPolicy');
+    expect(kinds).not.toContain('DaemonSet');
+    const [res] = Object.values(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as { DependsOn: string[] }[];
+    expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/NodegroupNodesamd64/), expect.stringMatching(/NodegroupNodesarm64/), expect.stringMatching(/VpcCni/)]));
+  });
+
+  test('the VPC CNI enforces NetworkPolicies', () => {
+    t.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni',
+      ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+      ResolveConflicts: 'OVERWRITE',
+    });
+  });
+
+  test('outputs: the in-cluster endpoints for the *_INGRESS_DOMAIN variables', () => {
+    t.hasOutput('CodeExecutorIngressDomain', { Value: Match.stringLikeRegexp('^http://code-executor\\..+:3004$') });
+    t.hasOutput('JsExecutorIngressDomain', { Value: Match.stringLikeRegexp(':3000$') });
+    t.hasOutput('AgentSandboxControllerIngressDomain', { Value: Match.stringLikeRegexp(':3018$') });
+    t.hasOutput('AgentSandboxProxyIngressDomain', { Value: Match.stringLikeRegexp(':3019$') });
+  });
+
+  test('a Kubernetes version below what the plan needs is refused', () => {
+    const p = plan({ target: 'eks', profileDelivery: 'node-user-data' });
+    expect(() => checkEksPlan({ ...p, kubernetesVersion: '1.31' }, resolveAwsOptions({})))
+      .toThrow('kubernetesVersion: the plan needs Kubernetes 1.35 or newer (user namespaces, procMount), the config says 1.31');
+  });
+
+  test('a node instance type of the wrong architecture is refused', () => {
+    const p = plan({ target: 'eks', profileDelivery: 'node-user-data' });
+    expect(() => checkEksPlan(p, resolveAwsOptions({ eks: { instanceTypes: { arm64: 'm7i.xlarge' } } })))
+      .toThrow('aws.renderer.eks.instanceTypes.arm64: m7i.xlarge is amd64, not arm64');
+  });
+});
