@@ -186,20 +186,20 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
     if (!isRecord(raw.vpc)) bad('vpc', 'must be an object', '{ "vpcId": "vpc-0123", "availabilityZones": ["eu-west-1a"], "privateSubnetIds": ["subnet-0123"] }');
     else {
       known(raw.vpc, 'vpc.', ['vpcId', 'availabilityZones', 'privateSubnetIds']);
-      const vpcId = str(raw.vpc, 'vpc.vpcId', 'vpcId', /^vpc-[0-9a-f]+$/, '"vpc-0123456789abcdef0"');
+      const vpcId = str(raw.vpc, 'vpc.vpcId', 'vpcId', /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, '"vpc-0123456789abcdef0"');
       const azs = raw.vpc.availabilityZones;
       const subnets = raw.vpc.privateSubnetIds;
       const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
       if (vpcId === undefined && raw.vpc.vpcId === undefined) bad('vpc.vpcId', 'is required with vpc', '"vpc-0123456789abcdef0"');
       if (!strings(azs)) bad('vpc.availabilityZones', 'must list the availability zones of the private subnets', '["eu-west-1a", "eu-west-1b"]');
-      if (!strings(subnets) || !(subnets as string[]).every((s) => /^subnet-[0-9a-f]+$/.test(s))) bad('vpc.privateSubnetIds', 'must list subnet ids', '["subnet-0123", "subnet-4567"]');
+      if (!strings(subnets) || !(subnets as string[]).every((s) => /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/.test(s))) bad('vpc.privateSubnetIds', 'must list subnet ids (subnet- and 8 or 17 hex digits)', '["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]');
       else if (strings(azs) && (azs as string[]).length !== (subnets as string[]).length) {
         bad('vpc.privateSubnetIds', `has ${(subnets as string[]).length} subnets for ${(azs as string[]).length} availability zones; give one subnet per zone, in the same order`, 'one subnet id per availability zone');
       }
       if (vpcId && strings(azs) && strings(subnets)) vpc = { vpcId, availabilityZones: azs as string[], privateSubnetIds: subnets as string[] };
     }
   }
-  const backendSecurityGroupId = str(raw, 'backendSecurityGroupId', 'backendSecurityGroupId', /^sg-[0-9a-f]+$/, '"sg-0123456789abcdef0"');
+  const backendSecurityGroupId = str(raw, 'backendSecurityGroupId', 'backendSecurityGroupId', /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, '"sg-0123456789abcdef0"');
   let logRetentionDays = 30;
   if (raw.logRetentionDays !== undefined) {
     if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(raw.logRetentionDays)) {
