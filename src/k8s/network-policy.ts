@@ -71,11 +71,6 @@ export function backendIngress(net: NetworkSettings, port: number): k8s.NetworkP
   return { from: [podsIn(net.backend.namespace, net.backend.podLabels)], ports: [tcp(port)] };
 }
 
-/** Traffic between kit pods on one port. */
-export function peerRule(peers: readonly k8s.NetworkPolicyPeer[], port: number): { from: k8s.NetworkPolicyPeer[]; to: k8s.NetworkPolicyPeer[]; ports: k8s.NetworkPolicyPort[] } {
-  return { from: [...peers], to: [...peers], ports: [tcp(port)] };
-}
-
 /** An allow policy for one set of pods. */
 export interface AllowPolicyProps {
   /** Policy name. */

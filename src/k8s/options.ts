@@ -154,17 +154,27 @@ export interface Toleration {
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
-/** Options with every default applied. */
+/** Options with every default applied (see KubernetesRendererOptions for each field). */
 export interface ResolvedRendererOptions {
+  /** The backend allowed to call the services. */
   readonly backend: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** Ranges user code must not reach (metadata endpoints are added on top). */
   readonly privateCidrs: readonly string[];
+  /** Cluster DNS. */
   readonly dns: { readonly namespace: string; readonly k8sAppLabels: readonly string[]; readonly cidrs: readonly string[] };
+  /** Namespace names. */
   readonly namespaces: Required<NamespaceNames>;
+  /** HPAs per service. */
   readonly autoscaling: Partial<Record<ServiceName, Required<AutoscalingOptions>>>;
+  /** Cluster DNS domain. */
   readonly clusterDomain: string;
+  /** Installer image. */
   readonly installerImage: string;
+  /** Sandbox node labels. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Sandbox node tolerations. */
   readonly tolerations: readonly Toleration[];
+  /** Controller and proxy resources. */
   readonly agentComponentResources: ComponentResources;
 }
 
@@ -181,6 +191,7 @@ export const DEFAULT_PRIVATE_CIDRS: readonly string[] = [
   'fc00::/7', 'fe80::/10',
 ];
 
+/** Default namespace names, one per trust domain. */
 export const DEFAULT_NAMESPACES: Required<NamespaceNames> = {
   codeExecutor: 'sandbox-kit-code-executor',
   jsExecutor: 'sandbox-kit-js-executor',
@@ -188,6 +199,7 @@ export const DEFAULT_NAMESPACES: Required<NamespaceNames> = {
   agentSandboxPods: 'sandbox-kit-agent-sandboxes',
 };
 
+/** Default image of the profile installer (multi-architecture busybox). */
 export const DEFAULT_INSTALLER_IMAGE = 'busybox:1.36.1';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -10,7 +10,7 @@ import { compareVersions } from '../policy/quantity';
 export const APPARMOR_FIELD_MIN_VERSION = '1.30';
 
 /** The seccomp profile a Kubernetes object carries for a plan setting. */
-export function seccompProfile(seccomp: SeccompSetting): k8s.SeccompProfile {
+export function k8sSeccompProfile(seccomp: SeccompSetting): k8s.SeccompProfile {
   switch (seccomp.type) {
     case 'RuntimeDefault': return { type: 'RuntimeDefault' };
     case 'Unconfined': return { type: 'Unconfined' };
@@ -27,7 +27,7 @@ export function podSecurityContext(sec: ContainerSecurity): k8s.PodSecurityConte
     runAsUser: sec.runAsUser,
     runAsGroup: sec.runAsGroup,
     runAsNonRoot: sec.runAsNonRoot,
-    seccompProfile: seccompProfile(sec.seccomp),
+    seccompProfile: k8sSeccompProfile(sec.seccomp),
   };
 }
 
@@ -48,7 +48,7 @@ export function containerSecurityContext(sec: ContainerSecurity): k8s.SecurityCo
     runAsUser: sec.runAsUser,
     runAsGroup: sec.runAsGroup,
     runAsNonRoot: sec.runAsNonRoot,
-    seccompProfile: seccompProfile(sec.seccomp),
+    seccompProfile: k8sSeccompProfile(sec.seccomp),
     ...(sec.procMount !== 'Default' ? { procMount: sec.procMount } : {}),
   };
 }
