@@ -25,6 +25,8 @@ export function ecsCapacityCommands(capacity: Ec2Capacity, profiles: ProfileSour
   if (capacity.dockerProfile) {
     const path = dockerProfilePath(capacity.dockerProfile);
     lines.push(
+      // The sandboxes create unprivileged user namespaces (plan node prerequisite): refuse a host without them.
+      'test "$(sysctl -n user.max_user_namespaces)" -gt 0',
       `# The kit's Docker-format ${capacity.dockerProfile} profile becomes dockerd's default for every container on these hosts.`,
       ...writeProfileCommands(profiles.docker(capacity.dockerProfile), path),
       // Merge into any daemon.json the AMI ships rather than replace it.

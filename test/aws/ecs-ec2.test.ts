@@ -126,6 +126,7 @@ describe('ecs-ec2 stack: capacity', () => {
     const restart = ud.indexOf('systemctl restart docker');
     const verify = ud.indexOf(`"name=seccomp,profile=${path}"`);
     const cluster = ud.indexOf('ECS_CLUSTER=');
+    expect(ud).toContain('test "$(sysctl -n user.max_user_namespaces)" -gt 0');
     expect(write).toBeGreaterThan(0);
     expect(daemon).toBeGreaterThan(write);
     expect(ud.slice(daemon, restart)).toContain(path);
