@@ -46,14 +46,21 @@ export const MISSING_ADDITIONS: Readonly<Partial<Record<ProfileName, readonly Sy
   }],
 };
 
+/** Additions that are alternatives: removing the whole group must break the sandbox. */
+export const ALTERNATIVE_ADDITIONS: Readonly<Record<ProfileName, readonly (readonly string[])[]>> = {
+  nsjail: [['clone', 'clone3']],
+  gvisor: [],
+};
+
 /**
- * Additions whose removal no probe notices, with why the probes here cannot or do not need to
+ * Additions whose removal alone no probe notices, with why the probes here cannot or do not need to
  * exercise them. Reported to the seccomp profiles' owners: each should be removed or keep its
  * reason in additions.ts next to it (docs/verification.md lists them).
  */
 export const UNPROVEN_ADDITIONS: Readonly<Record<ProfileName, Readonly<Record<string, string>>>> = {
   nsjail: {
-    clone3: 'without it the base answers clone3 with ENOSYS and NsJail (like glibc) falls back to clone, which the profile allows with every flag; no probe step fails',
+    clone: 'NsJail (subproc::cloneProc) creates the jail with clone3 when it is allowed, so removing clone alone changes nothing; removing clone and clone3 together breaks the jail (proven): keep one of them',
+    clone3: 'without it the base answers clone3 with ENOSYS and NsJail falls back to clone, which the profile allows with every flag; removable as long as clone stays',
   },
   gvisor: {
     clone3: 'runsc (Go) creates processes with clone; without the addition the base answers clone3 with ENOSYS, which glibc and Go treat as "use clone"',

@@ -18,7 +18,7 @@ import { RenderedSecurity } from './workload';
 
 /** What one removal did. */
 export interface RemovalResult {
-  /** The addition removed ('' for the full profile). */
+  /** The additions removed, joined with `+` ('' for the full profile). */
   readonly removed: string;
   /** Probe steps that failed, as `step=ERRNO` (skipped steps omitted). */
   readonly failing: readonly string[];
@@ -39,6 +39,12 @@ export interface MinimalityOptions {
    * @default []
    */
   readonly extraAdditions?: readonly SyscallAddition[];
+  /**
+   * Sets of additions to remove together, after the one-at-a-time removals (e.g. clone with
+   * clone3, which NsJail uses as alternatives).
+   * @default []
+   */
+  readonly groups?: readonly (readonly string[])[];
 }
 
 /** The Localhost file content of a profile with `additions`, flattened for capabilities [] (as profiles/ are). */
@@ -69,9 +75,11 @@ export function minimalityRun(profile: ProfileName, options: MinimalityOptions):
   const own = profileDefinition(profile).additions;
   const extra = (options.extraAdditions ?? []).filter((e) => !own.some((a) => a.syscall === e.syscall));
   const results: RemovalResult[] = [{ removed: '', failing: probeUnderProfile(profile, profileFileWith(profile, [...own, ...extra], options.arch), options) }];
-  for (const a of own) {
-    const content = profileFileWith(profile, [...own.filter((x) => x.syscall !== a.syscall), ...extra], options.arch);
-    results.push({ removed: a.syscall, failing: probeUnderProfile(profile, content, options) });
+  for (const group of [...own.map((a) => [a.syscall]), ...(options.groups ?? [])]) {
+    const stray = group.filter((g) => !own.some((a) => a.syscall === g));
+    if (stray.length) throw new Error(`minimality group ${group.join('+')}: ${stray.join(', ')} not an addition of profile "${profile}"`);
+    const content = profileFileWith(profile, [...own.filter((x) => !group.includes(x.syscall)), ...extra], options.arch);
+    results.push({ removed: group.join('+'), failing: probeUnderProfile(profile, content, options) });
   }
   return results;
 }

@@ -7,9 +7,10 @@
  *
  * Usage inside the container: `python3 /probe/probe.py <command> [args]`, one JSON object on
  * stdout:
- * - `nsjail [procfs]`: NsJail's kernel needs, in NsJail's order: clone with the six namespace
- *   flags, uid/gid maps, private propagation, a tmpfs root, a read-only bind, sethostname, a
- *   fresh procfs, pivot_root, umount2 of the old root; plus unshare with the same flags.
+ * - `nsjail`: NsJail's kernel needs, in NsJail's order: clone3 with the six namespace flags,
+ *   falling back to clone only on ENOSYS (NsJail's cloneProc), uid/gid maps, private
+ *   propagation, a tmpfs root, a read-only bind, sethostname, a fresh procfs, pivot_root,
+ *   umount2 of the old root; plus unshare with the same flags (NsJail's execve mode).
  * - `runsc`: Debian's runsc started rootless, no network, cgroups ignored, running /bin/true.
  * - `dangerous`: each dangerous syscall with harmless, invalid arguments.
  * - `nsjail-time N` / `runsc-time N`: N timed repetitions, for the start-latency benchmark.
@@ -23,11 +24,11 @@ libc.syscall.restype = ctypes.c_long
 
 ARCH = platform.machine()
 NR = {
-  'x86_64': dict(clone=56, unshare=272, mount=165, umount2=166, pivot_root=155, sethostname=170,
+  'x86_64': dict(clone=56, clone3=435, unshare=272, mount=165, umount2=166, pivot_root=155, sethostname=170,
                  bpf=321, perf_event_open=298, kexec_load=246, init_module=175, finit_module=313,
                  keyctl=250, add_key=248, request_key=249, open_by_handle_at=304, userfaultfd=323,
                  iopl=172, ioperm=173, reboot=169, swapon=167, acct=163, getppid=110),
-  'aarch64': dict(clone=220, unshare=97, mount=40, umount2=39, pivot_root=41, sethostname=161,
+  'aarch64': dict(clone=220, clone3=435, unshare=97, mount=40, umount2=39, pivot_root=41, sethostname=161,
                   bpf=280, perf_event_open=241, kexec_load=104, init_module=105, finit_module=273,
                   keyctl=219, add_key=217, request_key=218, open_by_handle_at=265, userfaultfd=282,
                   reboot=142, swapon=224, acct=89, getppid=173),
@@ -36,6 +37,25 @@ NR = {
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 SIGCHLD = 17
+CLONE_CLEAR_SIGHAND = 0x100000000
+
+class CloneArgs(ctypes.Structure):
+    # struct clone_args, CLONE_ARGS_SIZE_VER0 (64 bytes): flags, pidfd, child_tid, parent_tid,
+    # exit_signal, stack, stack_size, tls.
+    _fields_ = [(n, ctypes.c_uint64) for n in ('flags', 'pidfd', 'child_tid', 'parent_tid', 'exit_signal', 'stack', 'stack_size', 'tls')]
+
+def clone_like_nsjail(flags):
+    # NsJail's subproc::cloneProc: clone3 with CLONE_CLEAR_SIGHAND, then clone3 without it; only
+    # when clone3 fails with ENOSYS does it fall back to clone. Returns (pid, errno, path).
+    ca = CloneArgs(flags=flags | CLONE_CLEAR_SIGHAND, exit_signal=SIGCHLD)
+    r, err = sc('clone3', ctypes.addressof(ca), ctypes.sizeof(ca))
+    if r != -1: return r, 0, 'clone3'
+    ca.flags = flags
+    r, err = sc('clone3', ctypes.addressof(ca), ctypes.sizeof(ca))
+    if r != -1: return r, 0, 'clone3'
+    if err != E.ENOSYS: return r, err, 'clone3'
+    r, err = sc('clone', flags | SIGCHLD, 0, 0, 0, 0)
+    return r, err, 'clone after clone3 ENOSYS'
 NS_FLAGS = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -108,7 +128,7 @@ def nsjail_once(tag):
     os.makedirs(root)
     uid, gid = os.getuid(), os.getgid()
     rd, w = os.pipe()
-    r, err = sc('clone', NS_FLAGS | SIGCHLD, 0, 0, 0, 0)
+    r, err, path = clone_like_nsjail(NS_FLAGS)
     if r == 0:
         try:
             os.close(rd)
@@ -116,7 +136,7 @@ def nsjail_once(tag):
         finally:
             os._exit(0)
     os.close(w)
-    out['clone_newns'] = res(r != -1, err)
+    out['clone_newns'] = res(r != -1, err, path)
     if r > 0:
         data = b''
         while True:

@@ -1,5 +1,5 @@
 import { profileDefinition } from '../../src/seccomp/build';
-import { MISSING_ADDITIONS, UNPROVEN_ADDITIONS } from '../../src/verify/known-gaps';
+import { ALTERNATIVE_ADDITIONS, MISSING_ADDITIONS, UNPROVEN_ADDITIONS } from '../../src/verify/known-gaps';
 import { minimalityRun, RemovalResult } from '../../src/verify/minimality';
 import { hostArchitecture } from '../../src/verify/node-runtime';
 import { servicesUnderTest } from '../../src/verify/rendered';
@@ -38,8 +38,8 @@ function expectMinimal(profile: 'nsjail' | 'gvisor', results: readonly RemovalRe
 }
 
 describeWithRunc('seccomp additions are each needed (minimality)', () => {
-  test('nsjail: removing any addition but the unproven ones breaks an NsJail step', () => {
-    const results = minimalityRun('nsjail', { arch: ARCH, security: renderedOnEks('js-executor') });
+  test('nsjail: removing any addition but the unproven ones (or clone with clone3) breaks an NsJail step', () => {
+    const results = minimalityRun('nsjail', { arch: ARCH, security: renderedOnEks('js-executor'), groups: ALTERNATIVE_ADDITIONS.nsjail });
     report('nsjail', results);
     expectMinimal('nsjail', results);
   });
@@ -48,7 +48,7 @@ describeWithRunc('seccomp additions are each needed (minimality)', () => {
     // The agent sandbox as eks renders it, with the two fixes the probes showed it needs
     // (KNOWN_GAPS): procMount Unmasked and the chroot addition.
     const security: RenderedSecurity = { ...renderedOnEks('agent-sandbox'), procMount: 'Unmasked', hostUsers: false };
-    const results = minimalityRun('gvisor', { arch: ARCH, security, extraAdditions: MISSING_ADDITIONS.gvisor });
+    const results = minimalityRun('gvisor', { arch: ARCH, security, extraAdditions: MISSING_ADDITIONS.gvisor, groups: ALTERNATIVE_ADDITIONS.gvisor });
     report('gvisor', results);
     expectMinimal('gvisor', results);
   });
