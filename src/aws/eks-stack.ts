@@ -8,7 +8,7 @@ import { DeploymentPlan } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
 import { Architecture } from '../targets/types';
 import { instanceArchitecture } from './ecs-sandboxes';
-import { outputId } from './ecs-stack';
+import { outputId, planOutputs, stackDescription } from './plan-outputs';
 import { eksNodeUserData, nodeProfiles } from './eks-user-data';
 import { BuildContextWriter, ServiceImages } from './images';
 import { acknowledgeNag } from './nag';
@@ -97,7 +97,7 @@ export class EksSandboxStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EksSandboxStackProps) {
     const { plan, options } = props;
-    super(scope, id, { ...props, description: props.description ?? `sandbox-kit eks (${plan.services.map((s) => `${s.service}: ${s.mode}`).join('; ')})` });
+    super(scope, id, { ...props, description: props.description ?? stackDescription(plan) });
     const version = plan.kubernetesVersion!;
     checkEksPlan(plan, options);
     const profiles = nodeProfiles(plan);
@@ -176,6 +176,7 @@ export class EksSandboxStack extends Stack {
         new CfnOutput(this, outputId(e.env), { value: e.url, description: `Set ${e.env} on the backend (in the cluster) to this.` });
       }
     }
+    planOutputs(this, plan);
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
   }
 

@@ -7,6 +7,7 @@ export * from './ecs-user-data';
 export * from './images';
 export * from './network';
 export * from './ecs-sandboxes';
+export * from './plan-outputs';
 export * from './ecs-stack';
 export * from './app';
 export * from './nag';

@@ -185,6 +185,9 @@ describe('ecs-ec2 stack: network and discovery', () => {
     t.hasOutput('JsExecutorIngressDomain', { Value: 'http://js-executor.sandbox-kit.local:3000' });
     t.hasOutput('AgentSandboxControllerIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3018' });
     t.hasOutput('AgentSandboxProxyIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3019' });
+    t.hasOutput('AgentSandboxSandboxEndpoint', { Value: 'http://agent-sandbox-sandbox.sandbox-kit.local:3017' });
+    t.hasOutput('CodeExecutorPrerequisites', { Value: Match.stringLikeRegexp('unprivileged user namespaces') });
+    expect(Object.keys(t.findOutputs('*')).filter((k) => k.endsWith('RemainingRisks'))).toEqual([]);
     t.hasOutput('BackendSecurityGroupId', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('NetworkBackend'), 'GroupId'] } });
   });
 
