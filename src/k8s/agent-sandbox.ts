@@ -9,6 +9,8 @@ import { allowPolicy, apiServerEgress, backendIngress, dnsEgress, internetEgress
 import { ComponentResources, DEFAULT_NAMESPACES } from './options';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { profileChecksumAnnotations } from './profiles';
+import { PodSpecJson } from './manifest';
+import { SandboxPodPolicy, supportsAdmissionPolicy } from './sandbox-pod-policy';
 import { ServiceWorkload } from './workload';
 
 /** Where the controller finds the sandbox pod template. */
@@ -30,6 +32,13 @@ export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace'> {
    * @default DEFAULT_NAMESPACES.agentSandboxPods
    */
   readonly podNamespace?: string;
+  /**
+   * A ValidatingAdmissionPolicy that admits in the sandbox namespace only pods matching the
+   * template (security settings and image), so the controller cannot create weaker pods.
+   * Rendered on Kubernetes >= 1.30 (admissionregistration.k8s.io/v1).
+   * @default true
+   */
+  readonly admissionPolicy?: boolean;
   /**
    * Resources of the controller and proxy (the plan's resources are the sandbox pods').
    * @default requests 250m / 512Mi, limits 1 / 1Gi
@@ -111,6 +120,9 @@ export class AgentSandbox extends Construct {
     // JSON (which is also YAML): any client library reads it, and checks parse it fast.
     const templateJson = `${JSON.stringify(this.podTemplate, null, 2)}\n`;
     const templateLabels = commonLabels(app, 'sandbox-pod-template');
+    if ((props.admissionPolicy ?? true) && supportsAdmissionPolicy(props.kubernetesVersion)) {
+      new SandboxPodPolicy(this, 'SandboxPodPolicy', { namespace: this.podNamespace, template: { spec: spec as unknown as PodSpecJson } });
+    }
     new k8s.KubeConfigMap(this, 'PodTemplate', {
       metadata: { name: `${app}-pod-template`, namespace: this.namespace, labels: templateLabels },
       data: { [POD_TEMPLATE_FILE]: templateJson },

@@ -9,6 +9,7 @@ export * from './profiles';
 export * from './seccomp-installer';
 export * from './executor';
 export * from './agent-sandbox';
+export * from './sandbox-pod-policy';
 export * from './manifest';
 export * from './pod-security';
 export * from './api-server-rules';

@@ -125,6 +125,33 @@ describe('AgentSandbox', () => {
     expect(ctrl.containers[0].volumeMounts).toContainEqual({ name: 'sandbox-pod-template', mountPath: '/etc/sandbox-kit', readOnly: true });
   });
 
+  test('an admission policy pins every pod of the sandbox namespace to the template (Kubernetes >= 1.30)', () => {
+    const [policy] = ofKind(objects, 'ValidatingAdmissionPolicy');
+    const [binding] = ofKind(objects, 'ValidatingAdmissionPolicyBinding');
+    const spec = policy.spec as { failurePolicy: string; validations: { expression: string; message: string }[] };
+    expect(spec.failurePolicy).toBe('Fail');
+    expect(binding.spec).toMatchObject({
+      policyName: policy.metadata!.name, validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent-sandboxes' } } },
+    });
+    const rules = spec.validations.map((v) => v.expression);
+    expect(rules).toContain("object.spec.containers.all(c, c.image == 'tryretool/agent-sandbox-service:latest' || c.image.startsWith('tryretool/agent-sandbox-service:latest@'))");
+    expect(rules).toContain("object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.seccompProfile) && c.securityContext.seccompProfile.type == 'Localhost' && has(c.securityContext.seccompProfile.localhostProfile) && c.securityContext.seccompProfile.localhostProfile == 'sandbox-kit/gvisor.json')");
+    expect(rules).toContain('has(object.spec.hostUsers) && !object.spec.hostUsers');
+    expect(rules).toContain("has(object.spec.serviceAccountName) && object.spec.serviceAccountName == 'agent-sandbox-sandbox'");
+    expect(spec.validations.every((v) => v.message.length > 10)).toBe(true);
+    // Not before 1.30 (no admissionregistration.k8s.io/v1 policies there).
+    expect(ofKind(render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off' }).objects, 'ValidatingAdmissionPolicy')).toEqual([]);
+  });
+
+  test('the admission rules follow the template: RuntimeClass on gke-autopilot, no AppArmor rule where the plan is Unconfined', () => {
+    const rulesOf = (target: 'gke-autopilot' | 'gke-standard') => (ofKind(render({ target }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
+    expect(rulesOf('gke-autopilot')).toContain("has(object.spec.runtimeClassName) && object.spec.runtimeClassName == 'gvisor'");
+    expect(rulesOf('gke-autopilot').join()).not.toContain('hostUsers');
+    expect(rulesOf('gke-standard').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
+    expect(rulesOf('gke-autopilot').join()).toContain("appArmorProfile.type != 'Unconfined'");
+  });
+
   test('a namespace of its own for the sandbox pods', () => {
     expect(() => standalone((c) => new AgentSandbox(c, 'a', { plan: servicePlan(chart.plan, 'agent-sandbox'), namespace: 'x', podNamespace: 'x' }))).toThrow(/namespace of their own/);
   });

@@ -1,3 +1,4 @@
+import * as admission from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import * as apps from 'kubernetes-models/apps/v1';
 import * as autoscaling from 'kubernetes-models/autoscaling/v2';
 import * as networking from 'kubernetes-models/networking.k8s.io/v1';
@@ -11,6 +12,7 @@ type Validating = new (data: object) => { validate(): void };
 const MODELS: Record<string, Record<string, unknown>> = {
   'v1': core,
   'apps/v1': apps,
+  'admissionregistration.k8s.io/v1': admission,
   'autoscaling/v2': autoscaling,
   'networking.k8s.io/v1': networking,
   'policy/v1': policy,
