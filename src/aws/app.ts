@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { createHash } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
@@ -105,10 +105,13 @@ export function kitChart(chartOptions: Record<string, unknown>): (plan: Deployme
 
 function defaultBuildContext(plans: readonly DeploymentPlan[]): BuildContextWriter {
   const dirs = new Map<string, string>();
+  const all = plans.flatMap((d) => d.services);
   return (p) => {
     let dir = dirs.get(p.engine);
     if (!dir) {
-      dir = writeImageContext(p.engine, fs.mkdtempSync(path.join(os.tmpdir(), `sandbox-kit-${p.engine}-`)), { plans: plans.flatMap((d) => d.services) });
+      // Named by content, so that repeated synths reuse one directory instead of leaving new ones.
+      const key = createHash('sha256').update(JSON.stringify([p.engine, all])).digest('hex').slice(0, 16);
+      dir = writeImageContext(p.engine, path.join(os.tmpdir(), `sandbox-kit-image-${p.engine}-${key}`), { plans: all });
       dirs.set(p.engine, dir);
     }
     return dir;

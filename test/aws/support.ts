@@ -13,8 +13,16 @@ export function cdkContext(): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
 }
 
+const created: string[] = [];
+// Assemblies of the EKS stack carry a 36 MB kubectl layer: remove them after each test file.
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tmpOutdir(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-aws-test-')), 'cdk.out');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-aws-test-'));
+  created.push(dir);
+  return path.join(dir, 'cdk.out');
 }
 
 /** Configs of a kit file (repository-relative), as `cdk synth` would read them. */
