@@ -18,6 +18,8 @@ export interface Ec2Capacity {
   readonly id: Exclude<CapacityId, 'fargate'>;
   /** The kit profile dockerd applies to every container on these hosts. */
   readonly dockerProfile?: ProfileName;
+  /** Where the plan puts that profile on the host (`dockerProfilePath`). */
+  readonly dockerProfilePath?: string;
   /** Whether any task on it is privileged (else the agent refuses privileged containers). */
   readonly privileged: boolean;
 }
@@ -162,8 +164,16 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
       groups.set(cap, list);
       if (cap !== 'fargate') {
         const prev = capacities.get(cap);
-        const dockerProfile = security.seccomp.type === 'DockerDaemonDefault' && !security.privileged ? security.seccomp.profile : undefined;
-        capacities.set(cap, { id: cap, dockerProfile: prev?.dockerProfile ?? dockerProfile, privileged: (prev?.privileged ?? false) || security.privileged });
+        const daemon = security.seccomp.type === 'DockerDaemonDefault' && !security.privileged ? security.seccomp : undefined;
+        if (daemon && prev?.dockerProfilePath && prev.dockerProfilePath !== daemon.path) {
+          problems.push({ field: `services.${plan.service}.mode`, message: `the ${daemon.profile} profile is planned at ${daemon.path} here and at ${prev.dockerProfilePath} for another service; one daemon reads one path`, alternatives: ['plans from one planner version'] });
+        }
+        capacities.set(cap, {
+          id: cap,
+          dockerProfile: prev?.dockerProfile ?? daemon?.profile,
+          dockerProfilePath: prev?.dockerProfilePath ?? daemon?.path,
+          privileged: (prev?.privileged ?? false) || security.privileged,
+        });
       }
     }
     for (const [capacity, containers] of groups) {

@@ -23,7 +23,7 @@ export function ecsCapacityCommands(capacity: Ec2Capacity, profiles: ProfileSour
     'SANDBOX_KIT_ECS_EOF',
   ];
   if (capacity.dockerProfile) {
-    const path = dockerProfilePath(capacity.dockerProfile);
+    const path = capacity.dockerProfilePath ?? dockerProfilePath(capacity.dockerProfile);
     lines.push(
       // The sandboxes create unprivileged user namespaces (plan node prerequisite): refuse a host without them.
       'test "$(sysctl -n user.max_user_namespaces)" -gt 0',

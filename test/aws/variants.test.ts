@@ -29,9 +29,9 @@ describe('ECS layout follows the plan', () => {
   test('default ecs-ec2: one capacity per daemon-wide profile, plus a standard one for the agent controller and proxy', () => {
     const layout = ecsLayout(plan({ target: 'ecs-ec2' }), resolveAwsOptions({}));
     expect(layout.ec2Capacities).toEqual([
-      { id: 'ec2-seccomp-nsjail', dockerProfile: 'nsjail', privileged: false },
-      { id: 'ec2-seccomp-gvisor', dockerProfile: 'gvisor', privileged: false },
-      { id: 'ec2-standard', dockerProfile: undefined, privileged: false },
+      { id: 'ec2-seccomp-nsjail', dockerProfile: 'nsjail', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-nsjail.json', privileged: false },
+      { id: 'ec2-seccomp-gvisor', dockerProfile: 'gvisor', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-gvisor.json', privileged: false },
+      { id: 'ec2-standard', dockerProfile: undefined, dockerProfilePath: undefined, privileged: false },
     ]);
     expect(layout.tasks.map((t) => [t.name, t.capacity])).toEqual([
       ['code-executor', 'ec2-seccomp-nsjail'],
