@@ -8,7 +8,7 @@ import { TARGETS } from '../targets';
 import { AgentSandbox } from './agent-sandbox';
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
-import { KubeObject, podsOf } from './manifest';
+import { KubeObject, PodSpecJson, podsOf } from './manifest';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
 import { autopilotViolations, fargateViolations } from './platform-rules';
@@ -16,7 +16,6 @@ import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { referencedProfiles } from './profiles';
 import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
-import { PodSpecJson } from './manifest';
 
 /** Why the installer's namespace must be `privileged`. */
 export const INSTALLER_POD_SECURITY_REASON =
