@@ -12,7 +12,7 @@ import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { plan as makePlan } from '../policy/planner';
 import { writeImageContext } from '../images';
-import { checkEcsPlan } from './ecs-sandboxes';
+import { checkEcsPlan } from './ecs-layout';
 import { EcsSandboxStack } from './ecs-stack';
 import { checkEksPlan, EksSandboxStack } from './eks-stack';
 import { BuildContextWriter } from './images';

@@ -1,7 +1,10 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { ContainerSecurity, DeploymentPlan, SandboxPlan } from '../policy/plan';
 import { parseCpu, memoryMiB } from '../policy/quantity';
 import { ProfileName, ResourceQuantities, ServiceComponent, ServiceName } from '../policy/services';
+import { Architecture } from '../targets/types';
 import { describeMemory, FARGATE_TASK_SIZES, fargatePairProblem, FargateTaskSize, smallestFargateSize } from './fargate-sizes';
 import { ResolvedAwsOptions } from './options';
 
@@ -62,6 +65,9 @@ export interface EcsLayout {
   readonly ec2Capacities: readonly Ec2Capacity[];
 }
 
+/** Capability names ECS task definitions accept (KernelCapabilities). */
+const ECS_CAPABILITIES: readonly string[] = Object.values(ecs.Capability);
+
 /** Capabilities a Fargate task may add (platforms.md §5). */
 const FARGATE_ADDABLE = ['SYS_PTRACE'];
 
@@ -82,6 +88,8 @@ function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, pr
   if (sec.runtimeClassName) return bad(`runtimeClassName "${sec.runtimeClassName}" has no ECS equivalent`, 'a Kubernetes target');
   if (!sec.hostUsers) return bad('hostUsers: false (user namespaces) has no ECS equivalent', 'a Kubernetes target');
   if (sec.procMount !== 'Default') return bad(`procMount ${sec.procMount} has no ECS equivalent`, 'a Kubernetes target');
+  const unknownCaps = [...sec.capabilitiesAdd, ...sec.capabilitiesDrop].filter((c) => !ECS_CAPABILITIES.includes(c));
+  if (unknownCaps.length) return bad(`capabilities ${unknownCaps.join(', ')} are not ones ECS accepts`, `names from ${ECS_CAPABILITIES.join(', ')}`);
   if (sec.appArmor === 'Unconfined') return bad('AppArmor Unconfined is not rendered on ECS (the ECS-optimized AL2023 AMI has no AppArmor)', 'a Kubernetes target');
   if (onFargate) {
     if (sec.privileged) return bad('privileged containers are not supported on Fargate (RegisterTaskDefinition accepts them and the task fails at deploy)', `services.${plan.service}.capacity: "ec2"`, 'target "ecs-ec2"');
@@ -192,4 +200,40 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
   const order: CapacityId[] = ['ec2-seccomp-nsjail', 'ec2-seccomp-gvisor', 'ec2-privileged', 'ec2-standard'];
   const ec2Capacities = [...capacities.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   return { tasks, ec2Capacities };
+}
+
+/** The ECS architecture of an instance type. */
+export function instanceArchitecture(instanceType: string): Architecture {
+  return new ec2.InstanceType(instanceType).architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
+}
+
+/**
+ * Everything about an ECS plan that can fail, checked without creating a construct (the app runs
+ * it before it creates the App, so that a failure writes nothing). Returns the layout.
+ */
+export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): EcsLayout {
+  const layout = ecsLayout(plan, options);
+  const problems: ConfigProblem[] = [];
+  if (layout.ec2Capacities.length) {
+    const arch = instanceArchitecture(options.ecs.instanceType);
+    for (const s of plan.services) {
+      if (s.placement === 'ecs-ec2' && !s.architectures.includes(arch)) {
+        problems.push({
+          field: 'aws.renderer.ecs.instanceType',
+          message: `${options.ecs.instanceType} is ${arch}, but the plan of ${s.service} is for ${s.architectures.join(', ')}`,
+          alternatives: [`an instance type of ${s.architectures.join(' or ')}`, `architectures: [..., "${arch}"]`],
+        });
+        break;
+      }
+    }
+    if (options.ecs.clusterName) {
+      problems.push({
+        field: 'aws.renderer.ecs.clusterName',
+        message: `this plan needs EC2 capacity providers (${layout.ec2Capacities.map((c) => c.id).join(', ')}), which the kit adds only to a cluster it creates`,
+        alternatives: ['remove clusterName'],
+      });
+    }
+  }
+  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${plan.target}" on ECS`, problems);
+  return layout;
 }

@@ -1,16 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { Architecture } from '../targets/types';
-import { CapacityId, ContainerLayout, Ec2Capacity, ecsLayout, EcsLayout, TaskLayout } from './ecs-layout';
-import { CAPACITY_ATTRIBUTE, ecsCapacityCommands } from './ecs-user-data';
+import { EcsCapacity } from './ecs-capacity';
+import { addPlannedContainer } from './ecs-container';
+import { CapacityId, checkEcsPlan, EcsLayout, instanceArchitecture, TaskLayout } from './ecs-layout';
+import { CAPACITY_ATTRIBUTE } from './ecs-user-data';
 import { BuildContextWriter, ServiceImages } from './images';
 import { ResolvedAwsOptions } from './options';
 import { acknowledgeNag } from './nag';
@@ -45,48 +44,6 @@ export interface ServiceEndpoint {
   readonly component: string;
   /** `http://<name>.<namespace>:<port>`. */
   readonly url: string;
-}
-
-/** The ECS architecture of an instance type. */
-export function instanceArchitecture(instanceType: string): Architecture {
-  return new ec2.InstanceType(instanceType).architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
-}
-
-/**
- * Everything about an ECS plan that can fail, checked without creating a construct (the app runs
- * it before it creates the App, so that a failure writes nothing). Returns the layout.
- */
-export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): EcsLayout {
-  const layout = ecsLayout(plan, options);
-  const problems: ConfigProblem[] = [];
-  if (layout.ec2Capacities.length) {
-    const arch = instanceArchitecture(options.ecs.instanceType);
-    for (const s of plan.services) {
-      if (s.placement === 'ecs-ec2' && !s.architectures.includes(arch)) {
-        problems.push({
-          field: 'aws.renderer.ecs.instanceType',
-          message: `${options.ecs.instanceType} is ${arch}, but the plan of ${s.service} is for ${s.architectures.join(', ')}`,
-          alternatives: [`an instance type of ${s.architectures.join(' or ')}`, `architectures: [..., "${arch}"]`],
-        });
-        break;
-      }
-    }
-    if (options.ecs.clusterName) {
-      problems.push({
-        field: 'aws.renderer.ecs.clusterName',
-        message: `this plan needs EC2 capacity providers (${layout.ec2Capacities.map((c) => c.id).join(', ')}), which the kit adds only to a cluster it creates`,
-        alternatives: ['remove clusterName'],
-      });
-    }
-  }
-  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${plan.target}" on ECS`, problems);
-  return layout;
-}
-
-/** Health check command that needs only the Node.js runtime of the service images (no curl). */
-export function healthCommand(port: number, path: string): string[] {
-  const script = `require('http').get('http://127.0.0.1:${port}${path}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))`;
-  return ['CMD', 'node', '-e', script];
 }
 
 /**
@@ -132,7 +89,11 @@ export class EcsSandboxes extends Construct {
 
     const providers: Partial<Record<CapacityId, ecs.AsgCapacityProvider>> = {};
     for (const capacity of this.layout.ec2Capacities) {
-      providers[capacity.id] = this.addCapacity(capacity, ec2Arch, props);
+      if (!(this.cluster instanceof ecs.Cluster)) throw new Error('EC2 capacity needs a cluster the kit creates');
+      providers[capacity.id] = new EcsCapacity(this, capacity.id, {
+        capacity, cluster: this.cluster, vpc, architecture: ec2Arch, profiles: props.profiles,
+        instanceType: options.ecs.instanceType, minCapacity: options.ecs.minCapacity, maxCapacity: options.ecs.maxCapacity,
+      }).provider;
     }
     this.capacityProviders = providers;
 
@@ -177,51 +138,6 @@ export class EcsSandboxes extends Construct {
     this.endpoints = endpoints;
   }
 
-  private addCapacity(capacity: Ec2Capacity, arch: Architecture, props: EcsSandboxesProps): ecs.AsgCapacityProvider {
-    const { options, vpc } = props;
-    const id = capacity.id;
-    const userData = ec2.UserData.forLinux();
-    userData.addCommands(...ecsCapacityCommands(capacity, props.profiles));
-    const role = new iam.Role(this, `${id}-InstanceRole`, {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `sandbox-kit ${id} container instances`,
-    });
-    const securityGroup = new ec2.SecurityGroup(this, `${id}-InstanceSecurityGroup`, {
-      vpc,
-      description: `sandbox-kit ${id} container instances: no inbound (tasks use awsvpc)`,
-      allowAllOutbound: true,
-    });
-    const launchTemplate = new ec2.LaunchTemplate(this, `${id}-LaunchTemplate`, {
-      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(arch === 'arm64' ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD),
-      instanceType: new ec2.InstanceType(options.ecs.instanceType),
-      userData,
-      role,
-      securityGroup,
-      requireImdsv2: true,
-      // Containers in bridge or host mode cannot reach IMDS either (awsvpc tasks are blocked by the agent).
-      httpPutResponseHopLimit: 1,
-      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
-    });
-    const asg = new autoscaling.AutoScalingGroup(this, `${id}-Asg`, {
-      vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      launchTemplate,
-      minCapacity: options.ecs.minCapacity,
-      maxCapacity: options.ecs.maxCapacity,
-    });
-    const provider = new ecs.AsgCapacityProvider(this, `${id}-CapacityProvider`, {
-      autoScalingGroup: asg,
-      enableManagedTerminationProtection: false,
-      // ECS drains tasks off instances before scale-in ends them (no lifecycle-hook Lambda).
-      enableManagedDraining: true,
-    });
-    (this.cluster as ecs.Cluster).addAsgCapacityProvider(provider);
-    acknowledgeNag(role, 'AwsSolutions-IAM5[Resource::*]', 'The ECS container agent policy that aws-cdk-lib attaches: ecs:DiscoverPollEndpoint, ecr:GetAuthorizationToken and logs calls accept no resource scoping.');
-    acknowledgeNag(role, 'AwsSolutions-IAM5[Action::ecs:Submit*]', 'The ECS container agent reports task and container state with the ecs:Submit* family, scoped by aws-cdk-lib to this cluster.');
-    acknowledgeNag(asg, 'AwsSolutions-AS3', 'The ECS capacity provider owns scaling of this group; scaling shows in ECS service events and Container Insights, so no separate SNS notifications.');
-    return provider;
-  }
-
   private taskDefinition(task: TaskLayout, images: ServiceImages, logGroup: logs.ILogGroup, fargateArch: Architecture): ecs.TaskDefinition {
     const onFargate = task.capacity === 'fargate';
     const taskDef: ecs.TaskDefinition = onFargate
@@ -240,57 +156,11 @@ export class EcsSandboxes extends Construct {
         cpu: String(task.containers.reduce((s, c) => s + c.cpuLimitUnits, 0)),
         memoryMiB: String(task.containers.reduce((s, c) => s + c.memoryLimitMiB, 0)),
       });
-    for (const c of task.containers) this.container(task, taskDef, c, images, logGroup, onFargate);
+    for (const c of task.containers) {
+      addPlannedContainer(this, taskDef, { task, container: c, images, logGroup, onFargate, scratchSizeMiB: this.options.ecs.scratchSizeMiB });
+    }
     acknowledgeNag(taskDef, 'AwsSolutions-ECS2', `Environment holds no secrets: AWS_REGION (added by aws-cdk-lib for the awslogs driver)${Object.keys(task.plan.env).length ? ` and the plan's ${Object.keys(task.plan.env).join(', ')}` : ''}.`);
     return taskDef;
-  }
-
-  private container(task: TaskLayout, taskDef: ecs.TaskDefinition, c: ContainerLayout, images: ServiceImages, logGroup: logs.ILogGroup, onFargate: boolean): void {
-    const sec = c.security;
-    const linuxParameters = new ecs.LinuxParameters(this, `${task.name}-${c.component.name}-Linux`, { initProcessEnabled: true });
-    const known = Object.values(ecs.Capability) as string[];
-    for (const cap of [...sec.capabilitiesAdd, ...sec.capabilitiesDrop]) {
-      if (!known.includes(cap)) throw new Error(`services.${task.service}: capability ${cap} is not one ECS accepts (${known.join(', ')})`);
-    }
-    if (sec.capabilitiesAdd.length) linuxParameters.addCapabilities(...(sec.capabilitiesAdd as ecs.Capability[]));
-    if (sec.capabilitiesDrop.length) linuxParameters.dropCapabilities(...(sec.capabilitiesDrop as ecs.Capability[]));
-    if (sec.readOnlyRootFilesystem && !onFargate) {
-      for (const path of sec.writablePaths) {
-        // Kernel tmpfs default mode is 1777, so the non-root user can write it.
-        linuxParameters.addTmpfs({ containerPath: path, size: this.options.ecs.scratchSizeMiB, mountOptions: [ecs.TmpfsMountOption.RW, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV] });
-      }
-    }
-    const healthPath = c.component.healthPath;
-    const container = taskDef.addContainer(c.component.name, {
-      image: images.ecsImage(task.plan),
-      essential: true,
-      cpu: c.cpuReservationUnits,
-      memoryReservationMiB: c.memoryReservationMiB,
-      memoryLimitMiB: c.memoryLimitMiB,
-      user: `${sec.runAsUser}:${sec.runAsGroup}`,
-      readonlyRootFilesystem: sec.readOnlyRootFilesystem,
-      privileged: onFargate ? undefined : sec.privileged,
-      // no_new_privs; dockerSecurityOptions are invalid on Fargate (platforms.md §5).
-      dockerSecurityOptions: !onFargate && !sec.allowPrivilegeEscalation ? ['no-new-privileges'] : undefined,
-      linuxParameters,
-      environment: c.component.runsUserCode && Object.keys(task.plan.env).length ? { ...task.plan.env } : undefined,
-      portMappings: [{ containerPort: c.component.port, protocol: ecs.Protocol.TCP }],
-      healthCheck: {
-        command: healthCommand(c.component.port, healthPath),
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(60),
-      },
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: `${task.name}-${c.component.name}` }),
-    });
-    if (sec.readOnlyRootFilesystem && onFargate) {
-      sec.writablePaths.forEach((path, i) => {
-        const name = `${c.component.name}-scratch-${i}`;
-        taskDef.addVolume({ name });
-        container.addMountPoints({ sourceVolume: name, containerPath: path, readOnly: false });
-      });
-    }
   }
 
   private service(task: TaskLayout, taskDefinition: ecs.TaskDefinition, sg: ec2.SecurityGroup, providers: Partial<Record<CapacityId, ecs.AsgCapacityProvider>>): ecs.BaseService {

@@ -1,7 +1,8 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeploymentPlan } from '../policy/plan';
-import { checkEcsPlan, EcsSandboxes } from './ecs-sandboxes';
+import { checkEcsPlan } from './ecs-layout';
+import { EcsSandboxes } from './ecs-sandboxes';
 import { BuildContextWriter } from './images';
 import { ResolvedAwsOptions } from './options';
 import { SandboxNetwork } from './network';

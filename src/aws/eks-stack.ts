@@ -7,7 +7,7 @@ import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
 import { Architecture } from '../targets/types';
-import { instanceArchitecture } from './ecs-sandboxes';
+import { instanceArchitecture } from './ecs-layout';
 import { outputId, planOutputs, stackDescription } from './plan-outputs';
 import { eksNodeUserData, nodeProfiles } from './eks-user-data';
 import { BuildContextWriter, ServiceImages } from './images';

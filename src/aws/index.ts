@@ -6,6 +6,8 @@ export * from './ecs-layout';
 export * from './ecs-user-data';
 export * from './images';
 export * from './network';
+export * from './ecs-capacity';
+export * from './ecs-container';
 export * from './ecs-sandboxes';
 export * from './plan-outputs';
 export * from './ecs-stack';
