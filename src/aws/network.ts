@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -22,6 +22,10 @@ export class SandboxNetwork extends Construct {
         vpcId: options.vpc.vpcId,
         availabilityZones: [...options.vpc.availabilityZones],
         privateSubnetIds: [...options.vpc.privateSubnetIds],
+      });
+      Validations.of(this.vpc).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        reason: 'The kit places tasks and nodes in the imported subnets and reads none of their route tables.',
       });
     } else {
       this.vpc = new ec2.Vpc(this, 'Vpc', {
