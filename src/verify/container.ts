@@ -13,8 +13,8 @@ import { runcAvailability, RuncResult, runInRunc } from './runc';
  * done here once per process:
  * - a root filesystem whose mount points all exist and are world-traversable, so runc can
  *   mount onto them from inside a user namespace (`hostUsers: false`), whose root is an
- *   unmapped host id that may not create directories in a host-root-owned tree; and whose /tmp
- *   is mode 1777 (runc gives a tmpfs the mode of the directory it covers);
+ *   unmapped host id that may not create directories in a host-root-owned tree (/tmp, mode
+ *   1777, comes from prepareRootfs);
  * - a read-only /probe with the probe script, readable by the container's non-root user.
  */
 
@@ -44,8 +44,7 @@ function sharedDirs(): { rootfs: string; probeDir: string; binds: OciMount[] } {
   fs.chmodSync(root, 0o755);
   const rootfs = path.join(root, 'rootfs');
   const binds = prepareRootfs(rootfs);
-  for (const d of ['proc', 'dev', 'sys', 'probe', 'tmp']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
-  fs.chmodSync(path.join(rootfs, 'tmp'), 0o1777);
+  for (const d of ['proc', 'dev', 'sys', 'probe']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
   const probeDir = path.join(root, 'probe');
   fs.mkdirSync(probeDir, { mode: 0o755 });
   fs.writeFileSync(path.join(probeDir, 'probe.py'), PROBE_SCRIPT, { mode: 0o644 });

@@ -210,14 +210,20 @@ export function buildOciSpec(options: OciSpecOptions, hostBindMounts: readonly O
 }
 
 /**
- * Lays out an empty root filesystem at `rootfs`: for each host directory, a symlink where the
- * host has one (Debian's merged /usr: /bin -> usr/bin) or a mount point plus a read-only bind.
+ * Lays out an empty root filesystem at `rootfs`: the /tmp mount point (mode 1777), and for each
+ * host directory a symlink where the host has one (Debian's merged /usr: /bin -> usr/bin) or a
+ * mount point plus a read-only bind.
  * Missing host directories (/lib64 on arm64) are skipped.
  *
  * @returns the bind mounts to put in the spec
  */
 export function prepareRootfs(rootfs: string, hostDirs: readonly string[] = DEFAULT_HOST_BINDS): OciMount[] {
   fs.mkdirSync(rootfs, { recursive: true });
+  // runc gives a tmpfs the mode of the directory it covers (it chmods the mount to it, whatever
+  // `mode=` says), so /tmp's mount point must be 1777 for a non-root process to write there.
+  const tmp = path.join(rootfs, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.chmodSync(tmp, 0o1777);
   const binds: OciMount[] = [];
   for (const dir of hostDirs) {
     let st: fs.Stats;

@@ -33,6 +33,7 @@ describe('OCI runtime config builder', () => {
       expect(binds).toEqual([{ destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'ro', 'nosuid', 'nodev'] }]);
       if (fs.lstatSync('/bin').isSymbolicLink()) expect(fs.readlinkSync(path.join(root, 'rootfs', 'bin'))).toBe(fs.readlinkSync('/bin'));
       expect(fs.existsSync(path.join(root, 'rootfs', 'no-such-dir'))).toBe(false);
+      expect(fs.statSync(path.join(root, 'rootfs', 'tmp')).mode & 0o7777).toBe(0o1777);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -54,6 +55,11 @@ maybe('runc runner', () => {
   test('read-only root, writable /tmp, hostname from the spec', () => {
     const r = runInRunc({ args: ['/bin/sh', '-c', 'hostname; touch /x 2>/dev/null && echo root-writable; touch /tmp/x && echo tmp-writable'] });
     expect(r.stdout).toBe('sandbox-kit\ntmp-writable\n');
+  });
+
+  test('/tmp is mode 1777 and writable by a non-root user (runc gives a tmpfs its mount point\'s mode)', () => {
+    const r = runInRunc({ args: ['/bin/sh', '-c', 'stat -c %a /tmp; touch /tmp/x && echo tmp-writable'], user: { uid: 1000, gid: 1000 } });
+    expect({ exit: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({ exit: 0, stdout: '1777\ntmp-writable\n', stderr: '' });
   });
 
   test('user namespace with mappings (hostUsers: false)', () => {
