@@ -106,3 +106,29 @@ describe('buildImages: DockerImageAsset, synthesized without Docker', () => {
     expect(fs.existsSync(path.join(built.app.outdir, images[0].source.directory, 'Dockerfile'))).toBe(true);
   });
 });
+
+describe('ecs-fargate with only code-executor in rlimits-seccomp mode, on an existing cluster', () => {
+  let t: Template;
+  beforeAll(() => {
+    const built = build([{ target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }], {
+      vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] },
+      ecs: { clusterName: 'existing-cluster' },
+    }, { nag: false });
+    t = template(built, 'ecs-fargate');
+  });
+
+  test('no EC2 capacity and no new cluster: the service joins the named one', () => {
+    t.resourceCountIs('AWS::ECS::Cluster', 0);
+    t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
+    t.hasResourceProperties('AWS::ECS::Service', { Cluster: 'existing-cluster', LaunchType: 'FARGATE' });
+  });
+
+  test('the partial sandbox is stated, with what it needs, and code-executor is not switched to its unprivileged mode', () => {
+    expect(t.toJSON().Description).toContain('CODE-EXECUTOR RUNS WITH A PARTIAL SANDBOX');
+    t.hasOutput('CodeExecutorRemainingRisks', { Value: Match.stringLikeRegexp('^code-executor runs in mode rlimits-seccomp\\.') });
+    t.hasOutput('CodeExecutorPrerequisites', { Value: Match.stringLikeRegexp('runtime image') });
+    const [task] = Object.values(t.findResources('AWS::ECS::TaskDefinition')) as { Properties: { ContainerDefinitions: { Environment?: { Name: string }[] }[] } }[];
+    expect(task.Properties.ContainerDefinitions).toHaveLength(1);
+    expect((task.Properties.ContainerDefinitions[0].Environment ?? []).map((e) => e.Name)).not.toContain('CONTAINER_UNPRIVILEGED_MODE');
+  });
+});
