@@ -61,6 +61,9 @@ export function extendProfile(base: DockerSeccompProfile, additions: readonly Sy
     if (typeof a.reason !== 'string' || !a.reason.trim() || a.reason.includes('\n')) {
       problems.push({ field: `${field}.reason`, message: 'every addition needs a one-line reason', alternatives: ['why the sandbox calls this syscall, in one line'] });
     }
+    if (a.provenBy !== undefined && a.unproven !== undefined) {
+      problems.push({ field: `${field}.unproven`, message: `"${a.syscall}" is marked both proven (provenBy) and unproven`, alternatives: ['keep provenBy when a behavioural test shows the sandbox fails without it', 'keep unproven with why it is kept'] });
+    }
     const action = a.action ?? 'SCMP_ACT_ALLOW';
     if (!(SECCOMP_ACTIONS as readonly string[]).includes(action)) problems.push({ field: `${field}.action`, message: `unknown action ${JSON.stringify(action)}`, alternatives: SECCOMP_ACTIONS });
     const outcome = ruleOutcome(action, a.errnoRet, base.defaultErrnoRet);

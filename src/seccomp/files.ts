@@ -79,14 +79,16 @@ export function profilesReadme(files: readonly RenderedProfile[]): string {
     '- Architectures: the `archMap` entry of the node\'s native architecture; `arches` conditions are matched',
     '  against its GOARCH (`amd64` or `arm64`), as dockerd does.',
     '- Rules: one unconditional rule per syscall; an addition replaces every base rule of its syscall (so clone',
-    '  loses the base\'s namespace-flag filter and clone3 its ENOSYS rule).', '');
+    '  loses the base\'s namespace-flag filter, and gvisor\'s clone3 its ENOSYS rule); a syscall no addition names',
+    '  keeps the base\'s rule (nsjail\'s clone3 keeps ERRNO(ENOSYS), so glibc and NsJail fall back to clone).', '');
 
   const base = runtimeDefaultOci('amd64', []);
   l.push(`For comparison, the Docker default flattened the same way (what RuntimeDefault means for capabilities []) allows ${allowedSyscalls(base).size} syscalls on amd64.`, '');
 
   l.push('## Additions', '');
-  l.push('Status: **unproven** until a behavioural test shows the sandbox fails without the addition; the',
-    'removal proof builds each profile with one addition left out (`buildProfile(name, { without: [syscall] })`).', '');
+  l.push('Status: **proven** when a behavioural test shows the sandbox fails without the addition (the',
+    'removal proof builds each profile with one addition left out: `buildProfile(name, { without: [syscall] })`);',
+    '**unproven, kept** when no probe here needs it, with why it is kept.', '');
   for (const p of PROFILE_NAMES) {
     const def = PROFILE_DEFINITIONS[p];
     l.push(`### ${p}`, '', `${def.summary}. Services: ${def.services.join(', ')}.`, '');
@@ -94,7 +96,7 @@ export function profilesReadme(files: readonly RenderedProfile[]): string {
     for (const a of def.additions) {
       const baseRules = DOCKER_DEFAULT.syscalls.filter((g) => g.names.includes(a.syscall)).map((g) => describeGroup(g, DOCKER_DEFAULT.defaultErrnoRet));
       const replaced = baseRules.length ? baseRules.join('; ') : 'none (denied by default)';
-      l.push(`| \`${a.syscall}\` | ${cell(a.reason)}${a.replacesBaseRule ? ` (replaces the base rule: ${cell(a.replacesBaseRule)})` : ''} | ${cell(replaced)} | ${a.provenBy ? `proven by ${cell(a.provenBy)}` : 'unproven'} |`);
+      l.push(`| \`${a.syscall}\` | ${cell(a.reason)}${a.replacesBaseRule ? ` (replaces the base rule: ${cell(a.replacesBaseRule)})` : ''} | ${cell(replaced)} | ${a.provenBy ? `proven by ${cell(a.provenBy)}` : a.unproven ? `unproven, kept: ${cell(a.unproven)}` : 'unproven'} |`);
     }
     l.push('');
   }

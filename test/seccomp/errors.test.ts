@@ -75,4 +75,9 @@ describe('bad input gets a clear error that names the thing', () => {
     expect(e.message).toContain('"mount" is added twice');
     expect(e.message).toContain('profiles.test.additions[1].reason: every addition needs a one-line reason');
   });
+
+  test('an addition marked both proven and unproven', () => {
+    const e = errorOf(() => extendProfile(DOCKER_DEFAULT, [{ syscall: 'mount', reason: 'x mounts things', provenBy: 'a test', unproven: 'no probe' }], 'test'));
+    expect(e.message).toContain('profiles.test.additions[0].unproven: "mount" is marked both proven (provenBy) and unproven');
+  });
 });
