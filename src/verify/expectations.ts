@@ -14,6 +14,23 @@ export const NSJAIL_STEPS = [
   'sethostname', 'mount_proc', 'pivot_root', 'umount2', 'unshare_newns',
 ] as const;
 
+/**
+ * The same jail on NsJail's new mount API path (probe-script.ts `nsjail-newapi`; google/nsjail
+ * mnt_newapi.cc, taken on kernels >= 6.3 with no fallback to mount(2)).
+ */
+export const NSJAIL_NEWAPI_STEPS = [
+  'newapi_clone_newns', 'newapi_uid_map', 'newapi_gid_map', 'newapi_mount_private', 'newapi_fsopen_tmpfs',
+  'newapi_fsconfig_size', 'newapi_fsconfig_create', 'newapi_fsmount_tmpfs', 'newapi_move_mount_root',
+  'newapi_open_tree_bind', 'newapi_mount_setattr_bind', 'newapi_move_mount_bind', 'newapi_open_tree_mounted',
+  'newapi_sethostname', 'newapi_mount_proc', 'newapi_mount_setattr_ro', 'newapi_pivot_root', 'newapi_umount2',
+] as const;
+
+/** The fresh-procfs step of each NsJail path (judged by the plan's `jail.procfs`). */
+export const PROCFS_STEPS: readonly string[] = ['mount_proc', 'newapi_mount_proc'];
+
+/** The first step of each NsJail path and NsJail's execve mode: namespace creation. */
+const NAMESPACE_STEPS: readonly string[] = ['clone_newns', 'newapi_clone_newns', 'unshare_newns'];
+
 /** gVisor's start (probe-script.ts `runsc`). */
 export const RUNSC_STEPS = ['runsc_do_true'] as const;
 
@@ -80,13 +97,13 @@ export function sandboxOnHostKernel(mode: PlanView['mode']): boolean {
 
 /** Probe commands (probe-script.ts) a service's container runs. */
 export function probeParts(engine: SandboxEngine): string[] {
-  return [engine === 'nsjail' ? 'nsjail' : 'runsc', 'dangerous'];
+  return [...(engine === 'nsjail' ? ['nsjail', 'nsjail-newapi'] : ['runsc']), 'dangerous'];
 }
 
 /**
  * Expectations for one service's sandbox container:
- * - `privileged` / `seccomp`: the sandbox runs on the node kernel, so every NsJail step (or
- *   runsc) must pass; the fresh procfs must pass where the plan says `procfs: 'new'` and fail
+ * - `privileged` / `seccomp`: the sandbox runs on the node kernel, so every NsJail step of both
+ *   mount paths (or runsc) must pass; the fresh procfs must pass where the plan says `procfs: 'new'` and fail
  *   with EPERM where it says `'none'` (the kernel refuses a new procfs while /proc is masked);
  * - any other mode, or a refused service: the platform's defaults must stop the sandbox at its
  *   first step, clone and unshare with namespace flags failing with EPERM (RuntimeDefault's
@@ -98,14 +115,16 @@ export function expectationsFor(view: PlanView, arch: Architecture): ProbeExpect
   const onHost = sandboxOnHostKernel(view.mode);
   const modeText = view.mode === 'refused' ? 'the planner refuses this service here' : `mode ${view.mode}`;
   if (view.engine === 'nsjail') {
-    for (const step of NSJAIL_STEPS) {
+    // Both of NsJail's mount paths: which one runs depends on the NsJail build and the node's
+    // kernel, so where the plan says NsJail works, both must.
+    for (const step of [...NSJAIL_STEPS, ...NSJAIL_NEWAPI_STEPS]) {
       if (onHost) {
-        if (step === 'mount_proc' && view.procfs === 'none') {
+        if (PROCFS_STEPS.includes(step) && view.procfs === 'none') {
           out.push({ probe: step, expected: { kind: 'fail', errname: 'EPERM' }, why: 'plan: jail.procfs none (masked /proc; the NsJail config disables its procfs)' });
         } else {
           out.push({ probe: step, expected: { kind: 'pass' }, why: `${modeText}: the sandbox runs on the node kernel` });
         }
-      } else if (step === 'clone_newns' || step === 'unshare_newns') {
+      } else if (NAMESPACE_STEPS.includes(step)) {
         out.push({ probe: step, expected: { kind: 'fail', errname: 'EPERM' }, why: `${modeText}: platform defaults deny namespace creation` });
       } else {
         out.push({ probe: step, expected: { kind: 'skipped' }, why: 'not reached: clone failed' });

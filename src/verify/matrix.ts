@@ -4,7 +4,7 @@ import { SandboxKitConfig } from '../policy/config';
 import { ProfileName, ServiceName } from '../policy/services';
 import { Architecture, TargetName } from '../targets/types';
 import { runInNodeContainer } from './container';
-import { expectationsFor, expectedText, meets, outcomeText, PlanView, planView, ProbeExpectation, ProbeOutcome, probeParts, sandboxOnHostKernel } from './expectations';
+import { expectationsFor, expectedText, meets, NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, outcomeText, PlanView, planView, PROCFS_STEPS, ProbeExpectation, ProbeOutcome, probeParts, sandboxOnHostKernel } from './expectations';
 import { knownGap } from './known-gaps';
 import { nodeContainerConfig, NodeContainerConfig } from './node-runtime';
 import { ServiceUnderTest, servicesUnderTest } from './rendered';
@@ -142,18 +142,19 @@ function summary(c: CellResult, probes: readonly string[]): string {
 
 /** The results table (Markdown): target × service, one column per probe group, and the verdict. */
 export function resultsTable(cells: readonly CellResult[]): string {
-  const jail = ['clone_newns', 'uid_map', 'gid_map', 'mount_private', 'mount_tmpfs', 'mount_bind', 'mount_bind_ro', 'sethostname', 'pivot_root', 'umount2'];
+  const jail = NSJAIL_STEPS.filter((s) => s !== 'mount_proc' && s !== 'unshare_newns');
+  const newapi = NSJAIL_NEWAPI_STEPS.filter((s) => s !== 'newapi_mount_proc');
   const lines = [
-    '| target | service | plan mode | seccomp as the node loads it | container | NsJail steps | fresh procfs | unshare | runsc | dangerous syscalls | agrees with plan |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | service | plan mode | seccomp as the node loads it | container | NsJail steps, mount(2) | NsJail steps, new mount API | fresh procfs (both paths) | unshare | runsc | dangerous syscalls | agrees with plan |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of cells) {
-    const danger = c.expectations.filter((e) => !['runsc_do_true', 'unshare_newns', 'mount_proc', ...jail].includes(e.probe)).map((e) => e.probe);
+    const danger = c.expectations.filter((e) => !['runsc_do_true', 'unshare_newns', ...PROCFS_STEPS, ...jail, ...newapi].includes(e.probe)).map((e) => e.probe);
     const gap = knownGap(c.service, c.view.mode);
     const verdict = c.disagreements.length
       ? `NO: ${c.disagreements.length} probe(s)${gap ? ' (known gap, see docs/verification.md)' : ''}`
       : c.notVerifiableHere ? 'yes (pod settings only)' : 'yes';
-    lines.push(`| ${c.scenario} | ${c.service} | ${c.view.mode}${c.view.mode === 'seccomp' ? ` (procfs ${c.view.procfs})` : ''} | ${c.node.seccompLabel} | ${settingsText(c)} | ${summary(c, jail)} | ${summary(c, ['mount_proc'])} | ${summary(c, ['unshare_newns'])} | ${summary(c, ['runsc_do_true'])} | ${summary(c, danger)} | ${verdict} |`);
+    lines.push(`| ${c.scenario} | ${c.service} | ${c.view.mode}${c.view.mode === 'seccomp' ? ` (procfs ${c.view.procfs})` : ''} | ${c.node.seccompLabel} | ${settingsText(c)} | ${summary(c, jail)} | ${summary(c, newapi)} | ${summary(c, PROCFS_STEPS)} | ${summary(c, ['unshare_newns'])} | ${summary(c, ['runsc_do_true'])} | ${summary(c, danger)} | ${verdict} |`);
   }
   return lines.join('\n');
 }

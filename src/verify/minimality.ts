@@ -6,7 +6,7 @@ import { flattenProfile } from '../seccomp/flatten';
 
 import { Architecture } from '../targets/types';
 import { runInNodeContainer } from './container';
-import { NSJAIL_STEPS, ProbeOutcome, RUNSC_STEPS } from './expectations';
+import { NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, PROCFS_STEPS, ProbeOutcome, RUNSC_STEPS } from './expectations';
 import { nodeContainerConfig, profileJson } from './node-runtime';
 import { RenderedSecurity } from './workload';
 
@@ -40,8 +40,8 @@ export interface MinimalityOptions {
    */
   readonly extraAdditions?: readonly SyscallAddition[];
   /**
-   * Sets of additions to remove together, after the one-at-a-time removals (e.g. clone with
-   * clone3, which NsJail uses as alternatives).
+   * Sets of additions to remove together, after the one-at-a-time removals (additions a
+   * sandbox uses as alternatives, each removable alone).
    * @default []
    */
   readonly groups?: readonly (readonly string[])[];
@@ -52,21 +52,23 @@ export function profileFileWith(profile: ProfileName, additions: readonly Syscal
   return profileJson(flattenProfile(extendProfile(DOCKER_DEFAULT, additions, profile), { arch, capabilities: [], source: `profile "${profile}" (minimality)` }));
 }
 
-/** The probe steps of a profile's sandbox. */
-function stepsOf(profile: ProfileName): { part: string; steps: readonly string[] } {
-  return profile === 'nsjail' ? { part: 'nsjail', steps: NSJAIL_STEPS } : { part: 'runsc', steps: RUNSC_STEPS };
+/** The probe steps of a profile's sandbox (NsJail: both mount paths). */
+function stepsOf(profile: ProfileName): { parts: string; steps: readonly string[] } {
+  return profile === 'nsjail'
+    ? { parts: 'nsjail,nsjail-newapi', steps: [...NSJAIL_STEPS, ...NSJAIL_NEWAPI_STEPS] }
+    : { parts: 'runsc', steps: RUNSC_STEPS };
 }
 
 /** Runs the sandbox probe once under a profile file; returns the failing steps. */
 export function probeUnderProfile(profile: ProfileName, content: string, options: MinimalityOptions): string[] {
   const security: RenderedSecurity = { ...options.security, seccomp: { type: 'Localhost', localhostProfile: `sandbox-kit/${profile}.json` } };
   const cfg = nodeContainerConfig(security, { arch: options.arch, profileFiles: { [profile]: content } });
-  const { part, steps } = stepsOf(profile);
-  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', part]);
+  const { parts, steps } = stepsOf(profile);
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', 'all', parts]);
   if (!run.output) return [`probe printed nothing: exit ${run.run.exitCode}: ${run.run.stderr.trim().slice(-300)}`];
   const out = run.output;
   // The fresh procfs step follows the container's /proc, not the profile: judged elsewhere.
-  const judged = steps.filter((s) => !(s === 'mount_proc' && security.procMount !== 'Unmasked' && !security.privileged));
+  const judged = steps.filter((s) => !(PROCFS_STEPS.includes(s) && security.procMount !== 'Unmasked' && !security.privileged));
   return judged.filter((s) => !out[s]?.ok && !out[s]?.skipped).map((s) => `${s}=${out[s]?.errname || out[s]?.detail || 'missing'}`);
 }
 

@@ -10,7 +10,14 @@
  * - `nsjail`: NsJail's kernel needs, in NsJail's order: clone3 with the six namespace flags,
  *   falling back to clone only on ENOSYS (NsJail's cloneProc), uid/gid maps, private
  *   propagation, a tmpfs root, a read-only bind, sethostname, a fresh procfs, pivot_root,
- *   umount2 of the old root; plus unshare with the same flags (NsJail's execve mode).
+ *   umount2 of the old root; plus unshare with the same flags (NsJail's execve mode). This is
+ *   the legacy mount(2) path (NsJail before mnt_newapi.cc, or on kernels < 6.3).
+ * - `nsjail-newapi`: the same jail built the way current NsJail does on kernels >= 6.3
+ *   (google/nsjail mnt_newapi.cc, no fallback to mount(2)): private propagation with mount(2),
+ *   then fsopen/fsconfig/fsmount/move_mount for the root tmpfs and the procfs,
+ *   open_tree(CLONE|AT_RECURSIVE) + mount_setattr + move_mount for the bind, mount_setattr
+ *   (AT_RECURSIVE, RDONLY) for the read-only root, pivot_root(root, root), umount2('/').
+ *   Keys are prefixed `newapi_`; `mount_proc`'s detail names the call that failed.
  * - `runsc`: Debian's runsc started rootless, no network, cgroups ignored, running /bin/true.
  * - `dangerous`: each dangerous syscall with harmless, invalid arguments.
  * - `nsjail-time N` / `runsc-time N`: N timed repetitions, for the start-latency benchmark.
@@ -25,10 +32,12 @@ libc.syscall.restype = ctypes.c_long
 ARCH = platform.machine()
 NR = {
   'x86_64': dict(clone=56, clone3=435, unshare=272, mount=165, umount2=166, pivot_root=155, sethostname=170,
+                 open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, mount_setattr=442,
                  bpf=321, perf_event_open=298, kexec_load=246, init_module=175, finit_module=313,
                  keyctl=250, add_key=248, request_key=249, open_by_handle_at=304, userfaultfd=323,
                  iopl=172, ioperm=173, reboot=169, swapon=167, acct=163, getppid=110),
   'aarch64': dict(clone=220, clone3=435, unshare=97, mount=40, umount2=39, pivot_root=41, sethostname=161,
+                  open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, mount_setattr=442,
                   bpf=280, perf_event_open=241, kexec_load=104, init_module=105, finit_module=273,
                   keyctl=219, add_key=217, request_key=218, open_by_handle_at=265, userfaultfd=282,
                   reboot=142, swapon=224, acct=89, getppid=173),
@@ -60,6 +69,15 @@ NS_FLAGS = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEW
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
+# The new mount API (linux/mount.h, fcntl.h; the same values on x86_64 and aarch64).
+FSOPEN_CLOEXEC, FSMOUNT_CLOEXEC, FSCONFIG_SET_STRING, FSCONFIG_CMD_CREATE = 1, 1, 1, 6
+MOVE_MOUNT_F_EMPTY_PATH, OPEN_TREE_CLONE, OPEN_TREE_CLOEXEC = 4, 1, 0o2000000
+AT_FDCWD, AT_EMPTY_PATH, AT_RECURSIVE = -100, 0x1000, 0x8000
+MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID, MOUNT_ATTR_NODEV, MOUNT_ATTR_NOEXEC = 1, 2, 4, 8
+
+class MountAttr(ctypes.Structure):
+    # struct mount_attr (MOUNT_ATTR_SIZE_VER0, 32 bytes): attr_set, attr_clr, propagation, userns_fd.
+    _fields_ = [(n, ctypes.c_uint64) for n in ('attr_set', 'attr_clr', 'propagation', 'userns_fd')]
 
 def arg(a):
     if a is None: return ctypes.c_void_p(0)
@@ -122,7 +140,98 @@ def jail_child(root, uid, gid, w):
     os.write(w, json.dumps(out).encode())
     os.close(w)
 
-def nsjail_once(tag):
+NEWAPI_STEPS = ['clone_newns', 'uid_map', 'gid_map', 'mount_private', 'fsopen_tmpfs', 'fsconfig_size',
+                'fsconfig_create', 'fsmount_tmpfs', 'move_mount_root', 'open_tree_bind', 'mount_setattr_bind',
+                'move_mount_bind', 'open_tree_mounted', 'sethostname', 'mount_proc', 'mount_setattr_ro',
+                'pivot_root', 'umount2']
+
+def setattr_call(fd, flags, attr_set):
+    a = MountAttr(attr_set=attr_set)
+    return sc('mount_setattr', fd, '', flags, ctypes.addressof(a), ctypes.sizeof(a))
+
+def close_fd(fd):
+    if fd >= 0: os.close(fd)
+
+def newapi_fs(fstype, options):
+    # createFilesystemMount: fsopen, fsconfig per option, FSCONFIG_CMD_CREATE, fsmount. Returns
+    # (mount fd or -1, errno, the call that failed).
+    fs, err = sc('fsopen', fstype, FSOPEN_CLOEXEC)
+    if fs == -1: return -1, err, 'fsopen'
+    try:
+        for k, v in options:
+            r, err = sc('fsconfig', fs, FSCONFIG_SET_STRING, k, v, 0)
+            if r == -1: return -1, err, 'fsconfig ' + k
+        r, err = sc('fsconfig', fs, FSCONFIG_CMD_CREATE, None, None, 0)
+        if r == -1: return -1, err, 'fsconfig create'
+        m, err = sc('fsmount', fs, FSMOUNT_CLOEXEC, 0)
+        return m, err, 'fsmount'
+    finally:
+        os.close(fs)
+
+def newapi_jail(out, root):
+    # mnt_newapi.cc buildMountTree: the root tmpfs made with fsopen/fsconfig/fsmount and attached
+    # with move_mount; binds cloned with open_tree and attached with move_mount (flags by
+    # mount_setattr first); filesystem mounts (proc) the same way as the root; the whole tree
+    # made read-only with mount_setattr(AT_RECURSIVE); then pivot_root(root, root) and
+    # umount2('/'), as mnt.cc initCloneNs. Steps NsJail treats as fatal stop the sequence.
+    fs, err = sc('fsopen', 'tmpfs', FSOPEN_CLOEXEC)
+    if not step(out, 'fsopen_tmpfs', (fs, err)): return
+    try:
+        if not step(out, 'fsconfig_size', sc('fsconfig', fs, FSCONFIG_SET_STRING, 'size', str(16 * 1024 * 1024), 0)): return
+        if not step(out, 'fsconfig_create', sc('fsconfig', fs, FSCONFIG_CMD_CREATE, None, None, 0)): return
+        mfd, err = sc('fsmount', fs, FSMOUNT_CLOEXEC, 0)
+    finally:
+        os.close(fs)
+    if not step(out, 'fsmount_tmpfs', (mfd, err)): return
+    r = sc('move_mount', mfd, '', AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH)
+    os.close(mfd)
+    if not step(out, 'move_mount_root', r): return
+    for d in ('usr', 'proc'): os.mkdir(os.path.join(root, d), 0o711)
+    root_fd = os.open(root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    tfd, err = sc('open_tree', AT_FDCWD, '/usr', OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
+    if not step(out, 'open_tree_bind', (tfd, err)): return
+    # NsJail only warns when this fails (the bind then lacks nosuid/nodev); the probe expects it to work.
+    step(out, 'mount_setattr_bind', setattr_call(tfd, AT_EMPTY_PATH, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV))
+    r = sc('move_mount', tfd, '', root_fd, 'usr', MOVE_MOUNT_F_EMPTY_PATH)
+    os.close(tfd)
+    if not step(out, 'move_mount_bind', r): return
+    ofd, err = sc('open_tree', root_fd, 'usr', OPEN_TREE_CLOEXEC)
+    if not step(out, 'open_tree_mounted', (ofd, err)): return
+    close_fd(ofd)
+    step(out, 'sethostname', sc('sethostname', 'jail', 4))
+    pfd, err, call = newapi_fs('proc', [])
+    if pfd != -1:
+        r = sc('move_mount', pfd, '', root_fd, 'proc', MOVE_MOUNT_F_EMPTY_PATH)
+        os.close(pfd)
+        out['mount_proc'] = res(r[0] != -1, r[1], None if r[0] != -1 else 'move_mount')
+    else:
+        out['mount_proc'] = res(False, err, call)
+    if not step(out, 'mount_setattr_ro', setattr_call(root_fd, AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY)): return
+    os.close(root_fd)
+    if step(out, 'pivot_root', sc('pivot_root', root, root)):
+        step(out, 'umount2', sc('umount2', '/', MNT_DETACH))
+
+def newapi_child(root, uid, gid, w):
+    # The jail child on the new-API path: the same id maps and private propagation as the legacy one.
+    out = {}
+    try:
+        try:
+            with open('/proc/self/setgroups', 'w') as f: f.write('deny')
+        except OSError:
+            pass
+        ok = write_file(out, 'uid_map', '/proc/self/uid_map', '0 %d 1' % uid)
+        ok = write_file(out, 'gid_map', '/proc/self/gid_map', '0 %d 1' % gid) and ok
+        os.chdir('/')
+        if ok and step(out, 'mount_private', sc('mount', None, '/', None, MS_REC | MS_PRIVATE, None)):
+            newapi_jail(out, root)
+    except OSError as e:
+        out['child'] = res(False, e.errno or 0, str(e))
+    os.write(w, json.dumps(out).encode())
+    os.close(w)
+
+def nsjail_once(tag, child=None, steps=None):
+    child = child or jail_child
+    steps = steps or STEPS
     out = {}
     root = '/tmp/jail-%s-%d' % (tag, os.getpid())
     os.makedirs(root)
@@ -132,7 +241,7 @@ def nsjail_once(tag):
     if r == 0:
         try:
             os.close(rd)
-            jail_child(root, uid, gid, w)
+            child(root, uid, gid, w)
         finally:
             os._exit(0)
     os.close(w)
@@ -147,7 +256,7 @@ def nsjail_once(tag):
         try: out.update(json.loads(data.decode() or '{}'))
         except ValueError: out['child'] = res(False, 0, data.decode(errors='replace'))
     os.close(rd)
-    for s in STEPS:
+    for s in steps:
         out.setdefault(s, {'ok': False, 'errno': 0, 'errname': '', 'skipped': True})
     return out
 
@@ -164,6 +273,11 @@ def nsjail():
     out = nsjail_once('probe')
     out['unshare_newns'] = unshare_once()
     return out
+
+def nsjail_newapi():
+    # Keys prefixed newapi_ so that both paths can run in one container ('all nsjail,nsjail-newapi').
+    out = nsjail_once('newapi', newapi_child, NEWAPI_STEPS)
+    return dict(('newapi_' + k, v) for k, v in out.items())
 
 RUNSC = ['/usr/bin/runsc', '--rootless', '--network=none', '--ignore-cgroups', '--root', '/tmp/runsc-root', 'do', '/bin/true']
 
@@ -230,12 +344,13 @@ def timed(fn, n):
 def main():
     cmd = sys.argv[1]
     if cmd == 'nsjail': out = nsjail()
+    elif cmd == 'nsjail-newapi': out = nsjail_newapi()
     elif cmd == 'runsc': out = runsc()
     elif cmd == 'dangerous': out = dangerous()
     elif cmd == 'all':
         out = {}
         for part in sys.argv[2].split(','):
-            out.update({'nsjail': nsjail, 'runsc': runsc, 'dangerous': dangerous}[part]())
+            out.update({'nsjail': nsjail, 'nsjail-newapi': nsjail_newapi, 'runsc': runsc, 'dangerous': dangerous}[part]())
     elif cmd == 'nsjail-time':
         out = timed(lambda i: all(v['ok'] for k, v in nsjail_once('t%d' % i).items() if k not in ('mount_proc',)), int(sys.argv[2]))
     elif cmd == 'runsc-time':

@@ -1,7 +1,9 @@
 import { profileDefinition } from '../../src/seccomp/build';
-import { ALTERNATIVE_ADDITIONS, MISSING_ADDITIONS, UNPROVEN_ADDITIONS } from '../../src/verify/known-gaps';
+import { runInNodeContainer } from '../../src/verify/container';
+import { ProbeOutcome } from '../../src/verify/expectations';
+import { ALTERNATIVE_ADDITIONS, UNPROVEN_ADDITIONS } from '../../src/verify/known-gaps';
 import { minimalityRun, RemovalResult } from '../../src/verify/minimality';
-import { hostArchitecture } from '../../src/verify/node-runtime';
+import { hostArchitecture, nodeContainerConfig } from '../../src/verify/node-runtime';
 import { servicesUnderTest } from '../../src/verify/rendered';
 import { RenderedSecurity } from '../../src/verify/workload';
 import { describeWithRunc } from './helpers';
@@ -9,8 +11,9 @@ import { describeWithRunc } from './helpers';
 /**
  * For every syscall the kit adds to a profile: the sandbox's probe under the profile without
  * that one syscall must fail (run in the sandbox container as the eks target renders it).
- * Additions no probe needs are listed in UNPROVEN_ADDITIONS with why; the test pins that list
- * to what the probes show, so it changes only together with the evidence.
+ * Additions kept without proof carry an `unproven` reason in src/seccomp/additions.ts; the test
+ * pins that status to what the probes show (removing them changes nothing), so it changes only
+ * together with the evidence.
  */
 const ARCH = hostArchitecture();
 
@@ -32,24 +35,54 @@ function expectMinimal(profile: 'nsjail' | 'gvisor', results: readonly RemovalRe
     if (r.removed in unproven) expect({ removed: r.removed, failing: r.failing }).toEqual({ removed: r.removed, failing: [] });
     else expect({ removed: r.removed, failing: r.failing.length > 0 }).toEqual({ removed: r.removed, failing: true });
   }
-  // Every addition is either proven or listed with a reason; no stale entries.
-  const additions = profileDefinition(profile).additions.map((a) => a.syscall);
-  expect(Object.keys(unproven).filter((s) => !additions.includes(s))).toEqual([]);
+  // Every addition was removed once, and is either proven or kept as unproven (never both).
+  const additions = profileDefinition(profile).additions;
+  expect(results.slice(1, additions.length + 1).map((r) => r.removed)).toEqual(additions.map((a) => a.syscall));
+  for (const a of additions) expect({ syscall: a.syscall, proven: a.provenBy !== undefined }).toEqual({ syscall: a.syscall, proven: !(a.syscall in unproven) });
 }
 
+/**
+ * What removing each nsjail addition breaks, on both of NsJail's mount paths (legacy mount(2),
+ * and mnt_newapi.cc's new mount API, keys `newapi_`): exactly these steps, with EPERM.
+ */
+const NSJAIL_BREAKS: Readonly<Record<string, readonly string[]>> = {
+  clone: ['clone_newns=EPERM', 'newapi_clone_newns=EPERM'],
+  unshare: ['unshare_newns=EPERM'],
+  mount: ['mount_private=EPERM', 'newapi_mount_private=EPERM'],
+  umount2: ['umount2=EPERM', 'newapi_umount2=EPERM'],
+  pivot_root: ['pivot_root=EPERM', 'newapi_pivot_root=EPERM'],
+  sethostname: ['sethostname=EPERM', 'newapi_sethostname=EPERM'],
+  fsopen: ['newapi_fsopen_tmpfs=EPERM'],
+  fsconfig: ['newapi_fsconfig_size=EPERM'],
+  fsmount: ['newapi_fsmount_tmpfs=EPERM'],
+  move_mount: ['newapi_move_mount_root=EPERM'],
+  open_tree: ['newapi_open_tree_bind=EPERM'],
+  mount_setattr: ['newapi_mount_setattr_bind=EPERM', 'newapi_mount_setattr_ro=EPERM'],
+};
+
 describeWithRunc('seccomp additions are each needed (minimality)', () => {
-  test('nsjail: removing any addition but the unproven ones (or clone with clone3) breaks an NsJail step', () => {
+  test('nsjail: removing any addition breaks the NsJail step it is for, on the legacy or the new mount API path', () => {
     const results = minimalityRun('nsjail', { arch: ARCH, security: renderedOnEks('js-executor'), groups: ALTERNATIVE_ADDITIONS.nsjail });
     report('nsjail', results);
     expectMinimal('nsjail', results);
+    expect(Object.fromEntries(results.slice(1).map((r) => [r.removed, r.failing]))).toEqual(NSJAIL_BREAKS);
   });
 
-  test('gvisor: removing any addition but the unproven ones breaks runsc (with /proc unmasked and chroot added, without which runsc never starts)', () => {
-    // The agent sandbox as eks renders it, with the two fixes the probes showed it needs
-    // (KNOWN_GAPS): procMount Unmasked and the chroot addition.
+  test('nsjail: clone3 gets the base\'s ENOSYS, so the jail is created by NsJail\'s clone fallback', () => {
+    const cfg = nodeContainerConfig(renderedOnEks('js-executor'), { arch: ARCH });
+    const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', 'all', 'nsjail,nsjail-newapi']);
+    expect(run.output?.clone_newns).toEqual({ ok: true, errno: 0, errname: '', detail: 'clone after clone3 ENOSYS' });
+    expect(run.output?.newapi_clone_newns).toEqual({ ok: true, errno: 0, errname: '', detail: 'clone after clone3 ENOSYS' });
+  });
+
+  test('gvisor: removing any addition but the unproven ones breaks runsc; the unproven ones change nothing', () => {
+    // The agent sandbox as eks renders it, with /proc unmasked and a user namespace: runsc's
+    // gofer mounts a fresh procfs, which a masked /proc refuses (KNOWN_GAPS until the planner
+    // renders that; then this override changes nothing).
     const security: RenderedSecurity = { ...renderedOnEks('agent-sandbox'), procMount: 'Unmasked', hostUsers: false };
-    const results = minimalityRun('gvisor', { arch: ARCH, security, extraAdditions: MISSING_ADDITIONS.gvisor, groups: ALTERNATIVE_ADDITIONS.gvisor });
+    const results = minimalityRun('gvisor', { arch: ARCH, security, groups: ALTERNATIVE_ADDITIONS.gvisor });
     report('gvisor', results);
     expectMinimal('gvisor', results);
+    expect(results.find((r) => r.removed === 'chroot')?.failing.join(' ')).toMatch(/chroot/);
   });
 });
