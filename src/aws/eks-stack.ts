@@ -1,5 +1,5 @@
 import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -86,12 +86,14 @@ export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions):
  * launch template installs the kit's flattened profiles, and the kit's chart.
  */
 export class EksSandboxStack extends Stack {
-  /** The cluster. */
-  public readonly cluster: eks.Cluster;
+  /** The cluster (created, or the existing one named in the options). */
+  public readonly cluster: eks.ICluster;
   /** Node groups by architecture. */
   public readonly nodegroups: Readonly<Partial<Record<Architecture, eks.Nodegroup>>>;
-  /** The VPC CNI add-on, configured to enforce NetworkPolicies. */
-  public readonly networkPolicyAddon: eks.Addon;
+  /** The VPC CNI add-on, configured to enforce NetworkPolicies (a cluster the kit creates). */
+  public readonly networkPolicyAddon?: eks.Addon;
+  /** On an existing cluster: the access entry of the kit's kubectl handler. */
+  public readonly kubectlAccess?: eks.AccessEntry;
   /** Launch templates by architecture. */
   public readonly launchTemplates: Readonly<Partial<Record<Architecture, ec2.LaunchTemplate>>>;
 
@@ -104,37 +106,56 @@ export class EksSandboxStack extends Stack {
     const network = new SandboxNetwork(this, 'Network', options, false);
     const vpc = network.vpc;
     const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
-    this.cluster = new eks.Cluster(this, 'Cluster', {
-      version: eks.KubernetesVersion.of(version),
-      vpc,
-      vpcSubnets: privateSubnets,
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
-      endpointAccess: options.eks.endpointAccess === 'private' ? eks.EndpointAccess.PRIVATE : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
-      clusterLogging: [
-        eks.ClusterLoggingTypes.API,
-        eks.ClusterLoggingTypes.AUDIT,
-        eks.ClusterLoggingTypes.AUTHENTICATOR,
-        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
-        eks.ClusterLoggingTypes.SCHEDULER,
-      ],
-      kubectlProviderOptions: {
-        kubectlLayer: new KubectlV33Layer(this, 'KubectlLayer'),
-        // With a private endpoint the handler runs in the VPC, behind the cluster security group.
-        privateSubnets: options.eks.endpointAccess === 'private' ? vpc.privateSubnets : undefined,
-      },
-    });
-
-    this.acknowledgeClusterFindings();
-    // The chart admits only the backend through NetworkPolicies, which the VPC CNI enforces only
-    // when asked to.
-    this.networkPolicyAddon = new eks.Addon(this, 'VpcCni', {
-      cluster: this.cluster,
-      addonName: 'vpc-cni',
-      configurationValues: { enableNetworkPolicy: 'true' },
-    });
-    // The cluster bootstraps a self-managed vpc-cni; the managed add-on takes it over.
-    (this.networkPolicyAddon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
+    const kubectlLayer = new KubectlV33Layer(this, 'KubectlLayer');
+    let kubectl: Construct;
+    if (options.eks.clusterName) {
+      // An existing cluster: the kit adds node groups, its kubectl handler (with a cluster-admin
+      // access entry, as aws-eks-v2 grants its own clusters) and the chart, and changes nothing else.
+      const attrs = { clusterName: options.eks.clusterName, vpc, clusterSecurityGroupId: options.eks.clusterSecurityGroupId };
+      const ref = eks.Cluster.fromClusterAttributes(this, 'ClusterRef', attrs);
+      const provider = new eks.KubectlProvider(this, 'KubectlProvider', { cluster: ref, kubectlLayer, privateSubnets: vpc.privateSubnets });
+      this.kubectlAccess = new eks.AccessEntry(this, 'KubectlAccess', {
+        cluster: ref,
+        principal: provider.role!.roleArn,
+        accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
+      });
+      this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', { ...attrs, kubectlProvider: provider });
+      kubectl = provider;
+    } else {
+      const cluster = new eks.Cluster(this, 'Cluster', {
+        version: eks.KubernetesVersion.of(version),
+        vpc,
+        vpcSubnets: privateSubnets,
+        defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+        defaultCapacity: 0,
+        endpointAccess: options.eks.endpointAccess === 'private' ? eks.EndpointAccess.PRIVATE : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+        clusterLogging: [
+          eks.ClusterLoggingTypes.API,
+          eks.ClusterLoggingTypes.AUDIT,
+          eks.ClusterLoggingTypes.AUTHENTICATOR,
+          eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+          eks.ClusterLoggingTypes.SCHEDULER,
+        ],
+        kubectlProviderOptions: {
+          kubectlLayer,
+          // With a private endpoint the handler runs in the VPC, behind the cluster security group.
+          privateSubnets: options.eks.endpointAccess === 'private' ? vpc.privateSubnets : undefined,
+        },
+      });
+      this.cluster = cluster;
+      acknowledgeNag(cluster.node.findChild('Role'), 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]', 'The EKS cluster service role requires the AWS managed AmazonEKSClusterPolicy (EKS user guide, "Amazon EKS cluster IAM role").');
+      // The chart admits only the backend through NetworkPolicies, which the VPC CNI enforces only
+      // when asked to.
+      this.networkPolicyAddon = new eks.Addon(this, 'VpcCni', {
+        cluster,
+        addonName: 'vpc-cni',
+        configurationValues: { enableNetworkPolicy: 'true' },
+      });
+      // The cluster bootstraps a self-managed vpc-cni; the managed add-on takes it over.
+      (this.networkPolicyAddon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
+      kubectl = cluster.node.findChild('KubectlProvider');
+    }
+    acknowledgeKubectlFindings(kubectl);
 
     const nodegroups: Partial<Record<Architecture, eks.Nodegroup>> = {};
     const templates: Partial<Record<Architecture, ec2.LaunchTemplate>> = {};
@@ -147,7 +168,8 @@ export class EksSandboxStack extends Stack {
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(50, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
       });
       templates[arch] = launchTemplate;
-      const ng = nodegroups[arch] = this.cluster.addNodegroupCapacity(`Nodes-${arch}`, {
+      const ng = nodegroups[arch] = new eks.Nodegroup(this, `Nodes-${arch}`, {
+        cluster: this.cluster,
         amiType: arch === 'arm64' ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
         instanceTypes: [new ec2.InstanceType(options.eks.instanceTypes[arch])],
         minSize: options.eks.minSize,
@@ -171,7 +193,8 @@ export class EksSandboxStack extends Stack {
       const manifest = this.cluster.addCdk8sChart('SandboxKit', chart);
       // Profiles must be on the nodes before the first sandbox pod starts.
       for (const ng of Object.values(nodegroups)) manifest.node.addDependency(ng);
-      manifest.node.addDependency(this.networkPolicyAddon);
+      if (this.networkPolicyAddon) manifest.node.addDependency(this.networkPolicyAddon);
+      if (this.kubectlAccess) manifest.node.addDependency(this.kubectlAccess);
       for (const e of chart.endpoints) {
         new CfnOutput(this, outputId(e.env), { value: e.url, description: `Set ${e.env} on the backend (in the cluster) to this.` });
       }
@@ -179,23 +202,24 @@ export class EksSandboxStack extends Stack {
     planOutputs(this, plan);
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
   }
+}
 
-  /** Findings in the constructs aws-eks-v2 creates for the cluster itself; each is that module's design. */
-  private acknowledgeClusterFindings(): void {
-    const clusterRole = this.cluster.node.findChild('Role');
-    acknowledgeNag(clusterRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]', 'The EKS cluster service role requires the AWS managed AmazonEKSClusterPolicy (EKS user guide, "Amazon EKS cluster IAM role").');
-    const kubectl = this.cluster.node.findChild('KubectlProvider');
-    const lambdaPolicies: Record<string, string> = {
-      'service-role/AWSLambdaBasicExecutionRole': 'lets the kubectl handler and its provider framework write their CloudWatch logs',
-      'service-role/AWSLambdaVPCAccessExecutionRole': 'lets the kubectl handler run in the VPC, which a private cluster endpoint requires',
-      'AmazonEC2ContainerRegistryReadOnly': 'lets the kubectl handler pull Helm charts from ECR, as aws-eks-v2 grants it',
-    };
-    for (const [policy, why] of Object.entries(lambdaPolicies)) {
-      acknowledgeNag(kubectl, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, `aws-eks-v2's kubectl provider: the AWS managed ${policy} ${why}.`);
-    }
-    acknowledgeNag(kubectl, 'AwsSolutions-IAM4[Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
-      'aws-eks-v2 attaches ECR Public read-only to the kubectl handler only in partitions that have ECR Public, for public Helm charts.');
-    acknowledgeNag(kubectl, 'AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler2E05C68A.Arn>:*]', 'The custom resource provider framework invokes every version of its own kubectl handler function, and nothing else.');
-    acknowledgeNag(kubectl, 'AwsSolutions-L1', 'aws-eks-v2 picks the kubectl handler runtime (the latest Python it supports) so that its bundled handler code runs; the kit does not override it.');
+/** Findings in the kubectl provider aws-eks-v2 creates; each is that module's design. */
+function acknowledgeKubectlFindings(kubectl: Construct): void {
+  const stack = Stack.of(kubectl);
+  const handler = kubectl.node.findChild('Handler');
+  const handlerId = stack.resolve((handler.node.defaultChild as CfnElement).logicalId) as string;
+  const ecrPublic = stack.resolve((handler.node.findChild('HasEcrPublic') as CfnCondition).logicalId) as string;
+  const lambdaPolicies: Record<string, string> = {
+    'service-role/AWSLambdaBasicExecutionRole': 'lets the kubectl handler and its provider framework write their CloudWatch logs',
+    'service-role/AWSLambdaVPCAccessExecutionRole': 'lets the kubectl handler run in the VPC, which a private cluster endpoint requires',
+    'AmazonEC2ContainerRegistryReadOnly': 'lets the kubectl handler pull Helm charts from ECR, as aws-eks-v2 grants it',
+  };
+  for (const [policy, why] of Object.entries(lambdaPolicies)) {
+    acknowledgeNag(kubectl, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, `aws-eks-v2's kubectl provider: the AWS managed ${policy} ${why}.`);
   }
+  acknowledgeNag(kubectl, `AwsSolutions-IAM4[Policy::{"Fn::If":["${ecrPublic}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]`,
+    'aws-eks-v2 attaches ECR Public read-only to the kubectl handler only in partitions that have ECR Public, for public Helm charts.');
+  acknowledgeNag(kubectl, `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, 'The custom resource provider framework invokes every version of its own kubectl handler function, and nothing else.');
+  acknowledgeNag(kubectl, 'AwsSolutions-L1', 'aws-eks-v2 picks the kubectl handler runtime (the latest Python it supports) so that its bundled handler code runs; the kit does not override it.');
 }

@@ -88,6 +88,27 @@ export interface EksOptions {
    */
   readonly endpointAccess?: 'private' | 'public-and-private';
   /**
+   * Name of an existing EKS cluster to add the node groups and the chart to. Needs `vpc` (the
+   * cluster's), `clusterSecurityGroupId` and `networkPolicyEnforced: true`, and an authentication
+   * mode that accepts access entries (the kit grants its kubectl handler cluster admin through one).
+   * The config's `kubernetesVersion` must be the cluster's (synth cannot look it up).
+   * @default a new cluster
+   */
+  readonly clusterName?: string;
+  /**
+   * Existing cluster: its cluster security group, which the kubectl handler joins to reach a
+   * private endpoint.
+   * @default none (required with clusterName)
+   */
+  readonly clusterSecurityGroupId?: string;
+  /**
+   * Existing cluster: confirms that its VPC CNI enforces NetworkPolicies (`enableNetworkPolicy`),
+   * which the chart relies on to admit only the backend. The kit does not reconfigure the add-on
+   * of a cluster it does not own.
+   * @default false
+   */
+  readonly networkPolicyEnforced?: boolean;
+  /**
    * Options of the kit's Kubernetes chart on the cluster (the fields of the kit file's
    * `kubernetes.renderer`: backend selector, namespaces, autoscaling...).
    * @default {}
@@ -138,7 +159,9 @@ export interface ResolvedAwsOptions {
   readonly buildImages: boolean;
   readonly stackNamePrefix: string;
   readonly ecs: Required<Omit<EcsOptions, 'clusterName' | 'fargateTaskSizes'>> & Pick<EcsOptions, 'clusterName' | 'fargateTaskSizes'>;
-  readonly eks: Required<Omit<EksOptions, 'instanceTypes'>> & { readonly instanceTypes: Readonly<Record<Architecture, string>> };
+  readonly eks: Required<Omit<EksOptions, 'instanceTypes' | 'clusterName' | 'clusterSecurityGroupId'>>
+    & Pick<EksOptions, 'clusterName' | 'clusterSecurityGroupId'>
+    & { readonly instanceTypes: Readonly<Record<Architecture, string>> };
 }
 
 /** CloudWatch Logs retention values (days); 9999 is "never expire". */
@@ -254,7 +277,26 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
   const eksRaw = raw.eks ?? {};
   const k = isRecord(eksRaw) ? eksRaw : {};
   if (!isRecord(eksRaw)) bad('eks', 'must be an object', '{}');
-  known(k, 'eks.', ['instanceTypes', 'minSize', 'desiredSize', 'maxSize', 'endpointAccess', 'chart']);
+  known(k, 'eks.', ['instanceTypes', 'minSize', 'desiredSize', 'maxSize', 'endpointAccess', 'chart', 'clusterName', 'clusterSecurityGroupId', 'networkPolicyEnforced']);
+  const eksClusterName = str(k, 'eks.clusterName', 'clusterName', /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, '"my-cluster"');
+  const clusterSecurityGroupId = str(k, 'eks.clusterSecurityGroupId', 'clusterSecurityGroupId', /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, '"sg-0123456789abcdef0"');
+  let networkPolicyEnforced = false;
+  if (k.networkPolicyEnforced !== undefined) {
+    if (typeof k.networkPolicyEnforced !== 'boolean') bad('eks.networkPolicyEnforced', 'must be true or false', 'true');
+    else networkPolicyEnforced = k.networkPolicyEnforced;
+  }
+  if (eksClusterName) {
+    if (!raw.vpc) bad('eks.clusterName', 'an existing cluster needs its VPC: set vpc too', '"vpc": { "vpcId": ..., "availabilityZones": [...], "privateSubnetIds": [...] }');
+    if (k.clusterSecurityGroupId === undefined) bad('eks.clusterSecurityGroupId', 'is required with eks.clusterName (the kubectl handler reaches the endpoint through it)', '"sg-0123456789abcdef0"');
+    if (!networkPolicyEnforced) {
+      bad('eks.networkPolicyEnforced', 'the chart admits only the backend through NetworkPolicies, which the VPC CNI enforces only with enableNetworkPolicy; the kit does not reconfigure the add-on of a cluster it does not own',
+        'enable it on the cluster (vpc-cni add-on configuration {"enableNetworkPolicy": "true"}) and set networkPolicyEnforced: true', 'leave eks.clusterName unset: the kit creates a cluster with it enabled');
+    }
+  } else {
+    for (const f of ['clusterSecurityGroupId', 'networkPolicyEnforced']) {
+      if (k[f] !== undefined) bad(`eks.${f}`, 'applies only to an existing cluster (eks.clusterName)', 'remove it', 'set eks.clusterName');
+    }
+  }
   let chart: Record<string, unknown> = {};
   if (k.chart !== undefined) {
     if (!isRecord(k.chart)) bad('eks.chart', 'must be an object of Kubernetes renderer options', '{ "backend": { "namespace": "retool" } }');
@@ -297,6 +339,6 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
     buildImages,
     stackNamePrefix,
     ecs: { clusterName, instanceType, minCapacity, maxCapacity, fargateTaskSizes, scratchSizeMiB, supportingResources, namespaceName },
-    eks: { instanceTypes, minSize, desiredSize, maxSize, endpointAccess, chart },
+    eks: { instanceTypes, minSize, desiredSize, maxSize, endpointAccess, chart, clusterName: eksClusterName, clusterSecurityGroupId, networkPolicyEnforced },
   };
 }

@@ -97,7 +97,7 @@ describe('eks stack', () => {
     expect(kinds).toContain('NetworkPolicy');
     expect(kinds).not.toContain('DaemonSet');
     const [res] = Object.values(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as { DependsOn: string[] }[];
-    expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/NodegroupNodesamd64/), expect.stringMatching(/NodegroupNodesarm64/), expect.stringMatching(/VpcCni/)]));
+    expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Nodesamd64[0-9A-F]{8}$/), expect.stringMatching(/^Nodesarm64[0-9A-F]{8}$/), expect.stringMatching(/^VpcCni/)]));
   });
 
   test('the VPC CNI enforces NetworkPolicies', () => {
@@ -125,5 +125,48 @@ describe('eks stack', () => {
     const p = plan({ target: 'eks', profileDelivery: 'node-user-data' });
     expect(() => checkEksPlan(p, resolveAwsOptions({ eks: { instanceTypes: { arm64: 'm7i.xlarge' } } })))
       .toThrow('aws.renderer.eks.instanceTypes.arm64: m7i.xlarge is amd64, not arm64');
+  });
+});
+
+describe('eks stack on an existing cluster', () => {
+  const vpc = { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] };
+  let existing: AwsApp;
+  let e: Template;
+  let synthError: unknown;
+  beforeAll(() => {
+    existing = build(kitConfigs('sandbox-kit.config.json', ['eks']), { vpc, eks: { clusterName: 'prod', clusterSecurityGroupId: 'sg-0123456789abcdef0', networkPolicyEnforced: true } });
+    e = template(existing, 'eks');
+    try {
+      existing.app.synth();
+    } catch (err) {
+      synthError = err;
+    }
+  });
+
+  test('no cluster, VPC or add-on is created; node groups join the named cluster', () => {
+    e.resourceCountIs('AWS::EKS::Cluster', 0);
+    e.resourceCountIs('AWS::EC2::VPC', 0);
+    e.resourceCountIs('AWS::EKS::Addon', 0);
+    e.resourcePropertiesCountIs('AWS::EKS::Nodegroup', { ClusterName: 'prod' }, 2);
+  });
+
+  test('the kit\'s kubectl handler gets cluster admin through an access entry before the chart is applied', () => {
+    e.hasResourceProperties('AWS::EKS::AccessEntry', {
+      ClusterName: 'prod',
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KubectlProviderHandlerServiceRole'), 'Arn'] },
+      AccessPolicies: [Match.objectLike({ AccessScope: { Type: 'cluster' } })],
+    });
+    const [res] = Object.values(e.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as { DependsOn: string[]; Properties: { ClusterName: string } }[];
+    expect(res.Properties.ClusterName).toBe('prod');
+    expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KubectlAccess/)]));
+  });
+
+  test('cdk-nag passes with the acknowledgements computed for this provider', () => {
+    expect(synthError).toBeUndefined();
+  });
+
+  test('without the NetworkPolicy confirmation the existing cluster is refused', () => {
+    expect(() => resolveAwsOptions({ vpc, eks: { clusterName: 'prod', clusterSecurityGroupId: 'sg-0123456789abcdef0' } }))
+      .toThrow(/aws\.renderer\.eks\.networkPolicyEnforced: the chart admits only the backend through NetworkPolicies/);
   });
 });
