@@ -267,8 +267,21 @@ function seccompMode(ctx: Context): Feasibility {
   }
   const useUserns = config.userNamespaces !== 'off' && usernsBlockers.length === 0;
   const pm = facts.procMount.value;
-  const unmasked = useUserns && req.jailMountsProcfs && pm.unmasked
-    && compareVersions(config.kubernetesVersion, pm.minPodSecurityVersion ?? pm.minKubernetes ?? '0') >= 0;
+  // The API server accepts procMount: Unmasked only with hostUsers: false.
+  const canUnmask = useUserns && pm.unmasked;
+  const podSecurityAdmitsUnmasked = compareVersions(config.kubernetesVersion, pm.minPodSecurityVersion ?? pm.minKubernetes ?? '0') >= 0;
+  if (req.freshProcfs === 'required' && !canUnmask) {
+    const why = facts.kind === 'ecs'
+      ? `${facts.displayName} cannot unmask /proc for a container (${facts.procMount.source})`
+      : config.userNamespaces === 'off' ? 'userNamespaces is "off"' : usernsBlockers.join('; ');
+    return {
+      ok: false,
+      reason: `${req.displayName}'s sandbox mounts a fresh procfs, which the kernel refuses while /proc is masked; unmasking needs procMount: Unmasked with hostUsers: false, and ${why}.`,
+    };
+  }
+  // NsJail can run without a procfs of its own: unmask only where Pod Security still admits the
+  // pod at restricted. runsc cannot, so it unmasks wherever the API allows it.
+  const unmasked = req.freshProcfs === 'required' ? canUnmask : canUnmask && podSecurityAdmitsUnmasked;
 
   const appArmor = hasAppArmor(ctx);
   const seccomp: SeccompSetting = delivery === 'docker-daemon-default'
@@ -276,7 +289,7 @@ function seccompMode(ctx: Context): Feasibility {
     : { type: 'Localhost', profile: req.profile, localhostProfile: localhostProfilePath(req.profile, delivery) };
 
   const minimumVersions: MinimumVersions = useUserns
-    ? { kubernetes: unmasked ? pm.minPodSecurityVersion : userns.minKubernetes, containerd: userns.minContainerd, kernel: userns.minKernel, runc: userns.minRunc }
+    ? { kubernetes: unmasked && podSecurityAdmitsUnmasked ? pm.minPodSecurityVersion : userns.minKubernetes, containerd: userns.minContainerd, kernel: userns.minKernel, runc: userns.minRunc }
     : {};
   const prerequisites = ['unprivileged user namespaces enabled on the nodes (sysctl user.max_user_namespaces > 0)'];
   const assumptions: AssumptionNote[] = [
@@ -294,9 +307,13 @@ function seccompMode(ctx: Context): Feasibility {
   if (appArmor) assumptions.push({ what: 'the runtime default AppArmor profile denies mount', fact: APPARMOR_DENIES_MOUNT });
   if (delivery === 'security-profiles-operator') prerequisites.push('the Security Profiles Operator installed in the cluster');
 
-  const jail: JailCapabilities = { namespaces: true, procfs: req.jailMountsProcfs && unmasked ? 'new' : 'none', cgroups: false };
+  const jail: JailCapabilities = { namespaces: true, procfs: unmasked ? 'new' : 'none', cgroups: false };
   let level: PodSecurityLevel = 'restricted';
   let levelReason: string | undefined;
+  if (unmasked && !podSecurityAdmitsUnmasked) {
+    level = 'privileged';
+    levelReason = `procMount: Unmasked passes Pod Security baseline only from policy v${pm.minPodSecurityVersion} (Kubernetes ${config.kubernetesVersion} here)`;
+  }
   if (appArmor) {
     level = 'privileged';
     levelReason = 'AppArmor Unconfined on the sandbox container (the runtime default profile denies the sandbox\'s mount calls); Pod Security baseline forbids Unconfined';
@@ -395,10 +412,25 @@ function alternatives(ctx: Context, rejected: SandboxMode | undefined): string[]
     }
   }
   if (config.target === 'ecs-fargate' && ctx.opts.capacity !== 'ec2') {
-    out.push(`services.${req.name}.capacity: "ec2" (runs it on an EC2 capacity provider in the same cluster)`);
+    const onEc2: Context = { ...ctx, facts: TARGETS['ecs-ec2'] };
+    if (req.acceptedModes.some((m) => !req.explicitOnlyModes.includes(m) && feasibility(onEc2, m, true).ok)) {
+      out.push(`services.${req.name}.capacity: "ec2" (runs it on an EC2 capacity provider in the same cluster)`);
+    }
   }
-  // On ECS on Fargate the capacity line above is that alternative already.
-  if (config.target !== 'ecs-fargate') out.push(`target: ${facts.alternativeForSandbox}`);
+  if (facts.kind === 'kubernetes' && req.freshProcfs === 'required' && rejected !== 'seccomp') {
+    // What would let the gofer's procfs work in seccomp mode on this same target.
+    const userns = facts.userNamespaces.value;
+    if (config.userNamespaces === 'off') out.push('userNamespaces: "auto" (procMount: Unmasked needs hostUsers: false)');
+    if (userns.supported && userns.minKubernetes && compareVersions(config.kubernetesVersion, userns.minKubernetes) < 0) {
+      out.push(`kubernetesVersion: "${userns.minKubernetes}" or newer, on nodes that support hostUsers: false`);
+    }
+  }
+  if (facts.kind === 'ecs' && req.freshProcfs === 'required') {
+    out.push(`target: "eks" (Kubernetes nodes where the pod can have hostUsers: false and procMount: Unmasked)`);
+  } else if (config.target !== 'ecs-fargate') {
+    // On ECS on Fargate the capacity line above is that alternative already.
+    out.push(`target: ${facts.alternativeForSandbox}`);
+  }
   out.push(`services.${req.name}.enabled: false`);
   return out;
 }

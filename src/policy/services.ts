@@ -60,8 +60,12 @@ export interface ServiceRequirements {
   readonly unsupportedModeReasons: Partial<Record<SandboxMode, string>>;
   /** What the sandbox needs from the kernel, one line each. */
   readonly kernelNeeds: readonly string[];
-  /** Whether the engine mounts a fresh procfs inside the jail (needs an unmasked /proc). */
-  readonly jailMountsProcfs: boolean;
+  /**
+   * The engine mounts a fresh procfs, which the kernel refuses while /proc is masked:
+   * `optional` where it can run without one (NsJail's `disable_proc`), `required` where it
+   * cannot (runsc's gofer always mounts one).
+   */
+  readonly freshProcfs: 'optional' | 'required';
   /** Default image (repository:tag). */
   readonly image: string;
   /** Default resources. */
@@ -89,7 +93,7 @@ export const CODE_EXECUTOR: ServiceRequirements = {
   explicitOnlyModes: ['rlimits-seccomp', 'unsandboxed'],
   unsupportedModeReasons: {},
   kernelNeeds: NSJAIL_KERNEL_NEEDS,
-  jailMountsProcfs: true,
+  freshProcfs: 'optional',
   image: 'tryretool/code-executor-service:latest',
   resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
   components: [{ name: 'main', port: 3004, healthPath: '/api/checkHealth', runsUserCode: true, ingressEnv: 'CODE_EXECUTOR_INGRESS_DOMAIN' }],
@@ -109,7 +113,7 @@ export const JS_EXECUTOR: ServiceRequirements = {
     'rlimits-seccomp': 'js-executor always runs functions inside a full NsJail sandbox (seed); a jail without namespaces is not one.',
   },
   kernelNeeds: NSJAIL_KERNEL_NEEDS,
-  jailMountsProcfs: true,
+  freshProcfs: 'optional',
   image: 'tryretool/js-executor-service:latest',
   resources: { requests: { cpu: '2', memory: '6Gi' }, limits: { cpu: '2', memory: '6Gi' } },
   components: [{
@@ -137,8 +141,10 @@ export const AGENT_SANDBOX: ServiceRequirements = {
     'mount, umount2, pivot_root for the sentry and gofer root filesystems',
     'ptrace for the systrap platform\'s executor threads (allowed without CAP_SYS_PTRACE on kernel >= 4.8)',
     'unprivileged user namespaces enabled on the node',
+    'an unmasked /proc: the gofer mounts a fresh procfs, which the kernel refuses while /proc is masked',
   ],
-  jailMountsProcfs: false,
+  // Measured: runsc fails with "gofer: error mounting proc: operation not permitted" under masked /proc (test/verify/gvisor-needs.test.ts).
+  freshProcfs: 'required',
   image: 'tryretool/agent-sandbox-service:latest',
   resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   components: [

@@ -31,7 +31,9 @@ test('--target ecs-fargate refuses code-executor without the acknowledgement and
   expect(r.out).toMatch(/services\.code-executor\.mode: no sandbox mode for code-executor works on Amazon ECS on Fargate/);
   expect(r.out).toMatch(/would work: services\.code-executor\.mode: "unsandboxed" with acknowledgeUnsandboxedCode: true/);
   expect(r.out).toMatch(/services\.js-executor\.mode: .*\n.*would work: services\.js-executor\.capacity: "ec2"/);
-  expect(r.out).toMatch(/services\.agent-sandbox\.mode: .*\n.*would work: services\.agent-sandbox\.capacity: "ec2"/);
+  // capacity: "ec2" would not help the agent sandbox (ECS cannot unmask /proc): a Kubernetes target would.
+  expect(r.out).toMatch(/services\.agent-sandbox\.mode: .*\n.*would work: target: "eks"/);
+  expect(r.out).not.toMatch(/services\.agent-sandbox\.capacity/);
 });
 
 test('with the acknowledgement code-executor shows its remaining risks', () => {

@@ -21,7 +21,6 @@ test('the Fargate examples plan, with the acknowledgement and EC2 capacity they 
   expect(ecsPlan.services.map((s) => [s.service, s.mode, s.placement])).toEqual([
     ['code-executor', 'unsandboxed', 'ecs-fargate'],
     ['js-executor', 'seccomp', 'ecs-ec2'],
-    ['agent-sandbox', 'seccomp', 'ecs-ec2'],
   ]);
   const eks = loadAppInput('kubernetes', { file: path.join(ROOT, 'examples/eks-fargate.config.json'), env: {} });
   expect(eks.configs.map((c) => plan(c).services.map((s) => s.mode))).toEqual([['unsandboxed']]);

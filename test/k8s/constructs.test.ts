@@ -67,7 +67,7 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
   });
 
   test('Kubernetes 1.29: the AppArmor annotation instead of the field', () => {
-    const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off' });
+    const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'agent-sandbox': { mode: 'gvisor-runtimeclass' } } });
     const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
     expect(ce.spec.containers[0].securityContext!.appArmorProfile).toBeUndefined();
     expect(ce.metadata.annotations?.['container.apparmor.security.beta.kubernetes.io/code-executor']).toBe('unconfined');
@@ -141,7 +141,7 @@ describe('AgentSandbox', () => {
     expect(rules).toContain("has(object.spec.serviceAccountName) && object.spec.serviceAccountName == 'agent-sandbox-sandbox'");
     expect(spec.validations.every((v) => v.message.length > 10)).toBe(true);
     // Not before 1.30 (no admissionregistration.k8s.io/v1 policies there).
-    expect(ofKind(render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off' }).objects, 'ValidatingAdmissionPolicy')).toEqual([]);
+    expect(ofKind(render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'agent-sandbox': { mode: 'gvisor-runtimeclass' } } }).objects, 'ValidatingAdmissionPolicy')).toEqual([]);
   });
 
   test('the admission rules follow the template: RuntimeClass on gke-autopilot, no AppArmor rule where the plan is Unconfined', () => {
@@ -232,6 +232,6 @@ describe('TrustNamespace and SandboxKitChart checks', () => {
   });
 
   test('an ECS plan is refused', () => {
-    expect(() => new SandboxKitChart(new App(), 'x', { plan: plan({ target: 'ecs-ec2' }) })).toThrow(/not a Kubernetes target/);
+    expect(() => new SandboxKitChart(new App(), 'x', { plan: plan({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }) })).toThrow(/not a Kubernetes target/);
   });
 });

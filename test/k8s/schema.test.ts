@@ -65,7 +65,7 @@ test('optional objects validate too: HPA, SPO objects, privileged mode, pre-1.30
   const variants = [
     render({ target: 'eks', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }, { autoscaling: { 'js-executor': { maxReplicas: 5 } } }),
     render({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }),
-    render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off' }),
+    render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'agent-sandbox': { mode: 'gvisor-runtimeclass' } } }),
   ];
   const kinds = new Set(variants.flatMap((v) => v.objects.map((o) => o.kind)));
   expect([...kinds]).toEqual(expect.arrayContaining(['HorizontalPodAutoscaler', 'SeccompProfile']));

@@ -1,7 +1,9 @@
-import { plan, SandboxPlan, TARGETS } from '../../src';
+import { plan, SandboxKitConfig, SandboxPlan, SERVICE_NAMES, ServiceName, TARGETS } from '../../src';
 
-function service(target: Parameters<typeof plan>[0], name: string): SandboxPlan {
-  const p = plan(target).services.find((s) => s.service === name);
+/** Plan one service alone, so a refusal of another service does not hide its plan. */
+function service(config: SandboxKitConfig, name: ServiceName): SandboxPlan {
+  const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, s === name ? config.services?.[s] ?? {} : { enabled: false }]));
+  const p = plan({ ...config, services }).services.find((s) => s.service === name);
   if (!p) throw new Error(`no plan for ${name}`);
   return p;
 }
@@ -54,12 +56,37 @@ describe('seccomp mode on nodes the user controls', () => {
     expect(q.jail.procfs).toBe('none');
   });
 
-  test('the agent sandbox uses the gvisor profile and needs no procfs of its own', () => {
+  test('the agent sandbox uses the gvisor profile and unmasks /proc for the gofer\'s procfs', () => {
     const a = service({ target: 'eks' }, 'agent-sandbox');
     expect(a.sandbox.seccomp).toMatchObject({ type: 'Localhost', profile: 'gvisor' });
-    expect(a.sandbox.procMount).toBe('Default');
+    expect(a.sandbox.procMount).toBe('Unmasked');
+    expect(a.sandbox.hostUsers).toBe(false);
+    expect(a.podSecurityLevel).toBe('restricted');
     expect(a.supporting.seccomp).toEqual({ type: 'RuntimeDefault' });
     expect(a.supporting.capabilitiesDrop).toEqual(['ALL']);
+  });
+
+  test('on 1.33 and 1.34 the agent sandbox still unmasks /proc (runsc has no way around it), so its namespace is privileged', () => {
+    const a = service({ target: 'eks', kubernetesVersion: '1.34' }, 'agent-sandbox');
+    expect(a.sandbox.procMount).toBe('Unmasked');
+    expect(a.podSecurityLevel).toBe('privileged');
+    expect(a.podSecurityReason).toMatch(/v1\.35/);
+    expect(a.minimumVersions.kubernetes).toBe('1.33');
+  });
+
+  test('without user namespaces the agent sandbox is refused, not rendered broken', () => {
+    for (const config of [
+      { target: 'eks', kubernetesVersion: '1.31' },
+      { target: 'eks', nodeOs: 'bottlerocket' },
+      { target: 'eks', userNamespaces: 'off' },
+      { target: 'ecs-ec2' },
+    ] as SandboxKitConfig[]) {
+      expect(() => service(config, 'agent-sandbox')).toThrow(/mounts a fresh procfs, which the kernel refuses while \/proc is masked/);
+    }
+  });
+
+  test('on ECS the refusal points at a Kubernetes target', () => {
+    expect(() => service({ target: 'ecs-ec2' }, 'agent-sandbox')).toThrow(/would work: target: "eks"/);
   });
 
   test('Security Profiles Operator delivery references the operator path', () => {
@@ -126,13 +153,13 @@ describe('ECS', () => {
     expect(p.jail.procfs).toBe('none');
   });
   test('ECS on Fargate with EC2 capacity plans js-executor as on ECS on EC2', () => {
-    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { capacity: 'ec2' }, 'agent-sandbox': { enabled: false } } }, 'js-executor');
+    const p = service({ target: 'ecs-fargate', services: { 'js-executor': { capacity: 'ec2' } } }, 'js-executor');
     expect(p.target).toBe('ecs-fargate');
     expect(p.placement).toBe('ecs-ec2');
     expect(p.mode).toBe('seccomp');
   });
   test('Fargate code-executor in unsandboxed mode states every remaining risk, one sentence each', () => {
-    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor');
+    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true }, 'code-executor');
     expect(p.mode).toBe('unsandboxed');
     for (const r of p.risks) expect(r.sentence).toMatch(/^[A-Z][^.]*(\.[^.]+)*\.$/);
     expect(p.risks.find((r) => r.category === 'system')?.sentence).toMatch(/Fargate microVM/);

@@ -38,7 +38,8 @@ const EXPECTED: Record<TargetName, Record<ServiceName, Row>> = {
   'ecs-ec2': {
     'code-executor': ['seccomp', 'privileged', 'seccomp', 'ERR', 'rlimits-seccomp', 'ERR'],
     'js-executor': ['seccomp', 'privileged', 'seccomp', 'ERR', 'ERR', 'ERR'],
-    'agent-sandbox': ['seccomp', 'ERR', 'seccomp', 'ERR', 'ERR', 'ERR'],
+    // gVisor's gofer needs an unmasked /proc, which no ECS task definition can ask for.
+    'agent-sandbox': ['ERR', 'ERR', 'ERR', 'ERR', 'ERR', 'ERR'],
   },
   'ecs-fargate': {
     'code-executor': ['ERR', 'ERR', 'ERR', 'ERR', 'rlimits-seccomp', 'ERR'],
