@@ -106,16 +106,18 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     const r = synth({
       aws: {
         targets: ['ecs-ec2'],
+        defaults: { services: { 'agent-sandbox': { enabled: false } } },
         renderer: { vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0123456789abcdef0'] }, ecs: { clusterName: 'existing' } },
       },
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('aws.renderer.ecs.clusterName: this plan needs EC2 capacity providers (ec2-seccomp-nsjail, ec2-seccomp-gvisor, ec2-standard), which the kit adds only to a cluster it creates');
+    expect(r.stderr).toContain('aws.renderer.ecs.clusterName: this plan needs EC2 capacity providers');
+    expect(r.stderr).toContain('(ec2-seccomp-nsjail)');
     expectNothingWritten(r.outdir);
   });
 
   test('an instance type of an architecture the plan does not cover', () => {
-    const r = synth({ aws: { targets: ['ecs-ec2'], defaults: { architectures: ['amd64'] }, renderer: { ecs: { instanceType: 'm7g.xlarge' } } } });
+    const r = synth({ aws: { targets: ['ecs-ec2'], defaults: { architectures: ['amd64'], services: { 'agent-sandbox': { enabled: false } } }, renderer: { ecs: { instanceType: 'm7g.xlarge' } } } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('aws.renderer.ecs.instanceType: m7g.xlarge is arm64');
     expectNothingWritten(r.outdir);

@@ -2,14 +2,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsApp } from '../../src/aws/app';
 import { extractProfile } from '../../src/aws/profiles';
 import { dockerProfilePath } from '../../src/policy/planner';
-import { build, kitConfigs, launchTemplateUserData, profileFile, template } from './support';
+import { build, launchTemplateUserData, profileFile, template } from './support';
 
+// The ecs-ec2 target with the executors (the agent sandbox's gVisor cannot run on ECS; a plan with
+// two daemon-wide profiles and supporting containers is rendered in variants.test.ts).
 // One synth for the whole file: aws-cdk-lib synth is slow on 2 cores.
 let built: AwsApp;
 let t: Template;
 let userData: string[];
 beforeAll(() => {
-  built = build(kitConfigs('sandbox-kit.config.json', ['ecs-ec2']), {}, { nag: false });
+  built = build([{ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }], {}, { nag: false });
   t = template(built, 'ecs-ec2');
   userData = Object.values(launchTemplateUserData(t));
 });
@@ -23,7 +25,7 @@ function container(name: string, props: Record<string, unknown>) {
 describe('ecs-ec2 stack: container definitions carry the plan', () => {
   test('every service runs in seccomp mode, as the planner decided', () => {
     expect(built.plans[0].services.map((s) => [s.service, s.mode])).toEqual([
-      ['code-executor', 'seccomp'], ['js-executor', 'seccomp'], ['agent-sandbox', 'seccomp'],
+      ['code-executor', 'seccomp'], ['js-executor', 'seccomp'],
     ]);
   });
 
@@ -66,7 +68,7 @@ describe('ecs-ec2 stack: container definitions carry the plan', () => {
   test('no container is privileged and none adds a capability', () => {
     const defs = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
       .flatMap((r) => (r as { Properties: { ContainerDefinitions: Record<string, unknown>[] } }).Properties.ContainerDefinitions);
-    expect(defs.length).toBe(5); // code, js, agent controller + proxy, agent sandbox
+    expect(defs.length).toBe(2);
     for (const d of defs) {
       expect(d.Privileged).toBe(false);
       expect(d.DockerSecurityOptions).toEqual(['no-new-privileges']);
@@ -74,25 +76,15 @@ describe('ecs-ec2 stack: container definitions carry the plan', () => {
       expect(d.ReadonlyRootFilesystem).toBe(true);
     }
   });
-
-  test('the agent sandbox controller and proxy run apart from the sandbox (they keep the Docker default profile)', () => {
-    const byCapacity = built.stacks.length && Object.values(t.findResources('AWS::ECS::Service'))
-      .map((r) => (r as { Properties: { PlacementConstraints: { Expression: string }[] } }).Properties.PlacementConstraints[0].Expression).sort();
-    expect(byCapacity).toEqual([
-      'attribute:sandbox-kit.capacity == ec2-seccomp-gvisor',
-      'attribute:sandbox-kit.capacity == ec2-seccomp-nsjail',
-      'attribute:sandbox-kit.capacity == ec2-seccomp-nsjail',
-      'attribute:sandbox-kit.capacity == ec2-standard',
-    ]);
-  });
 });
 
 describe('ecs-ec2 stack: capacity', () => {
   test('Auto Scaling groups use launch templates, never launch configurations', () => {
     t.resourceCountIs('AWS::AutoScaling::LaunchConfiguration', 0);
-    t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 3);
+    // Both executors use the nsjail profile: one dedicated capacity.
+    t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
     t.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', { LaunchTemplate: Match.objectLike({ LaunchTemplateId: Match.anyValue() }) });
-    t.resourceCountIs('AWS::ECS::CapacityProvider', 3);
+    t.resourceCountIs('AWS::ECS::CapacityProvider', 1);
   });
 
   test('launch templates require IMDSv2 with hop limit 1 and encrypt the root volume', () => {
@@ -106,7 +98,7 @@ describe('ecs-ec2 stack: capacity', () => {
   });
 
   test('every instance blocks IMDS for tasks and refuses privileged containers', () => {
-    expect(userData).toHaveLength(3);
+    expect(userData).toHaveLength(1);
     for (const ud of userData) {
       expect(ud).toContain('ECS_AWSVPC_BLOCK_IMDS=true');
       expect(ud).toContain('ECS_DISABLE_PRIVILEGED=true');
@@ -117,7 +109,7 @@ describe('ecs-ec2 stack: capacity', () => {
     }
   });
 
-  test.each(['nsjail', 'gvisor'])('%s capacity: the profile and daemon.json are written and docker restarted before the agent config', (profile) => {
+  test.each(['nsjail'])('%s capacity: the profile and daemon.json are written and docker restarted before the agent config', (profile) => {
     const path = dockerProfilePath(profile);
     const ud = userData.find((u) => u.includes(`"sandbox-kit.capacity":"ec2-seccomp-${profile}"`))!;
     expect(ud).toBeDefined();
@@ -135,30 +127,24 @@ describe('ecs-ec2 stack: capacity', () => {
     expect(cluster).toBeGreaterThan(verify);
   });
 
-  test.each(['nsjail', 'gvisor'])('%s: the profile in the user data is byte-identical to its Docker-format file in profiles/', (profile) => {
+  test.each(['nsjail'])('%s: the profile in the user data is byte-identical to its Docker-format file in profiles/', (profile) => {
     const ud = userData.find((u) => u.includes(`"sandbox-kit.capacity":"ec2-seccomp-${profile}"`))!;
     const bytes = extractProfile(ud, dockerProfilePath(profile));
     expect(bytes).toBeDefined();
     expect(bytes!.equals(profileFile(`${profile}.docker.json`))).toBe(true);
   });
-
-  test('the standard capacity gets no daemon-wide profile', () => {
-    const ud = userData.find((u) => u.includes('"sandbox-kit.capacity":"ec2-standard"'))!;
-    expect(ud).not.toContain('seccomp-profile');
-    expect(ud).not.toContain('/etc/docker/seccomp');
-  });
 });
 
 describe('ecs-ec2 stack: network and discovery', () => {
-  test('each service port admits only the backend security group; the agent sandbox admits only its controller and proxy', () => {
+  test('each service port admits only the backend security group', () => {
     const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress'))
       .map((r) => (r as { Properties: Record<string, unknown> }).Properties);
-    expect(ingress.map((i) => i.FromPort).sort()).toEqual([3000, 3004, 3017, 3018, 3019]);
+    expect(ingress.map((i) => i.FromPort).sort()).toEqual([3000, 3004]);
     for (const i of ingress) {
       expect(i.CidrIp).toBeUndefined();
       expect(i.FromPort).toBe(i.ToPort);
       const source = JSON.stringify(i.SourceSecurityGroupId);
-      expect(source).toMatch(i.FromPort === 3017 ? /SandboxesagentsandboxSecurityGroup/ : /NetworkBackend/);
+      expect(source).toMatch(/NetworkBackend/);
     }
     // No inline ingress (for example 0.0.0.0/0) on any security group.
     for (const sg of Object.values(t.findResources('AWS::EC2::SecurityGroup'))) {
@@ -169,7 +155,7 @@ describe('ecs-ec2 stack: network and discovery', () => {
   test('services register in a Cloud Map private namespace', () => {
     t.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'sandbox-kit.local' });
     t.hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: 'code-executor', DnsConfig: Match.objectLike({ DnsRecords: [{ Type: 'A', TTL: 10 }] }) });
-    t.resourceCountIs('AWS::ServiceDiscovery::Service', 4);
+    t.resourceCountIs('AWS::ServiceDiscovery::Service', 2);
   });
 
   test('services run the planned replicas in private subnets on their capacity provider', () => {
@@ -183,9 +169,6 @@ describe('ecs-ec2 stack: network and discovery', () => {
   test('outputs: an endpoint per *_INGRESS_DOMAIN variable and the backend security group', () => {
     t.hasOutput('CodeExecutorIngressDomain', { Value: 'http://code-executor.sandbox-kit.local:3004' });
     t.hasOutput('JsExecutorIngressDomain', { Value: 'http://js-executor.sandbox-kit.local:3000' });
-    t.hasOutput('AgentSandboxControllerIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3018' });
-    t.hasOutput('AgentSandboxProxyIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3019' });
-    t.hasOutput('AgentSandboxSandboxEndpoint', { Value: 'http://agent-sandbox-sandbox.sandbox-kit.local:3017' });
     t.hasOutput('CodeExecutorPrerequisites', { Value: Match.stringLikeRegexp('unprivileged user namespaces') });
     expect(Object.keys(t.findOutputs('*')).filter((k) => k.endsWith('RemainingRisks'))).toEqual([]);
     t.hasOutput('BackendSecurityGroupId', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('NetworkBackend'), 'GroupId'] } });

@@ -6,7 +6,14 @@ import { ecsLayout } from '../../src/aws/ecs-layout';
 import { fargatePairProblem, smallestFargateSize } from '../../src/aws/fargate-sizes';
 import { resolveAwsOptions } from '../../src/aws/options';
 import { plan } from '../../src/policy/planner';
-import { build, launchTemplateUserData, template } from './support';
+import { App } from 'aws-cdk-lib';
+import { EcsSandboxStack } from '../../src/aws/ecs-stack';
+import { KIT_PROFILES } from '../../src/aws/kit-profiles';
+import { extractProfile } from '../../src/aws/profiles';
+import { DeploymentPlan, SandboxPlan } from '../../src/policy/plan';
+import { dockerProfilePath } from '../../src/policy/planner';
+import { AGENT_SANDBOX } from '../../src/policy/services';
+import { build, cdkContext, launchTemplateUserData, profileFile, template, tmpOutdir } from './support';
 
 describe('Fargate sizes', () => {
   test('the smallest offered size holding the limits', () => {
@@ -25,20 +32,94 @@ describe('Fargate sizes', () => {
   });
 });
 
+/**
+ * A plan with two daemon-wide profiles and a service with supporting containers, built by hand
+ * from the planner's js-executor plan: the agent sandbox's shape (controller, proxy and sandbox
+ * components, gVisor profile). The planner does not place the agent sandbox on ECS (its gVisor
+ * needs an unmasked /proc), but the layout must stay right for any plan of this shape.
+ */
+function twoProfilePlan(): DeploymentPlan {
+  const base = plan({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } });
+  const js = base.services.find((s) => s.service === 'js-executor')!;
+  const agent: SandboxPlan = {
+    ...js,
+    service: 'agent-sandbox',
+    engine: 'gvisor',
+    image: 'tryretool/agent-sandbox-service:latest',
+    components: AGENT_SANDBOX.components,
+    sandbox: { ...js.sandbox, seccomp: { type: 'DockerDaemonDefault', profile: 'gvisor', path: dockerProfilePath('gvisor') } },
+  };
+  return { ...base, services: [...base.services, agent] };
+}
+
 describe('ECS layout follows the plan', () => {
-  test('default ecs-ec2: one capacity per daemon-wide profile, plus a standard one for the agent controller and proxy', () => {
-    const layout = ecsLayout(plan({ target: 'ecs-ec2' }), resolveAwsOptions({}));
+  test('one capacity per daemon-wide profile, plus a standard one for supporting containers', () => {
+    const layout = ecsLayout(twoProfilePlan(), resolveAwsOptions({}));
     expect(layout.ec2Capacities).toEqual([
       { id: 'ec2-seccomp-nsjail', dockerProfile: 'nsjail', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-nsjail.json', privileged: false },
       { id: 'ec2-seccomp-gvisor', dockerProfile: 'gvisor', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-gvisor.json', privileged: false },
       { id: 'ec2-standard', dockerProfile: undefined, dockerProfilePath: undefined, privileged: false },
     ]);
-    expect(layout.tasks.map((t) => [t.name, t.capacity])).toEqual([
-      ['code-executor', 'ec2-seccomp-nsjail'],
-      ['js-executor', 'ec2-seccomp-nsjail'],
-      ['agent-sandbox', 'ec2-standard'],
-      ['agent-sandbox-sandbox', 'ec2-seccomp-gvisor'],
+    expect(layout.tasks.map((t) => [t.name, t.capacity, t.containers.map((c) => c.component.name)])).toEqual([
+      ['code-executor', 'ec2-seccomp-nsjail', ['main']],
+      ['js-executor', 'ec2-seccomp-nsjail', ['main']],
+      ['agent-sandbox', 'ec2-standard', ['controller', 'proxy']],
+      ['agent-sandbox-sandbox', 'ec2-seccomp-gvisor', ['sandbox']],
     ]);
+  });
+});
+
+describe('ecs-ec2 stack of a plan with two profiles and supporting containers', () => {
+  let t: Template;
+  let userData: string[];
+  beforeAll(() => {
+    const app = new App({ context: cdkContext(), outdir: tmpOutdir() });
+    t = Template.fromStack(new EcsSandboxStack(app, 'TwoProfiles', { plan: twoProfilePlan(), options: resolveAwsOptions({}), profiles: KIT_PROFILES }));
+    userData = Object.values(launchTemplateUserData(t));
+  });
+
+  test('three capacities, each task pinned to its own', () => {
+    t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 3);
+    const pins = Object.values(t.findResources('AWS::ECS::Service'))
+      .map((r) => (r as { Properties: { PlacementConstraints: { Expression: string }[] } }).Properties.PlacementConstraints[0].Expression).sort();
+    expect(pins).toEqual([
+      'attribute:sandbox-kit.capacity == ec2-seccomp-gvisor',
+      'attribute:sandbox-kit.capacity == ec2-seccomp-nsjail',
+      'attribute:sandbox-kit.capacity == ec2-seccomp-nsjail',
+      'attribute:sandbox-kit.capacity == ec2-standard',
+    ]);
+  });
+
+  test('the gvisor capacity writes its profile, byte-identical to profiles/gvisor.docker.json; the standard one writes none', () => {
+    const gvisor = userData.find((u) => u.includes('"sandbox-kit.capacity":"ec2-seccomp-gvisor"'))!;
+    expect(extractProfile(gvisor, dockerProfilePath('gvisor'))!.equals(profileFile('gvisor.docker.json'))).toBe(true);
+    expect(gvisor).not.toContain('sandbox-kit-nsjail.json');
+    const standard = userData.find((u) => u.includes('"sandbox-kit.capacity":"ec2-standard"'))!;
+    expect(standard).not.toContain('seccomp-profile');
+    expect(standard).toContain('ECS_DISABLE_PRIVILEGED=true');
+  });
+
+  test('the sandbox port admits only its own service\'s other task; the controller and proxy admit the backend', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 3017, ToPort: 3017,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('agentsandboxsandboxSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SandboxesagentsandboxSecurityGroup'), 'GroupId'] },
+    });
+    for (const port of [3018, 3019]) {
+      t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: port, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('NetworkBackend'), 'GroupId'] } });
+    }
+    t.hasOutput('AgentSandboxControllerIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3018' });
+    t.hasOutput('AgentSandboxProxyIngressDomain', { Value: 'http://agent-sandbox.sandbox-kit.local:3019' });
+    t.hasOutput('AgentSandboxSandboxEndpoint', { Value: 'http://agent-sandbox-sandbox.sandbox-kit.local:3017' });
+  });
+
+  test('supporting containers keep their own settings (no daemon profile, no user-code environment)', () => {
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Name: 'controller', Image: 'tryretool/agent-sandbox-service:latest', User: '1000:1000', Cpu: 256, Memory: 512, DockerSecurityOptions: ['no-new-privileges'] }),
+        Match.objectLike({ Name: 'proxy', PortMappings: [{ ContainerPort: 3019, Protocol: 'tcp' }] }),
+      ],
+    });
   });
 });
 
@@ -46,7 +127,7 @@ describe('ecs-ec2 with js-executor in privileged mode, an existing VPC and backe
   let built: AwsApp;
   let t: Template;
   beforeAll(() => {
-    built = build([{ target: 'ecs-ec2', services: { 'js-executor': { mode: 'privileged' } } }], {
+    built = build([{ target: 'ecs-ec2', services: { 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }], {
       vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] },
       backendSecurityGroupId: 'sg-0123456789abcdef0',
       logRetentionDays: 90,
