@@ -108,9 +108,10 @@ export function probeParts(engine: SandboxEngine): string[] {
  * - any other mode, or a refused service: the platform's defaults must stop the sandbox at its
  *   first step, clone and unshare with namespace flags failing with EPERM (RuntimeDefault's
  *   argument filter on clone, and unshare gated on CAP_SYS_ADMIN), and runsc must fail;
- * - dangerous syscalls: EPERM in every mode but privileged.
+ * - dangerous syscalls: EPERM in every mode but privileged (and a refused service whose
+ *   platform default is Unconfined: recorded only).
  */
-export function expectationsFor(view: PlanView, arch: Architecture): ProbeExpectation[] {
+export function expectationsFor(view: PlanView, arch: Architecture, options: ExpectationOptions = {}): ProbeExpectation[] {
   const out: ProbeExpectation[] = [];
   const onHost = sandboxOnHostKernel(view.mode);
   const modeText = view.mode === 'refused' ? 'the planner refuses this service here' : `mode ${view.mode}`;
@@ -139,11 +140,27 @@ export function expectationsFor(view: PlanView, arch: Architecture): ProbeExpect
   }
   for (const s of DANGEROUS_SYSCALLS) {
     if (NOT_ON[arch].includes(s)) continue;
-    out.push(view.mode === 'privileged'
-      ? { probe: s, expected: { kind: 'any' }, why: 'privileged: no seccomp filter (recorded only)' }
-      : { probe: s, expected: { kind: 'fail', errname: 'EPERM' }, why: 'denied by the profile (defaultErrnoRet EPERM)' });
+    if (view.mode === 'privileged') {
+      out.push({ probe: s, expected: { kind: 'any' }, why: 'privileged: no seccomp filter (recorded only)' });
+    } else if (view.mode === 'refused' && options.refusedUnderUnconfinedDefault) {
+      out.push({ probe: s, expected: { kind: 'any' }, why: 'refused by the planner; the platform default is Unconfined (recorded only: the kit deploys nothing here)' });
+    } else {
+      out.push({ probe: s, expected: { kind: 'fail', errname: 'EPERM' }, why: 'denied by the profile (defaultErrnoRet EPERM)' });
+    }
   }
   return out;
+}
+
+/** Options of expectationsFor. */
+export interface ExpectationOptions {
+  /**
+   * For a refused service only: the platform's default seccomp is Unconfined (self-managed
+   * Kubernetes without seccompDefault), so the container it would get filters nothing. The kit
+   * deploys nothing there, so the dangerous syscalls are recorded, not asserted. Ignored for a
+   * planned mode, where the plan's seccomp must hold whatever the platform's default.
+   * @default false
+   */
+  readonly refusedUnderUnconfinedDefault?: boolean;
 }
 
 /** Whether an outcome meets an expectation. */

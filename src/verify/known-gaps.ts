@@ -22,12 +22,9 @@ export interface KnownGap {
 
 /** Known gaps between the plan and what runs. */
 export const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    service: 'agent-sandbox',
-    mode: 'seccomp',
-    probe: 'runsc_do_true',
-    finding: 'runsc cannot start under the rendered settings: its gofer and sandbox mount a fresh procfs, which the kernel refuses while /proc is masked (the plan keeps procMount Default for gVisor). Fix: plan procMount Unmasked (with hostUsers: false) for the agent sandbox; on ECS on EC2, where /proc cannot be unmasked, the agent sandbox cannot run in seccomp mode. (The other finding, chroot, is fixed: the gvisor profile adds it.)',
-  },
+  // None. The last one (agent sandbox in seccomp mode: runsc's gofer could not mount its procfs
+  // under a masked /proc, nor chroot) was fixed by the planner (procMount: Unmasked with
+  // hostUsers: false, refused where /proc cannot be unmasked) and the gvisor profile (chroot).
 ];
 
 /** The known gap of a service in a mode, if any. */

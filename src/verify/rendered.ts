@@ -63,8 +63,8 @@ export function servicesUnderTest(config: SandboxKitConfig): ServiceUnderTest[] 
       out.push({ service, plan: p, container });
       continue;
     }
-    // Not in this config's plan (disabled): show what the planner says of it with defaults.
-    const refusal = refusalOf(config.target, service);
+    // Not in this config's plan (disabled): show what the planner says of it with this config.
+    const refusal = refusalOf(config, service);
     if (refusal === undefined) continue;
     const facts = TARGETS[config.target];
     out.push({
@@ -76,11 +76,15 @@ export function servicesUnderTest(config: SandboxKitConfig): ServiceUnderTest[] 
   return out;
 }
 
-/** The planner's refusal of a service on a target with every default, or undefined if it plans it. */
-export function refusalOf(target: TargetName, service: ServiceName): string | undefined {
-  const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, { enabled: s === service }]));
+/**
+ * The planner's refusal of a service, enabled alone with its own options from `config` (or every
+ * default, given a target name), or undefined if the planner plans it.
+ */
+export function refusalOf(config: SandboxKitConfig | TargetName, service: ServiceName): string | undefined {
+  const base: SandboxKitConfig = typeof config === 'string' ? { target: config } : config;
+  const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, { ...(base.services?.[s] ?? {}), enabled: s === service }]));
   try {
-    plan({ target, services });
+    plan({ ...base, services });
     return undefined;
   } catch (e) {
     if (e instanceof SandboxConfigError) return e.problems[0]?.message ?? e.message;
@@ -91,5 +95,5 @@ export function refusalOf(target: TargetName, service: ServiceName): string | un
 /** The services servicesUnderTest returns for `config`, without synthesizing anything. */
 export function serviceNamesUnderTest(config: SandboxKitConfig): ServiceName[] {
   const planned = new Set(plan(config).services.map((s) => s.service));
-  return SERVICE_NAMES.filter((s) => planned.has(s) || refusalOf(config.target, s) !== undefined);
+  return SERVICE_NAMES.filter((s) => planned.has(s) || refusalOf(config, s) !== undefined);
 }

@@ -10,7 +10,8 @@ import * as path from 'path';
 /**
  * What gVisor (runsc rootless) needs from its container, each on its own, so that when the
  * planner or the profile changes, the test that no longer holds names what changed: a fresh
- * procfs (so an unmasked /proc) and chroot (in the gvisor profile).
+ * procfs (so an unmasked /proc, which the planner now gives the agent sandbox with
+ * hostUsers: false) and chroot (in the gvisor profile).
  */
 const ARCH = hostArchitecture();
 const committed = fs.readFileSync(path.resolve(__dirname, '..', '..', 'profiles', `gvisor-${ARCH}.oci.json`), 'utf8');
@@ -21,6 +22,10 @@ describeWithRunc('what gVisor (runsc rootless) needs from its container', () => 
     if (!s) throw new Error('eks renders no agent sandbox');
     return s.container.security;
   };
+
+  test('as rendered for eks: /proc unmasked with hostUsers: false (what the next tests show runsc needs)', () => {
+    expect({ procMount: eks().procMount, hostUsers: eks().hostUsers }).toEqual({ procMount: 'Unmasked', hostUsers: false });
+  });
 
   test('with /proc masked (procMount Default), the runsc gofer cannot mount its procfs', () => {
     const failing = probeUnderProfile('gvisor', committed, { arch: ARCH, security: { ...eks(), procMount: 'Default' } });

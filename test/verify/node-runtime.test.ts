@@ -116,6 +116,23 @@ describe('expectations from the plan', () => {
     expect(priv.find((x) => x.probe === 'bpf')?.expected).toEqual({ kind: 'any' });
   });
 
+  test('a refused service under an Unconfined platform default records dangerous syscalls; a planned mode never does', () => {
+    const refused = expectationsFor({ engine: 'gvisor', mode: 'refused', procfs: 'none' }, 'amd64', { refusedUnderUnconfinedDefault: true });
+    expect(refused.find((x) => x.probe === 'bpf')?.expected).toEqual({ kind: 'any' });
+    expect(refused.find((x) => x.probe === 'runsc_do_true')?.expected).toEqual({ kind: 'fail' });
+    const planned = expectationsFor({ engine: 'nsjail', mode: 'seccomp', procfs: 'new' }, 'amd64', { refusedUnderUnconfinedDefault: true });
+    expect(planned.find((x) => x.probe === 'bpf')?.expected).toEqual({ kind: 'fail', errname: 'EPERM' });
+  });
+
+  test('nsjail expectations cover both mount paths; the fresh procfs of both follows jail.procfs', () => {
+    const none = expectationsFor({ engine: 'nsjail', mode: 'seccomp', procfs: 'none' }, 'amd64');
+    expect(none.find((x) => x.probe === 'newapi_mount_proc')?.expected).toEqual({ kind: 'fail', errname: 'EPERM' });
+    expect(none.find((x) => x.probe === 'newapi_fsopen_tmpfs')?.expected).toEqual({ kind: 'pass' });
+    const refused = expectationsFor({ engine: 'nsjail', mode: 'refused', procfs: 'none' }, 'amd64');
+    expect(refused.find((x) => x.probe === 'newapi_clone_newns')?.expected).toEqual({ kind: 'fail', errname: 'EPERM' });
+    expect(refused.find((x) => x.probe === 'newapi_fsopen_tmpfs')?.expected).toEqual({ kind: 'skipped' });
+  });
+
   test('meets: a skipped step never counts as a pass or a failure', () => {
     const skipped = { ok: false, errno: 0, errname: '', skipped: true };
     expect(meets(skipped, { kind: 'pass' })).toBe(false);
