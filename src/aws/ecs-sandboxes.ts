@@ -159,7 +159,8 @@ export class EcsSandboxes extends Construct {
     for (const c of task.containers) {
       addPlannedContainer(this, taskDef, { task, container: c, images, logGroup, onFargate, scratchSizeMiB: this.options.ecs.scratchSizeMiB });
     }
-    acknowledgeNag(taskDef, 'AwsSolutions-ECS2', `Environment holds no secrets: AWS_REGION (added by aws-cdk-lib for the awslogs driver)${Object.keys(task.plan.env).length ? ` and the plan's ${Object.keys(task.plan.env).join(', ')}` : ''}.`);
+    const planned = Object.keys(task.plan.env);
+    acknowledgeNag(taskDef, 'AwsSolutions-ECS2', `The container environment holds no secrets: at most AWS_REGION (which aws-cdk-lib adds to EC2 task definitions)${planned.length ? ` and the plan's mode switch ${planned.join(', ')}` : ''}.`);
     return taskDef;
   }
 
