@@ -172,6 +172,12 @@ export function runAwsApp(options: RunAwsAppOptions = {}): number {
     stderr(`${(e as Error).message}\n`);
     return 1;
   }
-  built.app.synth();
+  try {
+    built.app.synth();
+  } catch (e) {
+    // cdk-nag findings (or another validation) fail here, after the templates were written.
+    stderr(`${(e as Error).message}\n`);
+    return 1;
+  }
   return 0;
 }
