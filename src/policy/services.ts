@@ -79,6 +79,7 @@ export interface ServiceRequirements {
 const NSJAIL_KERNEL_NEEDS = [
   'clone/unshare with CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC',
   'mount (tmpfs, bind, proc), umount2, pivot_root, sethostname',
+  'on kernels >= 6.3, current NsJail mounts with the new mount API instead: fsopen, fsconfig, fsmount, move_mount, open_tree, mount_setattr',
   'unprivileged user namespaces enabled on the node (user.max_user_namespaces > 0; no AppArmor userns restriction)',
   'a procfs mount inside the jail, which the kernel refuses while /proc is masked (procMount: Default)',
 ] as const;
@@ -137,8 +138,8 @@ export const AGENT_SANDBOX: ServiceRequirements = {
     'rlimits-seccomp': 'The agent sandbox runs gVisor, not NsJail; there is no rlimits-only form of it.',
   },
   kernelNeeds: [
-    'clone/clone3/unshare/setns for gVisor\'s and pasta\'s namespaces',
-    'mount, umount2, pivot_root for the sentry and gofer root filesystems',
+    'clone with namespace flags for the sentry and gofer (clone3, unshare, setns for pasta: from the seed, not exercised by Debian\'s runsc)',
+    'mount, umount2, pivot_root for the sentry and gofer root filesystems; chroot for the gofer',
     'ptrace for the systrap platform\'s executor threads (allowed without CAP_SYS_PTRACE on kernel >= 4.8)',
     'unprivileged user namespaces enabled on the node',
     'an unmasked /proc: the gofer mounts a fresh procfs, which the kernel refuses while /proc is masked',
