@@ -49,10 +49,11 @@ export class EcsSandboxStack extends Stack {
       });
     }
     planOutputs(this, props.plan);
-    if (props.plan.services.some((s) => s.placement === 'ecs-fargate' && !s.sandbox.allowPrivilegeEscalation)) {
+    // The planner does not claim no_new_privs on Fargate (catalog fact noNewPrivileges); say so where it matters.
+    if (props.plan.services.some((s) => s.placement === 'ecs-fargate' && s.sandbox.allowPrivilegeEscalation)) {
       new CfnOutput(this, 'FargateNoNewPrivileges', {
         value: 'Fargate accepts no dockerSecurityOptions, so no-new-privileges is not set on Fargate tasks; their containers run as a non-root user with every capability dropped.',
-        description: 'A setting of the plan that Fargate cannot express.',
+        description: 'A protection the platform cannot give, as the plan states.',
       });
     }
     new CfnOutput(this, 'ClusterName', { value: this.sandboxes.cluster.clusterName });

@@ -1,4 +1,4 @@
-import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { CfnCondition, CfnElement, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -106,7 +106,7 @@ export class EksSandboxStack extends Stack {
     const network = new SandboxNetwork(this, 'Network', options, false);
     const vpc = network.vpc;
     const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
-    const kubectlLayer = new KubectlV33Layer(this, 'KubectlLayer');
+    const kubectlLayer = new KubectlV35Layer(this, 'KubectlLayer');
     let kubectl: Construct;
     if (options.eks.clusterName) {
       // An existing cluster: the kit adds node groups, its kubectl handler (with a cluster-admin

@@ -24,7 +24,8 @@ export const DEFAULT_IMAGE_CONFIGS: readonly SandboxKitConfig[] = [
   { target: 'gke-standard' },
   { target: 'kubernetes' },
   { target: 'gke-autopilot' },
-  { target: 'ecs-ec2' },
+  // ECS cannot unmask /proc, which the agent sandbox's gVisor needs: the planner refuses it there.
+  { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } },
   { target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
   { target: 'eks-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
 ];

@@ -175,7 +175,8 @@ function restricted(ctx: Context, appArmor: boolean): ContainerSecurity {
     runAsNonRoot: true,
     readOnlyRootFilesystem: true,
     writablePaths: ctx.req.writablePaths,
-    allowPrivilegeEscalation: false,
+    // Set no_new_privs wherever the platform can; ECS on Fargate accepts no dockerSecurityOptions.
+    allowPrivilegeEscalation: !ctx.facts.noNewPrivileges.value,
     appArmor: appArmor ? 'RuntimeDefault' : undefined,
   };
 }

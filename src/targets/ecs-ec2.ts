@@ -26,6 +26,7 @@ export const ECS_EC2: TargetFacts = {
   admission: observed('RegisterTaskDefinition ClientException; agent and daemon errors at run time', 'platforms.md §0'),
   nodeOs: ['al2023'],
   securityModule: assumed({ al2023: 'selinux' }, 'ECS-optimized AL2023 AMI'),
+  noNewPrivileges: verified(true, 'platforms.md §6: dockerSecurityOptions accepts no-new-privileges'),
   vmPerWorkload: verified(false, 'tasks share the container instance kernel'),
   alternativeForSandbox: 'an EC2 capacity provider whose instances run the kit\'s Docker seccomp profile (target ecs-ec2)',
 };

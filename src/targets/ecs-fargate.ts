@@ -27,6 +27,7 @@ export const ECS_FARGATE: TargetFacts = {
   admission: observed('RegisterTaskDefinition ClientException (e.g. "Fargate compatible task definitions do not support ...")', 'platforms.md §0'),
   nodeOs: [],
   securityModule: observed({}, 'platforms.md §0: AppArmor unsupported (containers-roadmap#2128)'),
+  noNewPrivileges: verified(false, 'platforms.md §5: dockerSecurityOptions "isn\'t valid for containers in tasks using the Fargate launch type"'),
   vmPerWorkload: verified(true, 'each Fargate task runs in its own microVM'),
   alternativeForSandbox: 'an EC2 capacity provider in the same cluster (set capacity: "ec2" for the service)',
 };

@@ -22,6 +22,7 @@ export const EKS_FARGATE: TargetFacts = {
   admission: observed('fargate-scheduler leaves unsupported pods Pending with "Pod not supported on Fargate" events', 'platforms.md §2'),
   nodeOs: [],
   securityModule: assumed({}, 'platforms.md §0: not documented'),
+  noNewPrivileges: assumed(true, 'platforms.md §2: fargate-scheduler rejections seen are privileged, added capabilities, host network and ports, volumes; not allowPrivilegeEscalation'),
   vmPerWorkload: verified(true, 'platforms.md §2: each pod runs in its own VM with a dedicated kernel'),
   alternativeForSandbox: 'an EKS managed node group in the same cluster (target eks); keep the sandbox namespace out of every Fargate profile',
 };

@@ -33,6 +33,7 @@ export const EKS: TargetFacts = {
     { al2023: 'selinux', bottlerocket: 'selinux', ubuntu: 'apparmor' },
     'platforms.md §1: EKS best practices guide, runtime security',
   ),
+  noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'platforms.md §1: pods share the EC2 node kernel'),
   alternativeForSandbox: 'a managed node group with the kit\'s seccomp profiles (target eks)',
 };

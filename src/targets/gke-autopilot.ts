@@ -38,6 +38,7 @@ export const GKE_AUTOPILOT: TargetFacts = {
   ),
   nodeOs: ['cos'],
   securityModule: assumed({ cos: 'apparmor' }, 'Container-Optimized OS ships AppArmor'),
+  noNewPrivileges: verified(true, 'platforms.md §3: Autopilot enforces many restricted constraints, allowPrivilegeEscalation: false among them'),
   vmPerWorkload: verified(false, 'GKE Sandbox puts gVisor, not a VM, around the pod'),
   alternativeForSandbox: 'GKE Sandbox (runtimeClassName: gvisor), or a GKE Standard node pool (target gke-standard)',
 };

@@ -23,6 +23,7 @@ export const GKE_STANDARD: TargetFacts = {
   admission: verified('None by default; Autopilot ComputeClass workloads get Autopilot constraints best-effort', 'platforms.md §0'),
   nodeOs: ['cos', 'ubuntu'],
   securityModule: assumed({ cos: 'apparmor', ubuntu: 'apparmor' }, 'Container-Optimized OS and Ubuntu node images ship AppArmor'),
+  noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'GKE nodes are shared VMs'),
   alternativeForSandbox: 'a GKE Standard node pool with the kit\'s seccomp profiles (target gke-standard)',
 };

@@ -26,6 +26,7 @@ export const KUBERNETES: TargetFacts = {
     { ubuntu: 'apparmor', al2023: 'selinux', bottlerocket: 'selinux', cos: 'apparmor' },
     'platforms.md §1 (EKS BPG) for al2023 and bottlerocket; distribution defaults otherwise',
   ),
+  noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'pods share the node kernel'),
   alternativeForSandbox: 'nodes you control with the kit\'s seccomp profiles installed',
 };

@@ -117,6 +117,8 @@ export interface TargetFacts {
   readonly nodeOs: readonly NodeOs[];
   /** The Linux security module each node OS enforces. */
   readonly securityModule: Fact<Partial<Record<NodeOs, SecurityModule>>>;
+  /** Whether a container can be started with no_new_privs (`allowPrivilegeEscalation: false`, Docker `no-new-privileges`). */
+  readonly noNewPrivileges: Fact<boolean>;
   /** Whether the platform boundary around one workload is its own VM (Fargate). */
   readonly vmPerWorkload: Fact<boolean>;
   /** Where to run a service that this target cannot sandbox, for error messages. */

@@ -9,8 +9,10 @@ const FARGATE_RLIMITS: SandboxKitConfig = {
   services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } },
 };
 
+/** Plan one service alone (the agent sandbox is refused on ECS; that must not hide the executors). */
 function planOf(config: SandboxKitConfig, service: string): SandboxPlan {
-  const p = plan(config).services.find((s) => s.service === service);
+  const only = { ...config, services: { 'code-executor': { enabled: false }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false }, ...config.services, [service]: config.services?.[service as 'code-executor'] ?? {} } };
+  const p = plan(only).services.find((s) => s.service === service);
   if (!p) throw new Error(`no plan for ${service}`);
   return p;
 }

@@ -212,7 +212,7 @@ describe('build contexts', () => {
     expect(files).toEqual(['Dockerfile', 'nsjail/eks/code-executor/javascript.cfg', 'nsjail/eks/code-executor/python.cfg', 'nsjail/eks/js-executor/javascript.cfg']);
     // The same plan twice is fine (eks is in both kit file sections by default).
     expect(() => imageContextFiles('nsjail', { plans: [...eks, ...eks] })).not.toThrow();
-    const older = plan({ target: 'eks', kubernetesVersion: '1.30' }).services; // no unmasked /proc before 1.33
+    const older = plan({ target: 'eks', kubernetesVersion: '1.30', services: { 'agent-sandbox': { enabled: false } } }).services; // no unmasked /proc before 1.33
     expect(older[0].jail.procfs).toBe('none');
     expect(() => imageContextFiles('nsjail', { plans: [...eks, ...older] }))
       .toThrow(/plans: two plans for code-executor on eks give different python configurations/);

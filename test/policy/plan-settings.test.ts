@@ -164,4 +164,10 @@ describe('ECS', () => {
     for (const r of p.risks) expect(r.sentence).toMatch(/^[A-Z][^.]*(\.[^.]+)*\.$/);
     expect(p.risks.find((r) => r.category === 'system')?.sentence).toMatch(/Fargate microVM/);
   });
+  test('ECS on Fargate cannot set no_new_privs, so the plan does not claim it', () => {
+    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true }, 'code-executor');
+    expect(p.sandbox.allowPrivilegeEscalation).toBe(true);
+    expect(p.sandbox.capabilitiesDrop).toEqual(['ALL']);
+    expect(service({ target: 'ecs-ec2' }, 'code-executor').sandbox.allowPrivilegeEscalation).toBe(false);
+  });
 });

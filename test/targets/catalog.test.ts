@@ -62,6 +62,10 @@ test('gVisor, user namespaces and procMount', () => {
   expect(TARGETS['eks-fargate'].daemonSets.value).toBe(false);
 });
 
+test('no_new_privs everywhere but ECS on Fargate (no dockerSecurityOptions there)', () => {
+  expect(TARGET_NAMES.filter((t) => !TARGETS[t].noNewPrivileges.value)).toEqual(['ecs-fargate']);
+});
+
 test('node security modules: SELinux on AL2023 and Bottlerocket, AppArmor on Ubuntu', () => {
   expect(TARGETS.eks.securityModule.value).toEqual({ al2023: 'selinux', bottlerocket: 'selinux', ubuntu: 'apparmor' });
 });
