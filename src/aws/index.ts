@@ -13,3 +13,4 @@ export * from './plan-outputs';
 export * from './ecs-stack';
 export * from './app';
 export * from './nag';
+export * from './cfn-text';

@@ -1,7 +1,4 @@
-import { profileDefinition } from '../seccomp/build';
 import { runInNodeContainer, verifyAvailability } from '../verify/container';
-import { MISSING_ADDITIONS } from '../verify/known-gaps';
-import { profileFileWith } from '../verify/minimality';
 import { hostArchitecture, nodeContainerConfig } from '../verify/node-runtime';
 import { servicesUnderTest } from '../verify/rendered';
 import { RenderedSecurity } from '../verify/workload';
@@ -42,16 +39,15 @@ export async function sandboxStartBench(options: SandboxStartOptions = {}): Prom
   const nsjailN = String(options.nsjailSamples ?? 30);
   const runscN = String(options.runscSamples ?? 8);
   const privileged = { target: 'eks' as const, services: { 'js-executor': { mode: 'privileged' as const } } };
-  // runsc cannot start under the agent sandbox's rendered settings (KNOWN_GAPS): measure it with
-  // the two fixes the probes showed (unmasked /proc, chroot added), labelled as such.
-  const agent: RenderedSecurity = { ...rendered({ target: 'eks' }, 'agent-sandbox'), procMount: 'Unmasked' };
-  const gvisorFixed = profileFileWith('gvisor', [...profileDefinition('gvisor').additions, ...(MISSING_ADDITIONS.gvisor ?? [])], arch);
+  // The agent sandbox exactly as eks renders it (unmasked /proc, user namespace, gvisor profile).
+  const agent: RenderedSecurity = rendered({ target: 'eks' }, 'agent-sandbox');
+  const ecsExecutors = { target: 'ecs-ec2' as const, services: { 'agent-sandbox': { enabled: false } } };
   const runs: { variant: string; security: RenderedSecurity; args: string[]; files?: Record<string, string> }[] = [
     { variant: 'NsJail sequence, privileged (eks)', security: rendered(privileged, 'js-executor'), args: ['nsjail-time', nsjailN] },
     { variant: 'NsJail sequence, seccomp + userns + unmasked /proc (eks)', security: rendered({ target: 'eks' }, 'js-executor'), args: ['nsjail-time', nsjailN] },
-    { variant: 'NsJail sequence, seccomp, masked /proc, no procfs (ecs-ec2)', security: rendered({ target: 'ecs-ec2' }, 'js-executor'), args: ['nsjail-time', nsjailN] },
+    { variant: 'NsJail sequence, seccomp, masked /proc, no procfs (ecs-ec2)', security: rendered(ecsExecutors, 'js-executor'), args: ['nsjail-time', nsjailN] },
     { variant: 'runsc do /bin/true, no seccomp, unmasked /proc (reference)', security: { ...agent, seccomp: { type: 'Unconfined' } }, args: ['runsc-time', runscN] },
-    { variant: 'runsc do /bin/true, seccomp gvisor+chroot, unmasked /proc (eks with the known-gap fixes)', security: agent, args: ['runsc-time', runscN], files: { gvisor: gvisorFixed } },
+    { variant: 'runsc do /bin/true, gvisor profile, unmasked /proc (eks as rendered)', security: agent, args: ['runsc-time', runscN] },
   ];
   const variants = runs.map((r) => {
     const cfg = nodeContainerConfig(r.security, { arch, profileFiles: r.files });
@@ -61,5 +57,5 @@ export async function sandboxStartBench(options: SandboxStartOptions = {}): Prom
     return { variant: r.variant, samples: run.output.samples_ms.slice(1) };
   });
   return suite('sandbox start latency', 'ms', variants,
-    'Timed inside the container with python3 (one sample = one start to child exit). The NsJail sequence is the probe\'s syscalls, not the NsJail binary; runsc is Debian\'s 20221219 release (ptrace platform). The agent sandbox\'s rendered settings cannot start runsc (docs/verification.md, known gaps), so runsc is measured with those fixes applied.');
+    'Timed inside the container with python3 (one sample = one start to child exit). The NsJail sequence is the probe\'s syscalls, not the NsJail binary; runsc is Debian\'s 20221219 release (ptrace platform). runsc runs under the agent sandbox\'s settings as eks renders them.');
 }

@@ -7,6 +7,7 @@ import { SandboxKitConfig } from '../policy/config';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceName } from '../policy/services';
 import { RenderedContainer, securityFromEcsContainer } from './workload';
+import { cfnText } from '../aws/cfn-text';
 
 /**
  * Reads the kit's real ECS output: builds the CDK app for one target (the same code path as
@@ -24,21 +25,7 @@ interface CfnResource {
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-/** CloudFormation Fn::Join / Fn::Base64 as text (tokens as `${...}`). */
-export function cfnText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(cfnText).join('');
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if ('Fn::Base64' in o) return cfnText(o['Fn::Base64']);
-    if ('Fn::Join' in o) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(cfnText).join(sep);
-    }
-    return `\${${JSON.stringify(o)}}`;
-  }
-  return String(value);
-}
+export { cfnText };
 
 function cdkPath(r: CfnResource): string {
   const p = r.Metadata?.['aws:cdk:path'];

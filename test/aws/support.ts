@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadAppInput } from '../../src/apps/kit-file';
 import { AwsApp, buildAwsApp, BuildAwsAppOptions } from '../../src/aws/app';
+import { cfnText } from '../../src/aws/cfn-text';
 import { SandboxKitConfig } from '../../src/policy/config';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -43,21 +44,7 @@ export function template(built: AwsApp, target: string): Template {
 }
 
 /** Render CloudFormation Fn::Join / Fn::Base64 user data as text, with tokens as ${...}. */
-export function joinText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(joinText).join('');
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if ('Fn::Base64' in o) return joinText(o['Fn::Base64']);
-    if ('Fn::Join' in o) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(joinText).join(sep);
-    }
-    if ('Ref' in o) return `\${${String(o.Ref)}}`;
-    return `\${${JSON.stringify(o)}}`;
-  }
-  return String(value);
-}
+export const joinText = cfnText;
 
 /** Launch template user data of every launch template in a template, by logical id. */
 export function launchTemplateUserData(t: Template): Record<string, string> {
