@@ -112,16 +112,20 @@ def write_file(out, name, path, text):
 STEPS = ['clone_newns', 'uid_map', 'gid_map', 'mount_private', 'mount_tmpfs', 'mount_bind',
          'mount_bind_ro', 'sethostname', 'mount_proc', 'pivot_root', 'umount2']
 
-def jail_child(root, uid, gid, w):
-    # Runs in the clone child: user namespace root, PID 1 of a new PID namespace.
-    out = {}
+def map_ids_and_privatize(out, uid, gid):
+    # NsJail's first steps in the child on both mount paths: one-id maps, then private propagation.
     try:
         with open('/proc/self/setgroups', 'w') as f: f.write('deny')
     except OSError:
         pass
     ok = write_file(out, 'uid_map', '/proc/self/uid_map', '0 %d 1' % uid)
     ok = write_file(out, 'gid_map', '/proc/self/gid_map', '0 %d 1' % gid) and ok
-    if ok and step(out, 'mount_private', sc('mount', None, '/', None, MS_REC | MS_PRIVATE, None)):
+    return ok and step(out, 'mount_private', sc('mount', None, '/', None, MS_REC | MS_PRIVATE, None))
+
+def jail_child(root, uid, gid, w):
+    # Runs in the clone child: user namespace root, PID 1 of a new PID namespace.
+    out = {}
+    if map_ids_and_privatize(out, uid, gid):
         if step(out, 'mount_tmpfs', sc('mount', 'none', root, 'tmpfs', MS_NOSUID | MS_NODEV, 'size=16m')):
             for d in ('usr', 'proc', 'old'): os.mkdir(os.path.join(root, d))
             if step(out, 'mount_bind', sc('mount', '/usr', root + '/usr', None, MS_BIND | MS_REC, None)):
@@ -215,14 +219,8 @@ def newapi_child(root, uid, gid, w):
     # The jail child on the new-API path: the same id maps and private propagation as the legacy one.
     out = {}
     try:
-        try:
-            with open('/proc/self/setgroups', 'w') as f: f.write('deny')
-        except OSError:
-            pass
-        ok = write_file(out, 'uid_map', '/proc/self/uid_map', '0 %d 1' % uid)
-        ok = write_file(out, 'gid_map', '/proc/self/gid_map', '0 %d 1' % gid) and ok
         os.chdir('/')
-        if ok and step(out, 'mount_private', sc('mount', None, '/', None, MS_REC | MS_PRIVATE, None)):
+        if map_ids_and_privatize(out, uid, gid):
             newapi_jail(out, root)
     except OSError as e:
         out['child'] = res(False, e.errno or 0, str(e))
