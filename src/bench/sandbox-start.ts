@@ -6,7 +6,7 @@ import { BenchSuite, suite } from './types';
 
 /**
  * Sandbox start latency per mode, inside containers built from the kit's rendered settings:
- * the NsJail-needs sequence (clone with six namespaces, id maps, tmpfs root, read-only bind,
+ * the NsJail-needs sequence (clone with NsJail's seven default namespaces, id maps, tmpfs root, read-only bind,
  * sethostname, procfs where the mode allows it, pivot_root, umount2, child exit), and
  * `runsc do /bin/true` (rootless, no network).
  */

@@ -7,7 +7,7 @@
  *
  * Usage inside the container: `python3 /probe/probe.py <command> [args]`, one JSON object on
  * stdout:
- * - `nsjail`: NsJail's kernel needs, in NsJail's order: clone3 with the six namespace flags,
+ * - `nsjail`: NsJail's kernel needs, in NsJail's order: clone3 with the seven namespace flags of its defaults,
  *   falling back to clone only on ENOSYS (NsJail's cloneProc), uid/gid maps, private
  *   propagation, a tmpfs root, a read-only bind, sethostname, a fresh procfs, pivot_root,
  *   umount2 of the old root; plus unshare with the same flags (NsJail's execve mode). This is
@@ -65,7 +65,9 @@ def clone_like_nsjail(flags):
     if err != E.ENOSYS: return r, err, 'clone3'
     r, err = sc('clone', flags | SIGCHLD, 0, 0, 0, 0)
     return r, err, 'clone after clone3 ENOSYS'
-NS_FLAGS = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC
+CLONE_NEWCGROUP = 0x02000000
+# NsJail's defaults (config.proto): clone_newcgroup is on too.
+NS_FLAGS = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
