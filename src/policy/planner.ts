@@ -36,6 +36,13 @@ const NSJAIL_IN_GVISOR = assumed(
   'If NsJail cannot start there, code-executor can only run unsandboxed (with acknowledgement) inside gVisor',
 );
 
+/** Assumption: SELinux on the node lets the sandbox mount inside its own user namespace. */
+const SELINUX_ALLOWS_USERNS_MOUNTS = assumed(
+  true,
+  'not tested here (this kernel has no SELinux); AL2023 EKS AMIs run SELinux permissive, Bottlerocket enforcing',
+  'If container_t is refused mount or pivot_root on your nodes, the sandbox fails with EPERM at start',
+);
+
 /** Assumption: the runtime default AppArmor profile denies mount, which the sandbox needs. */
 const APPARMOR_DENIES_MOUNT = assumed(
   true,
@@ -306,6 +313,9 @@ function seccompMode(ctx: Context): Feasibility {
     assumptions.push(...note('hostUsers: false works on these nodes', facts.userNamespaces));
   }
   if (appArmor) assumptions.push({ what: 'the runtime default AppArmor profile denies mount', fact: APPARMOR_DENIES_MOUNT });
+  if (os && facts.securityModule.value[os] === 'selinux') {
+    assumptions.push({ what: `the ${os} nodes' SELinux policy lets the sandbox mount inside its user namespace`, fact: SELINUX_ALLOWS_USERNS_MOUNTS });
+  }
   if (delivery === 'security-profiles-operator') prerequisites.push('the Security Profiles Operator installed in the cluster');
 
   const jail: JailCapabilities = { namespaces: true, procfs: unmasked ? 'new' : 'none', cgroups: false };

@@ -105,6 +105,13 @@ describe('seccomp mode on nodes the user controls', () => {
     expect(q.assumptions.map((a) => a.what).join(' ')).toMatch(/AppArmor/);
   });
 
+  test('SELinux nodes: the plan states that their policy must allow the sandbox\'s mounts', () => {
+    for (const nodeOs of ['al2023', 'bottlerocket'] as const) {
+      const q = service({ target: 'eks', nodeOs }, 'code-executor');
+      expect(q.assumptions.some((a) => a.fact.confidence === 'assumed' && a.what.includes(`${nodeOs} nodes' SELinux`))).toBe(true);
+    }
+  });
+
   test('Ubuntu nodes list the sysctls that lift the user namespace restriction', () => {
     const q = service({ target: 'kubernetes', nodeOs: 'ubuntu' }, 'code-executor');
     expect(q.nodePrerequisites.join(' ')).toMatch(/apparmor_restrict_unprivileged_userns=0/);
