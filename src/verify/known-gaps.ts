@@ -1,6 +1,6 @@
 import { SandboxMode } from '../policy/modes';
 import { ProfileName, ServiceName } from '../policy/services';
-import { PROFILE_DEFINITIONS, SyscallAddition } from '../seccomp/additions';
+import { PROFILE_DEFINITIONS } from '../seccomp/additions';
 
 /**
  * Places where the behavioural probes found that the PLAN promises a sandbox the rendered
@@ -31,13 +31,6 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
 export function knownGap(service: ServiceName, mode: SandboxMode | 'refused'): KnownGap | undefined {
   return KNOWN_GAPS.find((g) => g.service === service && g.mode === mode);
 }
-
-/**
- * Syscalls the probes showed a sandbox needs that its kit profile does not add. The minimality
- * run adds them (and nothing else) so that the profile's own additions can be tested at all.
- * None now: gvisor's chroot, found this way, is in the profile.
- */
-export const MISSING_ADDITIONS: Readonly<Partial<Record<ProfileName, readonly SyscallAddition[]>>> = {};
 
 /**
  * Additions that are alternatives: each removable alone, removing the whole group must break the
