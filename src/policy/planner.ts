@@ -157,7 +157,7 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       boundary: MODE_BOUNDARY[mode],
       ...body,
       architectures: config.architectures,
-      nodeOs: facts.nodeOs.length ? config.nodeOs ?? facts.nodeOs[0] : undefined,
+      nodeOs: nodeOs(ctx),
       risks: remainingRisks(req, mode, facts),
       image: opts.image,
       resources: opts.resources,
