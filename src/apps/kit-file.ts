@@ -13,7 +13,7 @@ export const FAMILY_TARGETS: Readonly<Record<AppFamily, readonly TargetName[]>> 
   aws: ['ecs-ec2', 'ecs-fargate', 'eks'],
 };
 
-/** Targets synthesized when the file names none: those whose default plan needs no acknowledgement (DESIGN.md "Defaults"). */
+/** Targets synthesized when the file names none: those whose default plan needs no acknowledgement (README.md, "Two commands"). */
 export const DEFAULT_FAMILY_TARGETS: Readonly<Record<AppFamily, readonly TargetName[]>> = {
   kubernetes: ['eks', 'gke-standard', 'kubernetes', 'gke-autopilot'],
   aws: ['ecs-ec2', 'eks'],

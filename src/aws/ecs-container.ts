@@ -54,7 +54,7 @@ export function addPlannedContainer(scope: Construct, taskDef: ecs.TaskDefinitio
       user: `${sec.runAsUser}:${sec.runAsGroup}`,
       readonlyRootFilesystem: sec.readOnlyRootFilesystem,
       privileged: onFargate ? undefined : sec.privileged,
-      // no_new_privs; dockerSecurityOptions are invalid on Fargate (platforms.md §5).
+      // no_new_privs; dockerSecurityOptions are invalid on Fargate (ECS ContainerDefinition; docs/platforms.md#ecs-fargate).
       dockerSecurityOptions: !onFargate && !sec.allowPrivilegeEscalation ? ['no-new-privileges'] : undefined,
       linuxParameters,
       environment: c.component.runsUserCode && Object.keys(task.plan.env).length ? { ...task.plan.env } : undefined,

@@ -68,7 +68,7 @@ export interface EcsLayout {
 /** Capability names ECS task definitions accept (KernelCapabilities). */
 const ECS_CAPABILITIES: readonly string[] = Object.values(ecs.Capability);
 
-/** Capabilities a Fargate task may add (platforms.md §5). */
+/** Capabilities a Fargate task may add (ECS KernelCapabilities; docs/platforms.md#ecs-fargate). */
 const FARGATE_ADDABLE = ['SYS_PTRACE'];
 
 /** CPU units (1024 per vCPU) of a Kubernetes CPU quantity, rounded up. */

@@ -11,14 +11,14 @@ export interface PlatformViolation {
   readonly message: string;
 }
 
-/** GKE Autopilot allows hostPath volumes only read-only and under this prefix (platforms.md §3). */
+/** GKE Autopilot allows hostPath volumes only read-only and under this prefix (GKE Warden autogke-no-write-mode-hostpath; docs/platforms.md#gke-autopilot). */
 export const AUTOPILOT_HOSTPATH_PREFIX = '/var/log/';
 
-/** Namespaces Autopilot manages; writes there are refused (platforms.md §3). */
+/** Namespaces Autopilot manages; writes there are refused (docs/platforms.md#gke-autopilot). */
 const AUTOPILOT_MANAGED_NAMESPACES = ['kube-system', 'gke-managed-system', 'gke-gmp-system'];
 
 /**
- * GKE Warden's Autopilot constraints (platforms.md §3): privilege, the 15 capabilities (names
+ * GKE Warden's Autopilot constraints (docs/platforms.md#gke-autopilot): privilege, the 15 capabilities (names
  * without the CAP_ prefix), hostPath write mode and prefix, host namespaces, host ports, and a
  * Localhost seccomp profile (no way to put one on an Autopilot node).
  */
@@ -61,11 +61,11 @@ export function autopilotViolations(objects: readonly KubeObject[]): PlatformVio
   return out;
 }
 
-/** Volume types a Fargate pod may use (others: "is of an unsupported volume Type", platforms.md §2). */
+/** Volume types a Fargate pod may use (others: "is of an unsupported volume Type", docs/platforms.md#eks-fargate). */
 export const FARGATE_VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'projected', 'downwardAPI', 'persistentVolumeClaim'];
 
 /**
- * The EKS Fargate scheduler's refusals (platforms.md §2): no DaemonSet, no privileged, no added
+ * The EKS Fargate scheduler's refusals (docs/platforms.md#eks-fargate): no DaemonSet, no privileged, no added
  * capabilities, no hostPath (or other node volumes), no host network or host ports, and neither
  * a Localhost profile nor a RuntimeClass, which need node access.
  */

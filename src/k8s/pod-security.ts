@@ -5,7 +5,7 @@ import { allContainers, ContainerJson, ObjectMetaJson, PodSpecJson } from './man
 /**
  * An offline Pod Security Standards checker, modelled on the pod-security-admission checks
  * (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy/check_*.go) as listed
- * in platforms.md §7. No maintained JavaScript implementation exists (toolchain.md).
+ * in docs/platforms.md#pod-security-standards. No maintained JavaScript implementation of them exists.
  */
 
 /** One check that failed. */

@@ -21,7 +21,7 @@ export interface ServiceOptions {
   readonly image?: string;
   /**
    * CPU and memory requests and limits.
-   * @default the service's defaults (DESIGN.md "The three services")
+   * @default the service's defaults (Retool's Helm chart values)
    */
   readonly resources?: ResourceRequirements;
   /**

@@ -1,4 +1,4 @@
-/** The planner's vocabulary of sandbox modes (DESIGN.md "Sandbox modes"). */
+/** The planner's vocabulary of sandbox modes (README.md, "Sandbox modes"). */
 export const SANDBOX_MODES = ['privileged', 'seccomp', 'gvisor-runtimeclass', 'rlimits-seccomp', 'unsandboxed'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
 

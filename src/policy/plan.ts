@@ -130,7 +130,7 @@ export interface SandboxPlan {
   readonly nodePrerequisites: readonly string[];
   /** Unverified facts the plan relies on. */
   readonly assumptions: readonly AssumptionNote[];
-  /** The seed's risk categories that remain, one sentence each. */
+  /** Retool's risk categories that remain, one sentence each. */
   readonly risks: readonly RemainingRisk[];
   /** Image reference. */
   readonly image: string;

@@ -224,7 +224,7 @@ function privilegedMode(ctx: Context): Feasibility {
         privileged: true,
         capabilitiesDrop: [],
         effectiveCapabilities: ['ALL'],
-        // A privileged container always runs Unconfined, whatever profile is asked (platforms.md §1).
+        // A privileged container always runs Unconfined, whatever profile is asked (kubernetes.io, seccomp).
         seccomp: { type: 'Unconfined' },
         // NsJail sets up cgroups and namespaces as root in privileged mode.
         runAsUser: 0,
@@ -384,7 +384,7 @@ function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
   };
 }
 
-/** code-executor's own switch for running without NsJail (DESIGN.md "The three services"). */
+/** code-executor's own switch for running without NsJail (Retool, "Configure code-executor security and privileges"). */
 const UNPRIVILEGED_ENV: Readonly<Record<string, string>> = { CONTAINER_UNPRIVILEGED_MODE: 'true' };
 
 function partialMode(ctx: Context, mode: 'rlimits-seccomp' | 'unsandboxed'): Feasibility {

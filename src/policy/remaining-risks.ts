@@ -3,7 +3,7 @@ import { SandboxMode } from './modes';
 import { RemainingRisk, risk } from './risks';
 import { ServiceRequirements } from './services';
 
-/** The seed's risk categories that remain under a mode, one sentence each. */
+/** Retool's risk categories (risks.ts) that remain under a mode, one sentence each. */
 export function remainingRisks(req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts): RemainingRisk[] {
   const egress = risk('external-misuse', 'Sandboxed code can still reach whatever the network policy or security group lets the pod reach, so attacks can be launched from it.');
   const host = facts.vmPerWorkload.value ? 'the Fargate microVM of this task' : 'the node';

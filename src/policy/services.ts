@@ -42,7 +42,7 @@ export interface ServiceComponent {
   readonly ingressEnv?: string;
 }
 
-/** What a service needs, from the seed and Retool's Helm chart (DESIGN.md "The three services"). */
+/** What a service needs, from Retool's documentation (RETOOL_SANDBOX_DOC) and Helm chart (tryretool/retool-helm). */
 export interface ServiceRequirements {
   /** Catalog key. */
   readonly name: ServiceName;
@@ -56,7 +56,7 @@ export interface ServiceRequirements {
   readonly acceptedModes: readonly SandboxMode[];
   /** Modes `auto` never picks: they need an explicit request (or acknowledgement). */
   readonly explicitOnlyModes: readonly SandboxMode[];
-  /** Why each unsupported mode is unsupported (from the seed), for error messages. */
+  /** Why each unsupported mode is unsupported (from RETOOL_SANDBOX_DOC), for error messages. */
   readonly unsupportedModeReasons: Partial<Record<SandboxMode, string>>;
   /** What the sandbox needs from the kernel, one line each. */
   readonly kernelNeeds: readonly string[];
@@ -76,6 +76,9 @@ export interface ServiceRequirements {
   readonly writablePaths: readonly string[];
 }
 
+/** Retool's public page on how each service sandboxes user code and what it needs. */
+export const RETOOL_SANDBOX_DOC = 'https://docs.retool.com/self-hosted/self-managed/concepts/custom-code-execution-security';
+
 const NSJAIL_KERNEL_NEEDS = [
   'clone/unshare with CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC',
   'mount (tmpfs, bind, proc), umount2, pivot_root, sethostname',
@@ -84,7 +87,7 @@ const NSJAIL_KERNEL_NEEDS = [
   'a procfs mount inside the jail, which the kernel refuses while /proc is masked (procMount: Default)',
 ] as const;
 
-/** code-executor: workflow JavaScript and Python under NsJail; may run unsandboxed (seed). */
+/** code-executor: workflow JavaScript and Python under NsJail; may run unsandboxed (RETOOL_SANDBOX_DOC). */
 export const CODE_EXECUTOR: ServiceRequirements = {
   name: 'code-executor',
   displayName: 'code-executor',
@@ -101,7 +104,7 @@ export const CODE_EXECUTOR: ServiceRequirements = {
   writablePaths: ['/tmp'],
 };
 
-/** js-executor: functions under NsJail; never runs unsandboxed (seed). */
+/** js-executor: functions under NsJail; never runs unsandboxed (RETOOL_SANDBOX_DOC). */
 export const JS_EXECUTOR: ServiceRequirements = {
   name: 'js-executor',
   displayName: 'js-executor',
@@ -110,8 +113,8 @@ export const JS_EXECUTOR: ServiceRequirements = {
   acceptedModes: ['seccomp', 'gvisor-runtimeclass', 'privileged'],
   explicitOnlyModes: [],
   unsupportedModeReasons: {
-    'unsandboxed': 'js-executor has no unprivileged fallback: it always runs functions inside an active NsJail sandbox (seed, "js-executor").',
-    'rlimits-seccomp': 'js-executor always runs functions inside a full NsJail sandbox (seed); a jail without namespaces is not one.',
+    'unsandboxed': `js-executor has no unprivileged fallback: it always runs functions inside an active NsJail sandbox (${RETOOL_SANDBOX_DOC}, "js-executor").`,
+    'rlimits-seccomp': `js-executor always runs functions inside a full NsJail sandbox (${RETOOL_SANDBOX_DOC}); a jail without namespaces is not one.`,
   },
   kernelNeeds: NSJAIL_KERNEL_NEEDS,
   freshProcfs: 'optional',
@@ -124,7 +127,7 @@ export const JS_EXECUTOR: ServiceRequirements = {
   writablePaths: ['/tmp'],
 };
 
-/** The agent sandbox: AI agent tasks under gVisor (runsc, systrap, pasta); custom seccomp only (seed). */
+/** The agent sandbox: AI agent tasks under gVisor (runsc, systrap, pasta); custom seccomp only (RETOOL_SANDBOX_DOC). */
 export const AGENT_SANDBOX: ServiceRequirements = {
   name: 'agent-sandbox',
   displayName: 'agent sandbox',
@@ -133,12 +136,12 @@ export const AGENT_SANDBOX: ServiceRequirements = {
   acceptedModes: ['seccomp', 'gvisor-runtimeclass'],
   explicitOnlyModes: [],
   unsupportedModeReasons: {
-    'privileged': 'The agent sandbox does not support privileged mode (seed, "Agent sandbox with gVisor").',
-    'unsandboxed': 'The agent sandbox has no unprivileged fallback (seed).',
+    'privileged': `The agent sandbox does not support privileged mode (${RETOOL_SANDBOX_DOC}, "Agent sandbox with gVisor").`,
+    'unsandboxed': `The agent sandbox has no unprivileged fallback (${RETOOL_SANDBOX_DOC}).`,
     'rlimits-seccomp': 'The agent sandbox runs gVisor, not NsJail; there is no rlimits-only form of it.',
   },
   kernelNeeds: [
-    'clone with namespace flags for the sentry and gofer (clone3, unshare, setns for pasta: from the seed, not exercised by Debian\'s runsc)',
+    'clone with namespace flags for the sentry and gofer (clone3, unshare, setns for pasta: from Retool\'s published profile, not exercised by Debian\'s runsc)',
     'mount, umount2, pivot_root for the sentry and gofer root filesystems; chroot for the gofer',
     'ptrace for the systrap platform\'s executor threads (allowed without CAP_SYS_PTRACE on kernel >= 4.8)',
     'unprivileged user namespaces enabled on the node',

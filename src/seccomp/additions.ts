@@ -91,10 +91,10 @@ export const NSJAIL_PROFILE: ProfileDefinition = {
   ],
 };
 
-/** Why the seed's gVisor additions that Debian's runsc does not exercise are kept. */
-const SEED_TABLE = 'from the seed\'s table for runsc with systrap and pasta (Retool\'s published profile); Debian\'s runsc 20221219 (ptrace platform, no pasta) starts without it';
+/** Why the gVisor additions of Retool's published profile that Debian's runsc does not exercise are kept. */
+const SEED_TABLE = 'from Retool\'s published profile for runsc with systrap and pasta (docs.retool.com, "Custom code execution security"); Debian\'s runsc 20221219 (ptrace platform, no pasta) starts without it';
 
-/** gVisor's runsc (agent sandbox), rootless, systrap platform, pasta networking: the seed's table plus chroot. */
+/** gVisor's runsc (agent sandbox), rootless, systrap platform, pasta networking: Retool's published table plus chroot. */
 export const GVISOR_PROFILE: ProfileDefinition = {
   name: 'gvisor',
   summary: 'gVisor runsc (agent sandbox) with the systrap platform and pasta networking, unprivileged',

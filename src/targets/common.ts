@@ -1,22 +1,23 @@
 import { assumed, verified } from './facts';
+import { platformsDoc, SOURCES } from './sources';
 import { Capability, ProcMountSupport, UserNamespaceSupport } from './types';
 
 /**
  * containerd's and Docker's default capability set (14 capabilities).
- * Source: containerd oci/spec.go defaultUnixCaps; moby oci/caps/defaults.go.
+ * Source: containerd pkg/oci/spec.go (default Unix capabilities); moby oci/caps/defaults.go.
  */
 export const CONTAINER_DEFAULT_CAPABILITIES: readonly Capability[] = [
   'CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID',
   'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE',
 ];
 
-/** platforms.md §1: Localhost profiles live under /var/lib/kubelet/seccomp on the node. */
+/** Localhost profiles live under /var/lib/kubelet/seccomp on the node (kubernetes.io, seccomp). */
 export const KUBELET_SECCOMP_ROOT = '/var/lib/kubelet/seccomp';
 
 /**
  * Kubernetes user namespaces on nodes the user controls.
- * platforms.md §1 [V containerd docs/user-namespaces, kubernetes.io user-namespaces]; on by default
- * from 1.33 [O shipwright#2012]; Bottlerocket not yet [O bottlerocket#3904].
+ * Sources: containerd docs/user-namespaces, kubernetes.io user namespaces (on by default from
+ * 1.33); Bottlerocket not yet (bottlerocket#3904). docs/platforms.md#eks.
  */
 export const SELF_MANAGED_USERNS: UserNamespaceSupport = {
   supported: true,
@@ -29,7 +30,7 @@ export const SELF_MANAGED_USERNS: UserNamespaceSupport = {
 
 /**
  * `procMount: Unmasked`: needs `hostUsers: false` (API validation) and, to pass Pod Security
- * baseline, policy version v1.35 (platforms.md §7 [V check_procMount_baseline.go]).
+ * baseline, policy version v1.35 (pod-security-admission check_procMount.go).
  */
 export const SELF_MANAGED_PROCMOUNT: ProcMountSupport = {
   unmasked: true,
@@ -39,21 +40,21 @@ export const SELF_MANAGED_PROCMOUNT: ProcMountSupport = {
 
 export const userNamespacesOnOwnNodes = verified(
   SELF_MANAGED_USERNS,
-  'platforms.md §1: containerd docs/user-namespaces; kubernetes.io user-namespaces; bottlerocket#3904',
+  `${SOURCES.containerdUserNamespaces}; ${SOURCES.k8sUserNamespaces}; ${SOURCES.bottlerocketUserns}`,
   'containerd 1.6 and older silently ignore hostUsers: false',
 );
 
 export const procMountOnOwnNodes = verified(
   SELF_MANAGED_PROCMOUNT,
-  'platforms.md §7: kubernetes pod-security-admission check_procMount_baseline.go',
+  `${SOURCES.psaProcMount}; ${platformsDoc('pod-security-standards')}`,
 );
 
 export const podSecurityOnlyIfInstalled = verified(
   'Only what the cluster operator installs (Pod Security labels, Kyverno, Gatekeeper)',
-  'platforms.md §0 and §1',
+  `Kubernetes admits what no admission controller refuses; ${platformsDoc('eks')}`,
 );
 
 export const noGvisorUnlessInstalled = assumed(
   'self-installed' as const,
-  'platforms.md §1: EKS has no managed gVisor; install runsc and a RuntimeClass yourself',
+  `no managed gVisor: install runsc, containerd-shim-runsc-v1 and a RuntimeClass yourself; ${platformsDoc('eks')}`,
 );

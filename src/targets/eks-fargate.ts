@@ -1,28 +1,29 @@
 import { CONTAINER_DEFAULT_CAPABILITIES } from './common';
 import { assumed, observed, verified } from './facts';
+import { platformsDoc, SOURCES } from './sources';
 import { TargetFacts } from './types';
 
-/** EKS pods on AWS Fargate (platforms.md §2). */
+/** EKS pods on AWS Fargate (docs/platforms.md#eks-fargate). */
 export const EKS_FARGATE: TargetFacts = {
   name: 'eks-fargate',
   displayName: 'Amazon EKS on Fargate',
   kind: 'kubernetes',
-  privileged: verified(false, 'platforms.md §2: eks-user-guide nodes/fargate.adoc "Privileged containers aren\'t supported"'),
-  addableCapabilities: observed([], 'platforms.md §2: fargate-scheduler rejects CAP_CHOWN, SYS_PTRACE, NET_ADMIN (frappe/helm#182, containers-roadmap#2162)'),
+  privileged: verified(false, `${SOURCES.eksFargate}: "Privileged containers aren't supported"`),
+  addableCapabilities: observed([], `the Fargate scheduler rejects CAP_CHOWN, SYS_PTRACE, NET_ADMIN: ${SOURCES.fargateCapabilityRejections}`),
   defaultCapabilities: assumed(CONTAINER_DEFAULT_CAPABILITIES, 'Fargate runs containerd; default set not documented'),
-  customSeccomp: assumed(false, 'platforms.md §2: no node access, no DaemonSets, no custom AMI or bootstrap args'),
-  profileDelivery: assumed([], 'platforms.md §2'),
-  defaultSeccomp: assumed('unknown', 'platforms.md §10 item 1: not documented'),
-  hostPath: observed('none', 'platforms.md §2: "volumes not supported" (freegroup/kube-s3#14)'),
-  hostNamespaces: verified(false, 'platforms.md §2: HostNetwork and HostPort not supported'),
-  daemonSets: verified(false, 'platforms.md §2: "Daemonsets aren\'t supported"'),
-  gvisor: verified('none', 'platforms.md §0'),
-  userNamespaces: assumed({ supported: false }, 'platforms.md §0: unknown, assume no'),
-  procMount: assumed({ unmasked: false }, 'platforms.md §0: not documented'),
-  admission: observed('fargate-scheduler leaves unsupported pods Pending with "Pod not supported on Fargate" events', 'platforms.md §2'),
+  customSeccomp: assumed(false, `no node access, no DaemonSets, no custom AMI or kubelet arguments: ${SOURCES.eksFargate}`),
+  profileDelivery: assumed([], `no way to put a file on a Fargate node: ${SOURCES.eksFargate}`),
+  defaultSeccomp: assumed('unknown', `not documented (${platformsDoc('open-questions')})`),
+  hostPath: observed('none', `"volumes not supported": ${SOURCES.fargateVolumeRejection}`),
+  hostNamespaces: verified(false, `HostNetwork and HostPort not supported: ${SOURCES.eksFargate}`),
+  daemonSets: verified(false, `"Daemonsets aren't supported": ${SOURCES.eksFargate}`),
+  gvisor: verified('none', `no RuntimeClass and no node access: ${SOURCES.eksFargate}`),
+  userNamespaces: assumed({ supported: false }, `not documented, assume no (${platformsDoc('eks-fargate')})`),
+  procMount: assumed({ unmasked: false }, `not documented (${platformsDoc('eks-fargate')})`),
+  admission: observed('fargate-scheduler leaves unsupported pods Pending with "Pod not supported on Fargate" events', `${SOURCES.eksFargate}; ${platformsDoc('eks-fargate')}`),
   nodeOs: [],
-  securityModule: assumed({}, 'platforms.md §0: not documented'),
-  noNewPrivileges: assumed(true, 'platforms.md §2: fargate-scheduler rejections seen are privileged, added capabilities, host network and ports, volumes; not allowPrivilegeEscalation'),
-  vmPerWorkload: verified(true, 'platforms.md §2: each pod runs in its own VM with a dedicated kernel'),
+  securityModule: assumed({}, `not documented (${platformsDoc('eks-fargate')})`),
+  noNewPrivileges: assumed(true, `the Fargate scheduler rejections seen are privileged, added capabilities, host network and ports, volumes; not allowPrivilegeEscalation (${platformsDoc('eks-fargate')})`),
+  vmPerWorkload: verified(true, `each pod runs in its own VM with a dedicated kernel: ${SOURCES.eksFargate}`),
   alternativeForSandbox: 'an EKS managed node group in the same cluster (target eks); keep the sandbox namespace out of every Fargate profile',
 };

@@ -78,7 +78,7 @@ test('unknown fields are named, not ignored', () => {
   expect(problems.map((p) => p.field)).toEqual(['acknowledgeUnsandboxed', 'services.code-executor.privileged']);
 });
 
-test('a mode the service does not support says why, from the seed', () => {
+test('a mode the service does not support says why, from Retool\'s documentation', () => {
   const [p] = problemsOf({ target: 'eks', services: { 'agent-sandbox': { mode: 'privileged' } } });
   expect(p.message).toMatch(/does not support privileged mode/);
   expect(p.alternatives).toContain('services.agent-sandbox.mode: "seccomp"');

@@ -2,7 +2,7 @@ import { plan, SandboxConfigError, SandboxKitConfig, SERVICE_NAMES, ServiceName,
 
 /**
  * The expected outcome of every target × service × requested mode, written by hand from
- * docs/platforms.md and the seed, not from the planner's output.
+ * docs/platforms.md and Retool's documentation, not from the planner's output.
  * A mode name means the plan uses that mode; 'ERR' means the planner refuses.
  * Columns: auto, privileged, seccomp, gvisor-runtimeclass, rlimits-seccomp, unsandboxed (no ack).
  */

@@ -3,7 +3,7 @@ import {
   allowedSyscalls, decodeAsContainerd, dockerProfile, ociProfile, OciSeccomp, ruleConflicts,
 } from '../../src/seccomp';
 import { ARCHITECTURES } from '../../src/targets/types';
-import { REFERENCE_PROFILE } from './helpers';
+import { BASE_PROFILE_FILE } from './helpers';
 
 describe('the containerd trap, made visible', () => {
   test.each(['nsjail', 'gvisor'] as const)('%s: the Docker-format file read the way containerd reads it allows bpf and perf_event_open', (profile) => {
@@ -34,7 +34,7 @@ describe('the containerd trap, made visible', () => {
   });
 
   test('the Docker default itself, decoded by containerd, even gives clone3 two different actions', () => {
-    const decoded = decodeAsContainerd(fs.readFileSync(REFERENCE_PROFILE, 'utf8'));
+    const decoded = decodeAsContainerd(fs.readFileSync(BASE_PROFILE_FILE, 'utf8'));
     const problems = ruleConflicts(decoded, 'docker-default');
     expect(problems.map((p) => p.message).join('\n')).toMatch(/syscall "clone3" has conflicting rules/);
   });

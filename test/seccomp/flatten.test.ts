@@ -49,7 +49,7 @@ describe('flattened nsjail profile for code-executor and js-executor', () => {
     expect(rulesFor(flat, 'clone3')).toEqual([{ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }]);
     expect(flat.defaultErrnoRet).toBe(1);
     expect(rulesFor(flat, 'clone')).toEqual([{ names: ['clone'], action: 'SCMP_ACT_ALLOW' }]);
-    // The gvisor profile still adds clone3 (the seed's table), replacing that rule.
+    // The gvisor profile still adds clone3 (Retool's published table), replacing that rule.
     expect(rulesFor(JSON.parse(ociProfile('gvisor', arch).content) as OciSeccomp, 'clone3')).toEqual([{ names: ['clone3'], action: 'SCMP_ACT_ALLOW' }]);
     // The base, for the same caps, answers clone3 with ENOSYS and filters clone's namespace flags.
     const base = runtimeDefaultOci(arch, []);

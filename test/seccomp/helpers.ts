@@ -10,10 +10,10 @@ import { Architecture, TARGET_NAMES } from '../../src/targets/types';
 /** Repository root (test/seccomp -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** shared/ sits beside the repository (here and in CI), never at an absolute path. */
-export const REFERENCE_PROFILE = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'docker-default-seccomp.json');
+/** The repository's verbatim copy of Docker's default profile (src/seccomp/data/NOTICE.md). */
+export const BASE_PROFILE_FILE = path.join(REPO_ROOT, 'src', 'seccomp', 'data', 'docker-default.json');
 
-/** The syscalls DESIGN.md and the issue say must stay denied in every mode but privileged. */
+/** The syscalls that must stay denied in every mode but privileged (README.md, "Proof on a real kernel"). */
 export const MUST_STAY_DENIED = [
   'bpf', 'perf_event_open', 'kexec_load', 'init_module', 'finit_module', 'keyctl', 'add_key', 'request_key',
   'open_by_handle_at', 'userfaultfd', 'iopl', 'ioperm', 'reboot', 'swapon', 'acct',

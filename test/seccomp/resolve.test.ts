@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import {
   ARCHITECTURE_NAMES, BASE_DENIED_SYSCALLS, OciSeccomp, PROFILE_DEFINITIONS, renderedProfiles,
 } from '../../src/seccomp';
-import { REFERENCE_PROFILE } from './helpers';
+import { BASE_PROFILE_FILE } from './helpers';
 
 /**
  * Every syscall name in every rendered profile must resolve on its architecture, checked with
@@ -36,7 +36,7 @@ function resolveAll(arches: readonly string[], names: readonly string[]): Map<st
 const resolves = (n: number | undefined): boolean => n !== undefined && (n >= 0 || (n < -1 && n > -10000));
 
 maybe('syscall names resolve with libseccomp (scmp_sys_resolver)', () => {
-  const reference = JSON.parse(fs.readFileSync(REFERENCE_PROFILE, 'utf8')) as { syscalls: { names: string[] }[] };
+  const reference = JSON.parse(fs.readFileSync(BASE_PROFILE_FILE, 'utf8')) as { syscalls: { names: string[] }[] };
   const referenceNames = new Set(reference.syscalls.flatMap((g) => g.names));
   const files = renderedProfiles();
   const allNames = [...new Set([

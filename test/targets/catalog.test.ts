@@ -16,7 +16,7 @@ test('every target has a record and every fact a source and a confidence', () =>
   }
 });
 
-// Expected values written by hand from docs/platforms.md §0 (the matrix).
+// Expected values written by hand from docs/platforms.md#matrix.
 test('privileged containers: only where the platform admits them', () => {
   const privileged = Object.fromEntries(TARGET_NAMES.map((t) => [t, TARGETS[t].privileged.value]));
   expect(privileged).toEqual({
