@@ -2,6 +2,7 @@ export * from './targets';
 export * from './policy';
 export * from './apps/kit-file';
 export * from './seccomp';
+export * from './apparmor';
 export * from './images';
 export * from './aws';
 export * from './k8s';

@@ -1,18 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { appArmorProfileFiles } from '../apparmor/files';
 import { profileFiles } from '../seccomp/files';
 
 /**
- * `npm run profiles`: regenerates `profiles/` (every rendered profile plus README.md) and
- * removes stale profile files. `--check` writes nothing and exits 1 when a file differs.
+ * `npm run profiles`: regenerates `profiles/` (every rendered seccomp profile plus README.md, and
+ * the AppArmor profiles in `profiles/apparmor/`) and removes stale profile files. `--check` writes
+ * nothing and exits 1 when a file differs.
  */
 function main(argv: readonly string[]): number {
   const check = argv.includes('--check');
   // lib/apps/profiles.js -> repository root.
-  const dir = path.resolve(__dirname, '..', '..', 'profiles');
-  const files = profileFiles();
-  const wanted = new Set(files.map((f) => f.fileName));
-  const stale = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !wanted.has(f) && (f.endsWith('.json') || f === 'README.md')) : [];
+  const root = path.resolve(__dirname, '..', '..', 'profiles');
+  const sets = [
+    { dir: root, files: profileFiles(), ours: (f: string) => f.endsWith('.json') || f === 'README.md' },
+    { dir: path.join(root, 'apparmor'), files: appArmorProfileFiles(), ours: (f: string) => /\.apparmor\d$/.test(f) || f === 'README.md' },
+  ];
+  const files = sets.flatMap((s) => s.files.map((f) => ({ ...f, fileName: path.relative(root, path.join(s.dir, f.fileName)) })));
+  const stale = sets.flatMap((s) => {
+    const wanted = new Set(s.files.map((f) => f.fileName));
+    return fs.existsSync(s.dir) ? fs.readdirSync(s.dir).filter((f) => !wanted.has(f) && s.ours(f)).map((f) => path.relative(root, path.join(s.dir, f))) : [];
+  });
+  const dir = root;
   const changed = files.filter((f) => {
     const p = path.join(dir, f.fileName);
     return !fs.existsSync(p) || fs.readFileSync(p, 'utf8') !== f.content;
@@ -27,7 +36,7 @@ function main(argv: readonly string[]): number {
     console.log(`profiles/ is up to date (${files.length} files)`);
     return 0;
   }
-  fs.mkdirSync(dir, { recursive: true });
+  for (const s of sets) fs.mkdirSync(s.dir, { recursive: true });
   for (const f of changed) fs.writeFileSync(path.join(dir, f.fileName), f.content);
   for (const f of stale) fs.rmSync(path.join(dir, f));
   console.log(`profiles/: ${files.length} files, ${changed.length} written, ${stale.length} removed`);

@@ -90,7 +90,7 @@ function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, pr
   if (sec.procMount !== 'Default') return bad(`procMount ${sec.procMount} has no ECS equivalent`, 'a Kubernetes target');
   const unknownCaps = [...sec.capabilitiesAdd, ...sec.capabilitiesDrop].filter((c) => !ECS_CAPABILITIES.includes(c));
   if (unknownCaps.length) return bad(`capabilities ${unknownCaps.join(', ')} are not ones ECS accepts`, `names from ${ECS_CAPABILITIES.join(', ')}`);
-  if (sec.appArmor === 'Unconfined') return bad('AppArmor Unconfined is not rendered on ECS (the ECS-optimized AL2023 AMI has no AppArmor)', 'a Kubernetes target');
+  if (sec.appArmor && sec.appArmor.type !== 'RuntimeDefault') return bad(`AppArmor ${sec.appArmor.type} is not rendered on ECS (the ECS-optimized AL2023 AMI has no AppArmor)`, 'a Kubernetes target');
   if (onFargate) {
     if (sec.privileged) return bad('privileged containers are not supported on Fargate (RegisterTaskDefinition accepts them and the task fails at deploy)', `services.${plan.service}.capacity: "ec2"`, 'target "ecs-ec2"');
     const extra = sec.capabilitiesAdd.filter((c) => !FARGATE_ADDABLE.includes(c));

@@ -6,6 +6,7 @@ import { SYSTEM_NAMESPACE } from '../policy/planner';
 import { ServiceName } from '../policy/services';
 import { TARGETS } from '../targets';
 import { AgentSandbox } from './agent-sandbox';
+import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './apparmor-loader';
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
 import { KubeObject, PodSpecJson, podsOf } from './manifest';
@@ -73,25 +74,40 @@ export class SandboxKitChart extends Chart {
       return n;
     };
 
-    // Profiles: installer, operator objects, or nothing (node user data writes them).
+    // Profiles: installer, operator objects, or nothing (node user data writes them); AppArmor
+    // profiles through the loader, whatever delivers the seccomp profiles.
     const profiles = referencedProfiles(plan);
     const byDelivery = (d: string) => profiles.filter((p) => p.delivery === d);
     const supporting = plan.services[0]?.supporting;
+    const appArmorProfiles = [...new Set(plan.services.flatMap((s) => (s.sandbox.appArmor?.type === 'Localhost' ? [s.sandbox.appArmor.profile] : [])))];
+    const archs = [...new Set(plan.services.flatMap((s) => s.architectures))];
+    const installerReasons = [
+      ...(byDelivery('daemonset').length ? [INSTALLER_POD_SECURITY_REASON] : []),
+      ...(appArmorProfiles.length ? [APPARMOR_LOADER_POD_SECURITY_REASON] : []),
+    ];
+    if (installerReasons.length) ns(SYSTEM_NAMESPACE, 'node-installer', 'privileged', installerReasons.join('; '));
+    else if (byDelivery('security-profiles-operator').length) ns(SYSTEM_NAMESPACE, 'profiles', 'restricted');
+    if (appArmorProfiles.length) {
+      new AppArmorProfileLoader(this, 'AppArmorProfileLoader', {
+        profiles: appArmorProfiles,
+        architectures: archs,
+        image: opts.installerImage,
+        nodeSelector: opts.nodeSelector,
+        tolerations: opts.tolerations,
+      });
+    }
     if (byDelivery('daemonset').length) {
-      ns(SYSTEM_NAMESPACE, 'node-installer', 'privileged', INSTALLER_POD_SECURITY_REASON);
-      const archs = [...new Set(plan.services.flatMap((s) => s.architectures))];
       new SeccompProfileInstaller(this, 'SeccompProfileInstaller', {
         profiles: byDelivery('daemonset'),
         architectures: archs,
         image: opts.installerImage,
         nodeSelector: opts.nodeSelector,
         tolerations: opts.tolerations,
-        appArmor: supporting?.appArmor === 'RuntimeDefault' ? 'RuntimeDefault' : undefined,
+        appArmor: supporting?.appArmor?.type === 'RuntimeDefault' ? 'RuntimeDefault' : undefined,
         kubernetesVersion: version,
       });
     }
     if (byDelivery('security-profiles-operator').length) {
-      ns(SYSTEM_NAMESPACE, 'profiles', 'restricted');
       new OperatorSeccompProfiles(this, 'OperatorSeccompProfiles', { profiles: byDelivery('security-profiles-operator') });
     }
 

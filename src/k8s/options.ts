@@ -115,9 +115,10 @@ export interface KubernetesRendererOptions {
    */
   readonly clusterDomain?: string;
   /**
-   * Image of the seccomp profile installer: any image with a POSIX `sh`, `cat`, `mv`, `cmp`,
-   * `sleep` for every node architecture. Pin a digest in production.
-   * @default 'busybox:1.36.1'
+   * Image of the seccomp profile installer and the AppArmor profile loader: any image with a
+   * POSIX `sh`, `cat`, `mv`, `cmp`, `sed`, `nsenter`, `sleep` for every node architecture,
+   * pinned by digest (`name:tag@sha256:...`).
+   * @default DEFAULT_INSTALLER_IMAGE (busybox 1.37.0, pinned by digest)
    */
   readonly installerImage?: string;
   /**
@@ -199,8 +200,17 @@ export const DEFAULT_NAMESPACES: Required<NamespaceNames> = {
   agentSandboxPods: 'sandbox-kit-agent-sandboxes',
 };
 
-/** Default image of the profile installer (multi-architecture busybox). */
-export const DEFAULT_INSTALLER_IMAGE = 'busybox:1.36.1';
+/**
+ * Default image of the profile installer and the AppArmor loader: multi-architecture busybox
+ * (sh, cat, cmp, mv, sed, nsenter, sleep), pinned by the digest of its manifest list, the same pin
+ * Retool's chart uses for its init containers (tryretool/retool-helm
+ * charts/retool/templates/deployment_code_executor.yaml). A tag alone could be re-pointed to
+ * other code, which would then run on every node (the loader's init container is privileged).
+ */
+export const DEFAULT_INSTALLER_IMAGE = 'busybox:1.37.0@sha256:b3255e7dfbcd10cb367af0d409747d511aeb66dfac98cf30e97e87e4207dd76f';
+
+/** An image reference pinned by digest (`name[:tag]@sha256:<64 hex>`). */
+export const DIGEST_PINNED_IMAGE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
@@ -338,8 +348,10 @@ export function resolveRendererOptions(input: unknown, fieldPrefix = 'kubernetes
   }
   let installerImage = DEFAULT_INSTALLER_IMAGE;
   if (raw.installerImage !== undefined) {
-    if (typeof raw.installerImage !== 'string' || !/^[^\s]+$/.test(raw.installerImage) || raw.installerImage === '') bad('installerImage', `${JSON.stringify(raw.installerImage)} is not an image reference`, [`"${DEFAULT_INSTALLER_IMAGE}"`, '"busybox@sha256:<digest>"']);
-    else installerImage = raw.installerImage;
+    if (typeof raw.installerImage !== 'string' || !DIGEST_PINNED_IMAGE.test(raw.installerImage)) {
+      // It runs on every node, the AppArmor loader privileged: a tag could be re-pointed to other code.
+      bad('installerImage', `${JSON.stringify(raw.installerImage)} is not an image reference pinned by digest`, [`"${DEFAULT_INSTALLER_IMAGE}"`, '"<repository>:<tag>@sha256:<digest of the manifest list>"']);
+    } else installerImage = raw.installerImage;
   }
   const nodeSelector = labels('nodeSelector', raw.nodeSelector);
   const tolerations: Toleration[] = [];

@@ -1,4 +1,5 @@
 import { PodSecurityLevel } from '../policy/plan';
+import { BASELINE_CAPABILITIES, PROC_MOUNT_USERNS_RELAXATION } from '../policy/pod-security-level';
 import { compareVersions } from '../policy/quantity';
 import { allContainers, ContainerJson, ObjectMetaJson, PodSpecJson } from './manifest';
 
@@ -18,11 +19,8 @@ export interface PodSecurityViolation {
   readonly message: string;
 }
 
-/** Capabilities baseline allows to add (check_capabilities_baseline.go). */
-export const BASELINE_CAPABILITIES = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
-];
+/** Capabilities baseline allows to add: one list for the planner and this checker. */
+export { BASELINE_CAPABILITIES, PROC_MOUNT_USERNS_RELAXATION } from '../policy/pod-security-level';
 
 /** Volume types restricted allows (check_restrictedVolumes.go). */
 export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
@@ -37,9 +35,6 @@ const SAFE_SYSCTLS: readonly [string, string][] = [
   ['net.ipv4.ip_local_reserved_ports', '1.27'], ['net.ipv4.tcp_keepalive_time', '1.29'], ['net.ipv4.tcp_fin_timeout', '1.29'],
   ['net.ipv4.tcp_keepalive_intvl', '1.29'], ['net.ipv4.tcp_keepalive_probes', '1.29'],
 ];
-
-/** Policy version from which procMount is free for pods with hostUsers: false (check_procMount.go). */
-export const PROC_MOUNT_USERNS_RELAXATION = '1.35';
 
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 

@@ -8,6 +8,7 @@ import { Architecture } from '../targets/types';
 import { commonLabels, KIT_DOMAIN, PROFILE_CHECKSUM_ANNOTATION, selectorLabels } from './labels';
 import { DEFAULT_INSTALLER_IMAGE, Toleration } from './options';
 import { ReferencedProfile } from './profiles';
+import { UTILITY_CONTAINER_RESOURCES } from './utility-resources';
 import { appArmorAnnotations, appArmorPatches, ContainerAppArmor } from './security-context';
 
 /** Where the installer's container sees the profiles (ConfigMap) and the node's kit directory. */
@@ -136,7 +137,7 @@ export class SeccompProfileInstaller extends Construct {
         runAsNonRoot: false,
         seccompProfile: { type: 'RuntimeDefault' },
       };
-      const apparmor: ContainerAppArmor[] = [{ index: 0, name: 'install', profile: props.appArmor }];
+      const apparmor: ContainerAppArmor[] = [{ index: 0, name: 'install', profile: props.appArmor ? { type: props.appArmor } : undefined }];
       // A plain ApiObject: the typed KubeDaemonSet drops fields newer than 1.28 (appArmorProfile).
       const ds = new ApiObject(this, `DaemonSet-${arch}`, {
         apiVersion: 'apps/v1',
@@ -166,10 +167,7 @@ export class SeccompProfileInstaller extends Construct {
                 image: props.image ?? DEFAULT_INSTALLER_IMAGE,
                 command: ['/bin/sh', '-c', INSTALLER_SCRIPT],
                 readinessProbe: { exec: { command: ['/bin/sh', '-c', INSTALLER_READINESS_SCRIPT] }, periodSeconds: 10 },
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-                },
+                resources: UTILITY_CONTAINER_RESOURCES,
                 securityContext: root,
                 volumeMounts: [
                   { name: 'profiles', mountPath: INSTALLER_PROFILES_MOUNT, readOnly: true },

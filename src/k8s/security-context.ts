@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ContainerSecurity, SeccompSetting } from '../policy/plan';
+import { AppArmorSetting, ContainerSecurity, SeccompSetting } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
 
 /**
@@ -81,7 +81,21 @@ export interface ContainerAppArmor {
   /** Container name. */
   readonly name: string;
   /** The plan's AppArmor profile; nothing is rendered when undefined. */
-  readonly profile?: 'RuntimeDefault' | 'Unconfined';
+  readonly profile?: AppArmorSetting;
+}
+
+/** The `appArmorProfile` field of a plan setting. */
+export function k8sAppArmorProfile(setting: AppArmorSetting): { type: string; localhostProfile?: string } {
+  return setting.type === 'Localhost' ? { type: 'Localhost', localhostProfile: setting.profile } : { type: setting.type };
+}
+
+/** The pre-1.30 annotation value of a plan setting. */
+export function appArmorAnnotationValue(setting: AppArmorSetting): string {
+  switch (setting.type) {
+    case 'RuntimeDefault': return 'runtime/default';
+    case 'Unconfined': return 'unconfined';
+    case 'Localhost': return `localhost/${setting.profile}`;
+  }
 }
 
 /** Whether the cluster version reads the appArmorProfile field (else the annotation). */
@@ -97,7 +111,7 @@ export function appArmorPatches(podSpecPath: string, containers: readonly Contai
   if (!usesAppArmorField(kubernetesVersion)) return [];
   return containers
     .filter((c) => c.profile !== undefined)
-    .map((c) => JsonPatch.add(`${podSpecPath}/containers/${c.index}/securityContext/appArmorProfile`, { type: c.profile }));
+    .map((c) => JsonPatch.add(`${podSpecPath}/containers/${c.index}/securityContext/appArmorProfile`, k8sAppArmorProfile(c.profile!)));
 }
 
 /** The pre-1.30 annotations for the same settings (the API server maps them to the field after). */
@@ -105,7 +119,7 @@ export function appArmorAnnotations(containers: readonly ContainerAppArmor[], ku
   if (usesAppArmorField(kubernetesVersion)) return {};
   const out: Record<string, string> = {};
   for (const c of containers) {
-    if (c.profile) out[`container.apparmor.security.beta.kubernetes.io/${c.name}`] = c.profile === 'Unconfined' ? 'unconfined' : 'runtime/default';
+    if (c.profile) out[`container.apparmor.security.beta.kubernetes.io/${c.name}`] = appArmorAnnotationValue(c.profile);
   }
   return out;
 }

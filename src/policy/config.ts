@@ -37,6 +37,15 @@ export interface ServiceOptions {
   readonly capacity?: 'fargate' | 'ec2';
 }
 
+/**
+ * The AppArmor profile of sandbox containers on nodes that run AppArmor (Ubuntu, COS):
+ * - `auto`: the kit's profile where the node OS runs AppArmor, nothing elsewhere;
+ * - `kit-profile`: the kit's profile, and an error where the node OS has no AppArmor;
+ * - `unconfined`: no AppArmor confinement (what Retool's chart does by default), and an error
+ *   where the node OS has no AppArmor.
+ */
+export type AppArmorOption = 'auto' | 'kit-profile' | 'unconfined';
+
 /** Whether to use Kubernetes user namespaces (`hostUsers: false`). */
 export type UserNamespaceOption = 'auto' | 'required' | 'off';
 
@@ -70,6 +79,13 @@ export interface SandboxKitConfig {
    * @default 'auto'
    */
   readonly userNamespaces?: UserNamespaceOption;
+  /**
+   * AppArmor profile of the sandbox containers on AppArmor nodes: the kit's Localhost profile
+   * (allows the sandbox's mount, pivot_root and user namespaces, keeps the runtime default's
+   * /proc and /sys denials) or Unconfined.
+   * @default 'auto'
+   */
+  readonly appArmor?: AppArmorOption;
   /**
    * Accept that code-executor may run user code with no sandbox (its unprivileged mode), where
    * nothing stronger is possible. Without it, the kit refuses instead.

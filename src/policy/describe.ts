@@ -25,7 +25,7 @@ export function securityRows(c: ContainerSecurity, delivery?: string): [string, 
     ['user', `${c.runAsUser}:${c.runAsGroup}${c.runAsNonRoot ? ' (runAsNonRoot)' : ''}`],
     ['read-only root', `${yesNo(c.readOnlyRootFilesystem)}${c.writablePaths.length ? ` (writable: ${c.writablePaths.join(', ')})` : ''}`],
     ['allowPrivilegeEscalation', String(c.allowPrivilegeEscalation)],
-    ['AppArmor', c.appArmor ? `${c.appArmor}${c.appArmorReason ? `: ${c.appArmorReason}` : ''}` : '- (node has no AppArmor, or the runtime decides)'],
+    ['AppArmor', c.appArmor ? `${c.appArmor.type === 'Localhost' ? `Localhost ${c.appArmor.profile}` : c.appArmor.type}${c.appArmorReason ? `: ${c.appArmorReason}` : ''}` : '- (node has no AppArmor, or the runtime decides)'],
     ['runtimeClassName', c.runtimeClassName ?? '-'],
   ];
 }

@@ -1,3 +1,4 @@
+import { AppArmorProfileName } from '../apparmor/profile';
 import { Fact } from '../targets/facts';
 import { Architecture, Capability, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
 import { SandboxMode } from './modes';
@@ -13,6 +14,15 @@ export type SeccompSetting =
   /** A kit profile installed as dockerd's daemon-wide default (ECS on EC2). */
   | { readonly type: 'DockerDaemonDefault'; readonly profile: ProfileName; readonly path: string }
   /** No filter: what a privileged container gets whatever is asked. */
+  | { readonly type: 'Unconfined' };
+
+/** The AppArmor profile of a container, on nodes that run AppArmor. */
+export type AppArmorSetting =
+  /** The runtime's default profile (cri-containerd.apparmor.d, docker-default); it denies mount. */
+  | { readonly type: 'RuntimeDefault' }
+  /** A kit profile (src/apparmor), loaded on the nodes by the kit's AppArmor loader. */
+  | { readonly type: 'Localhost'; readonly profile: AppArmorProfileName }
+  /** No AppArmor confinement. */
   | { readonly type: 'Unconfined' };
 
 /** Pod Security Standards levels. */
@@ -47,7 +57,7 @@ export interface ContainerSecurity {
   /** `allowPrivilegeEscalation` (false sets no_new_privs). */
   readonly allowPrivilegeEscalation: boolean;
   /** AppArmor profile; undefined where the node has no AppArmor or the runtime decides. */
-  readonly appArmor?: 'RuntimeDefault' | 'Unconfined';
+  readonly appArmor?: AppArmorSetting;
   /** Why AppArmor is what it is, when it is not the runtime default. */
   readonly appArmorReason?: string;
   /** `runtimeClassName`, for gVisor. */

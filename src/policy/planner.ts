@@ -1,3 +1,4 @@
+import { appArmorProfileFor } from '../apparmor/profile';
 import { TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
 import { assumed, Fact } from '../targets/facts';
 import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
@@ -6,7 +7,8 @@ import { ConfigProblem, SandboxConfigError } from './errors';
 import { MODE_BOUNDARY, SandboxMode } from './modes';
 import { compareVersions } from './quantity';
 import { remainingRisks } from './remaining-risks';
-import { AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, PodSecurityLevel, SandboxPlan, SeccompSetting } from './plan';
+import { AppArmorSetting, AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, SandboxPlan, SeccompSetting } from './plan';
+import { podSecurityVerdict } from './pod-security-level';
 import { SERVICE_NAMES, SERVICES, ServiceRequirements } from './services';
 import { ResolvedConfig, ResolvedServiceOptions, resolveConfig } from './validate';
 
@@ -48,6 +50,20 @@ const APPARMOR_DENIES_MOUNT = assumed(
   true,
   'containerd contrib/apparmor template and docker-default both contain "deny mount,"',
   'AppArmor mediates mount inside user namespaces too',
+);
+
+/** Assumption: the kit's AppArmor profile lets the sandbox do what it does, on a kernel that enforces it. */
+const KIT_APPARMOR_PROFILE_WORKS = assumed(
+  true,
+  'the profile compiles with apparmor_parser 3.0 in the tests (test/apparmor), but no kernel here enforces AppArmor, so its run-time effect is not observed',
+  'If a node denies the sandbox a mount or pivot_root under it, the sandbox fails to start (it never runs unconfined instead)',
+);
+
+/** Assumption: AppArmor 4 nodes load the profile variant with the userns rule. */
+const KIT_APPARMOR_USERNS_VARIANT = assumed(
+  true,
+  'the AppArmor 4 variant (userns rule, abi 4.0) is checked by its text only: Debian 12 has no AppArmor 4 parser',
+  'Without it, Ubuntu 24.04 nodes with kernel.apparmor_restrict_unprivileged_userns=1 refuse the sandbox its user namespace',
 );
 
 type Feasibility =
@@ -141,7 +157,10 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
     }
   }
 
-  const { mode, body } = chosen;
+  const { mode } = chosen;
+  // The namespace's Pod Security level follows from the settings alone, whatever the mode.
+  const verdict = podSecurityVerdict(chosen.body.sandbox, config.kubernetesVersion);
+  const body: SandboxPlanBody = { ...chosen.body, podSecurityLevel: verdict.level, podSecurityReason: verdict.reason };
   const reason = chosenByAuto
     ? (tried.length ? `Strongest mode ${facts.displayName} allows; ruled out: ${tried.join(' ')}` : `Strongest mode ${req.displayName} supports; ${facts.displayName} allows it.`)
     : `Requested in ${field}.`;
@@ -184,7 +203,7 @@ function restricted(ctx: Context, appArmor: boolean): ContainerSecurity {
     writablePaths: ctx.req.writablePaths,
     // Set no_new_privs wherever the platform can; ECS on Fargate accepts no dockerSecurityOptions.
     allowPrivilegeEscalation: !ctx.facts.noNewPrivileges.value,
-    appArmor: appArmor ? 'RuntimeDefault' : undefined,
+    appArmor: appArmor ? { type: 'RuntimeDefault' } : undefined,
   };
 }
 
@@ -195,6 +214,36 @@ function nodeOs(ctx: Context): NodeOs | undefined {
 function hasAppArmor(ctx: Context): boolean {
   const os = nodeOs(ctx);
   return ctx.facts.kind === 'kubernetes' && os !== undefined && ctx.facts.securityModule.value[os] === 'apparmor';
+}
+
+/** The AppArmor profile of a sandbox that mounts (seccomp mode) on an AppArmor node, and what it relies on. */
+function sandboxAppArmor(ctx: Context): { setting: AppArmorSetting; reason: string; prerequisites: string[]; assumptions: AssumptionNote[] } | undefined {
+  if (!hasAppArmor(ctx)) return undefined;
+  const { config, facts, req } = ctx;
+  const denies = 'the runtime default AppArmor profile denies mount, which the sandbox performs inside its user namespace';
+  if (config.appArmor === 'unconfined') {
+    return { setting: { type: 'Unconfined' }, reason: `requested in appArmor (${denies}; the kit profile was declined)`, prerequisites: [], assumptions: [] };
+  }
+  if (!facts.appArmorProfiles.value) {
+    // Only "auto" reaches here (validate refuses "kit-profile"): said in explain, not silent.
+    return {
+      setting: { type: 'Unconfined' },
+      reason: `${denies}, and ${facts.displayName} cannot load the kit's profile (${facts.appArmorProfiles.source})`,
+      prerequisites: [],
+      assumptions: note('no AppArmor profile can be loaded on the nodes', facts.appArmorProfiles),
+    };
+  }
+  const profile = appArmorProfileFor(req.engine).name;
+  return {
+    setting: { type: 'Localhost', profile },
+    reason: 'the runtime default AppArmor profile denies mount; the kit\'s profile allows mount, umount, pivot_root and user namespaces and keeps the default\'s denials of writes to /proc and /sys',
+    prerequisites: ['the node\'s own apparmor_parser (the kit\'s AppArmor loader DaemonSet runs it in the host\'s mount namespace, as containerd loads its default profile)'],
+    assumptions: [
+      ...note('a privileged DaemonSet can load AppArmor profiles with the node\'s apparmor_parser', facts.appArmorProfiles),
+      { what: `the kit AppArmor profile ${profile} permits what the sandbox does`, fact: KIT_APPARMOR_PROFILE_WORKS },
+      { what: 'AppArmor 4 nodes (Ubuntu 24.04+) get the variant with the userns rule', fact: KIT_APPARMOR_USERNS_VARIANT },
+    ],
+  };
 }
 
 function note(what: string, fact: Fact<unknown>): AssumptionNote[] {
@@ -235,7 +284,6 @@ function privilegedMode(ctx: Context): Feasibility {
       },
       supporting: restricted(ctx, hasAppArmor(ctx)),
       podSecurityLevel: 'privileged',
-      podSecurityReason: 'the sandbox container is privileged',
       jail: { namespaces: true, procfs: 'new', cgroups: true },
       env: {},
       minimumVersions: {},
@@ -291,7 +339,7 @@ function seccompMode(ctx: Context): Feasibility {
   // pod at restricted. runsc cannot, so it unmasks wherever the API allows it.
   const unmasked = req.freshProcfs === 'required' ? canUnmask : canUnmask && podSecurityAdmitsUnmasked;
 
-  const appArmor = hasAppArmor(ctx);
+  const appArmor = sandboxAppArmor(ctx);
   const seccomp: SeccompSetting = delivery === 'docker-daemon-default'
     ? { type: 'DockerDaemonDefault', profile: req.profile, path: dockerProfilePath(req.profile) }
     : { type: 'Localhost', profile: req.profile, localhostProfile: localhostProfilePath(req.profile, delivery) };
@@ -304,7 +352,8 @@ function seccompMode(ctx: Context): Feasibility {
     ...note('custom seccomp profiles reach the nodes', facts.customSeccomp),
     ...note(`profiles are delivered by ${delivery}`, facts.profileDelivery),
   ];
-  if (os === 'ubuntu') {
+  if (os === 'ubuntu' && appArmor?.setting.type !== 'Localhost') {
+    // The kit profile grants userns on AppArmor 4 nodes; without it only the sysctls lift the restriction.
     prerequisites.push(`on Ubuntu 23.10+ nodes: ${UBUNTU_USERNS_RESTRICTION.value}`);
     assumptions.push({ what: 'Ubuntu restricts unprivileged user namespaces through AppArmor', fact: UBUNTU_USERNS_RESTRICTION });
   }
@@ -312,23 +361,17 @@ function seccompMode(ctx: Context): Feasibility {
     prerequisites.push(`nodes with containerd >= ${userns.minContainerd} (older containerd silently ignores hostUsers: false), Linux >= ${userns.minKernel}, runc >= ${userns.minRunc}`);
     assumptions.push(...note('hostUsers: false works on these nodes', facts.userNamespaces));
   }
-  if (appArmor) assumptions.push({ what: 'the runtime default AppArmor profile denies mount', fact: APPARMOR_DENIES_MOUNT });
+  if (appArmor) {
+    assumptions.push({ what: 'the runtime default AppArmor profile denies mount', fact: APPARMOR_DENIES_MOUNT });
+    prerequisites.push(...appArmor.prerequisites);
+    assumptions.push(...appArmor.assumptions);
+  }
   if (os && facts.securityModule.value[os] === 'selinux') {
     assumptions.push({ what: `the ${os} nodes' SELinux policy lets the sandbox mount inside its user namespace`, fact: SELINUX_ALLOWS_USERNS_MOUNTS });
   }
   if (delivery === 'security-profiles-operator') prerequisites.push('the Security Profiles Operator installed in the cluster');
 
   const jail: JailCapabilities = { namespaces: true, procfs: unmasked ? 'new' : 'none', cgroups: false };
-  let level: PodSecurityLevel = 'restricted';
-  let levelReason: string | undefined;
-  if (unmasked && !podSecurityAdmitsUnmasked) {
-    level = 'privileged';
-    levelReason = `procMount: Unmasked passes Pod Security baseline only from policy v${pm.minPodSecurityVersion} (Kubernetes ${config.kubernetesVersion} here)`;
-  }
-  if (appArmor) {
-    level = 'privileged';
-    levelReason = 'AppArmor Unconfined on the sandbox container (the runtime default profile denies the sandbox\'s mount calls); Pod Security baseline forbids Unconfined';
-  }
   return {
     ok: true,
     build: () => ({
@@ -337,12 +380,12 @@ function seccompMode(ctx: Context): Feasibility {
         seccomp,
         hostUsers: !useUserns,
         procMount: unmasked ? 'Unmasked' : 'Default',
-        appArmor: appArmor ? 'Unconfined' : undefined,
-        appArmorReason: appArmor ? 'the runtime default AppArmor profile denies mount, which the sandbox performs inside its user namespace' : undefined,
+        appArmor: appArmor?.setting,
+        appArmorReason: appArmor?.reason,
       },
-      supporting: restricted(ctx, appArmor),
-      podSecurityLevel: level,
-      podSecurityReason: levelReason,
+      supporting: restricted(ctx, appArmor !== undefined),
+      // Computed from the settings in planService.
+      podSecurityLevel: 'privileged',
       profileDelivery: delivery,
       jail,
       env: {},

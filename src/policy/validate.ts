@@ -1,7 +1,7 @@
 import { TARGETS } from '../targets';
 import { ARCHITECTURES, Architecture, NODE_OS_NAMES, NodeOs, PROFILE_DELIVERIES, ProfileDelivery, TARGET_NAMES, TargetName } from '../targets/types';
 import {
-  DEFAULT_KUBERNETES_VERSION, DEFAULT_REPLICAS, MIN_KUBERNETES_VERSION, SandboxKitConfig, ServiceOptions, UserNamespaceOption,
+  AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_REPLICAS, MIN_KUBERNETES_VERSION, SandboxKitConfig, ServiceOptions, UserNamespaceOption,
 } from './config';
 import { ConfigProblem, SandboxConfigError } from './errors';
 import { RequestedMode, SANDBOX_MODES } from './modes';
@@ -16,6 +16,7 @@ export interface ResolvedConfig {
   readonly architectures: readonly Architecture[];
   readonly profileDelivery?: ProfileDelivery;
   readonly userNamespaces: UserNamespaceOption;
+  readonly appArmor: AppArmorOption;
   readonly acknowledgeUnsandboxedCode: boolean;
   readonly services: Readonly<Record<ServiceName, ResolvedServiceOptions>>;
 }
@@ -30,9 +31,10 @@ export interface ResolvedServiceOptions {
   readonly capacity: 'fargate' | 'ec2';
 }
 
-const TOP_LEVEL_KEYS = ['target', 'kubernetesVersion', 'nodeOs', 'architectures', 'profileDelivery', 'userNamespaces', 'acknowledgeUnsandboxedCode', 'services'];
+const TOP_LEVEL_KEYS = ['target', 'kubernetesVersion', 'nodeOs', 'architectures', 'profileDelivery', 'userNamespaces', 'appArmor', 'acknowledgeUnsandboxedCode', 'services'];
 const SERVICE_KEYS = ['enabled', 'mode', 'image', 'resources', 'replicas', 'capacity'];
 const USERNS_OPTIONS: readonly UserNamespaceOption[] = ['auto', 'required', 'off'];
+const APPARMOR_OPTIONS: readonly AppArmorOption[] = ['auto', 'kit-profile', 'unconfined'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -127,6 +129,25 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
     }
   }
 
+  let appArmor: AppArmorOption = 'auto';
+  if (input.appArmor !== undefined) {
+    if (!(APPARMOR_OPTIONS as readonly unknown[]).includes(input.appArmor)) {
+      bad('appArmor', `unknown value ${JSON.stringify(input.appArmor)}`, [`one of ${list(APPARMOR_OPTIONS)}`]);
+    } else {
+      appArmor = input.appArmor as AppArmorOption;
+      // An AppArmor choice means nothing where the nodes run no AppArmor: say so rather than ignore it.
+      if (appArmor !== 'auto' && facts) {
+        const apparmorOs = facts.nodeOs.filter((o) => facts.securityModule.value[o] === 'apparmor');
+        if (nodeOs === undefined || facts.securityModule.value[nodeOs] !== 'apparmor') {
+          bad('appArmor', `"${appArmor}" needs nodes that run AppArmor, but ${nodeOs === undefined ? `${facts.displayName} has no nodes you choose an OS for` : `${nodeOs} nodes on ${facts.displayName} run ${facts.securityModule.value[nodeOs] ?? 'no Linux security module the kit knows'}`} (${facts.securityModule.source})`,
+            ['remove appArmor (or "auto")', ...(apparmorOs.length ? [`nodeOs: one of ${list(apparmorOs)}`] : [])]);
+        } else if (appArmor === 'kit-profile' && !facts.appArmorProfiles.value) {
+          bad('appArmor', `"kit-profile" needs a profile loaded on the nodes, which ${facts.displayName} does not allow (${facts.appArmorProfiles.source})`, ['remove appArmor (or "auto")']);
+        }
+      }
+    }
+  }
+
   let ack = false;
   if (input.acknowledgeUnsandboxedCode !== undefined) {
     if (typeof input.acknowledgeUnsandboxedCode !== 'boolean') bad('acknowledgeUnsandboxedCode', 'must be true or false', ['true', 'false']);
@@ -147,7 +168,7 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
 
   if (problems.length) throw new SandboxConfigError('sandbox-kit config is invalid', problems);
   return {
-    target: target as TargetName, kubernetesVersion, nodeOs, architectures, profileDelivery, userNamespaces,
+    target: target as TargetName, kubernetesVersion, nodeOs, architectures, profileDelivery, userNamespaces, appArmor,
     acknowledgeUnsandboxedCode: ack, services,
   };
 }

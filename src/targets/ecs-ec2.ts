@@ -27,6 +27,7 @@ export const ECS_EC2: TargetFacts = {
   admission: observed('RegisterTaskDefinition ClientException; agent and daemon errors at run time', platformsDoc('ecs-ec2')),
   nodeOs: ['al2023'],
   securityModule: assumed({ al2023: 'selinux' }, `ECS-optimized AL2023 AMI (${platformsDoc('ecs-ec2')})`),
+  appArmorProfiles: assumed(false, 'the ECS-optimized AL2023 AMI runs SELinux, not AppArmor'),
   noNewPrivileges: verified(true, `dockerSecurityOptions accepts no-new-privileges: ${SOURCES.ecsContainerDefinition}`),
   vmPerWorkload: verified(false, 'tasks share the container instance kernel'),
   alternativeForSandbox: 'an EC2 capacity provider whose instances run the kit\'s Docker seccomp profile (target ecs-ec2)',

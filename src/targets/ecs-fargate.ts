@@ -28,6 +28,7 @@ export const ECS_FARGATE: TargetFacts = {
   admission: observed('RegisterTaskDefinition ClientException (e.g. "Fargate compatible task definitions do not support ...")', platformsDoc('ecs-fargate')),
   nodeOs: [],
   securityModule: observed({}, `AppArmor unsupported: ${SOURCES.fargateNoAppArmor}`),
+  appArmorProfiles: observed(false, SOURCES.fargateNoAppArmor),
   noNewPrivileges: verified(false, `dockerSecurityOptions "isn't valid for containers in tasks using the Fargate launch type": ${SOURCES.ecsContainerDefinition}`),
   vmPerWorkload: verified(true, 'each Fargate task runs in its own microVM'),
   alternativeForSandbox: 'an EC2 capacity provider in the same cluster (set capacity: "ec2" for the service)',

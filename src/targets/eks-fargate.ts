@@ -23,6 +23,7 @@ export const EKS_FARGATE: TargetFacts = {
   admission: observed('fargate-scheduler leaves unsupported pods Pending with "Pod not supported on Fargate" events', `${SOURCES.eksFargate}; ${platformsDoc('eks-fargate')}`),
   nodeOs: [],
   securityModule: assumed({}, `not documented (${platformsDoc('eks-fargate')})`),
+  appArmorProfiles: verified(false, `Fargate runs no DaemonSets and exposes no node (${SOURCES.eksFargate})`),
   noNewPrivileges: assumed(true, `the Fargate scheduler rejections seen are privileged, added capabilities, host network and ports, volumes; not allowPrivilegeEscalation (${platformsDoc('eks-fargate')})`),
   vmPerWorkload: verified(true, `each pod runs in its own VM with a dedicated kernel: ${SOURCES.eksFargate}`),
   alternativeForSandbox: 'an EKS managed node group in the same cluster (target eks); keep the sandbox namespace out of every Fargate profile',

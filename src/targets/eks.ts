@@ -34,6 +34,7 @@ export const EKS: TargetFacts = {
     { al2023: 'selinux', bottlerocket: 'selinux', ubuntu: 'apparmor' },
     SOURCES.eksBestPracticesRuntime,
   ),
+  appArmorProfiles: assumed(true, `a privileged DaemonSet runs the host's apparmor_parser on Ubuntu nodes, as Retool's chart does (${SOURCES.retoolAppArmorLoader}); ${SOURCES.containerdAppArmor}`),
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'pods share the EC2 node kernel'),
   alternativeForSandbox: 'a managed node group with the kit\'s seccomp profiles (target eks)',

@@ -39,6 +39,7 @@ export const GKE_AUTOPILOT: TargetFacts = {
   ),
   nodeOs: ['cos'],
   securityModule: assumed({ cos: 'apparmor' }, 'Container-Optimized OS ships AppArmor'),
+  appArmorProfiles: observed(false, `no privileged DaemonSet and no writable hostPath can load a profile (${SOURCES.wardenMessages})`),
   noNewPrivileges: verified(true, `Autopilot enforces many restricted constraints, allowPrivilegeEscalation: false among them: ${SOURCES.gkeAutopilotSecurity}`),
   vmPerWorkload: verified(false, `GKE Sandbox puts gVisor, not a VM, around the pod: ${SOURCES.gkeSandbox}`),
   alternativeForSandbox: 'GKE Sandbox (runtimeClassName: gvisor), or a GKE Standard node pool (target gke-standard)',

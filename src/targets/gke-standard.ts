@@ -24,6 +24,7 @@ export const GKE_STANDARD: TargetFacts = {
   admission: verified('None by default; Autopilot ComputeClass workloads get Autopilot constraints best-effort', SOURCES.gkeAutopilotSecurity),
   nodeOs: ['cos', 'ubuntu'],
   securityModule: assumed({ cos: 'apparmor', ubuntu: 'apparmor' }, `Container-Optimized OS and Ubuntu node images ship AppArmor; ${platformsDoc('gke-standard')}`),
+  appArmorProfiles: assumed(true, `a privileged DaemonSet runs the host's apparmor_parser on COS and Ubuntu nodes, as Retool's chart does (${SOURCES.retoolAppArmorLoader}); ${SOURCES.containerdAppArmor}`),
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'GKE nodes are shared VMs'),
   alternativeForSandbox: 'a GKE Standard node pool with the kit\'s seccomp profiles (target gke-standard)',

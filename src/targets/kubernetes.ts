@@ -27,6 +27,7 @@ export const KUBERNETES: TargetFacts = {
     { ubuntu: 'apparmor', al2023: 'selinux', bottlerocket: 'selinux', cos: 'apparmor' },
     `${SOURCES.eksBestPracticesRuntime} for al2023 and bottlerocket; distribution defaults otherwise (${platformsDoc('kubernetes')})`,
   ),
+  appArmorProfiles: assumed(true, `a privileged DaemonSet runs the host's apparmor_parser (${SOURCES.retoolAppArmorLoader}); ${SOURCES.containerdAppArmor}`),
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'pods share the node kernel'),
   alternativeForSandbox: 'nodes you control with the kit\'s seccomp profiles installed',

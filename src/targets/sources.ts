@@ -32,6 +32,8 @@ export const SOURCES = {
   wardenCapabilities: 'GKE Warden autogke-default-linux-capabilities message, https://github.com/CrowdStrike/falcon-helm/issues/310',
   wardenMessages: 'GKE Warden messages (autogke-*), https://github.com/CrowdStrike/falcon-helm/issues/310',
   ubuntuUserns: 'https://github.com/google/nsjail/issues/236',
+  containerdAppArmor: 'containerd contrib/apparmor (LoadDefaultProfile runs the host\'s apparmor_parser); moby/profiles apparmor/template.go',
+  retoolAppArmorLoader: 'tryretool/retool-helm PR #353 (templates/apparmor_nsjail_daemonset.yaml: nsenter -t 1 -m -- apparmor_parser -r)',
 } as const;
 
 /** The repository's own page for a target or topic: docs/platforms.md#<anchor>. */

@@ -117,6 +117,11 @@ export interface TargetFacts {
   readonly nodeOs: readonly NodeOs[];
   /** The Linux security module each node OS enforces. */
   readonly securityModule: Fact<Partial<Record<NodeOs, SecurityModule>>>;
+  /**
+   * Whether a Localhost AppArmor profile can be loaded on the nodes: a privileged DaemonSet runs the
+   * host's own apparmor_parser (the one the container runtime loads its default profile with).
+   */
+  readonly appArmorProfiles: Fact<boolean>;
   /** Whether a container can be started with no_new_privs (`allowPrivilegeEscalation: false`, Docker `no-new-privileges`). */
   readonly noNewPrivileges: Fact<boolean>;
   /** Whether the platform boundary around one workload is its own VM (Fargate). */

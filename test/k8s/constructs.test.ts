@@ -58,10 +58,10 @@ describe('CodeExecutor / JsExecutor on their own', () => {
 });
 
 describe('AppArmor, RuntimeClass and user namespaces follow the plan and the version', () => {
-  test('gke-standard: Unconfined on the sandbox container (field, reason annotated), RuntimeDefault on supporting ones', () => {
+  test('gke-standard: the kit\'s Localhost profile on the sandbox container (field, reason annotated), RuntimeDefault on supporting ones', () => {
     const { objects } = render({ target: 'gke-standard' });
     const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
-    expect(ce.spec.containers[0].securityContext!.appArmorProfile).toEqual({ type: 'Unconfined' });
+    expect(ce.spec.containers[0].securityContext!.appArmorProfile).toEqual({ type: 'Localhost', localhostProfile: 'sandbox-kit-nsjail' });
     expect(ce.metadata.annotations?.['sandbox-kit.io/apparmor-reason']).toMatch(/denies mount/);
     expect(podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec.containers[0].securityContext!.appArmorProfile).toEqual({ type: 'RuntimeDefault' });
   });
@@ -70,7 +70,7 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
     const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'agent-sandbox': { mode: 'gvisor-runtimeclass' } } });
     const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
     expect(ce.spec.containers[0].securityContext!.appArmorProfile).toBeUndefined();
-    expect(ce.metadata.annotations?.['container.apparmor.security.beta.kubernetes.io/code-executor']).toBe('unconfined');
+    expect(ce.metadata.annotations?.['container.apparmor.security.beta.kubernetes.io/code-executor']).toBe('localhost/sandbox-kit-nsjail');
     expect(ce.spec.hostUsers).toBeUndefined();
   });
 
@@ -145,10 +145,11 @@ describe('AgentSandbox', () => {
   });
 
   test('the admission rules follow the template: RuntimeClass on gke-autopilot, no AppArmor rule where the plan is Unconfined', () => {
-    const rulesOf = (target: 'gke-autopilot' | 'gke-standard') => (ofKind(render({ target }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
+    const rulesOf = (target: 'gke-autopilot' | 'gke-standard', appArmor?: 'unconfined') => (ofKind(render({ target, appArmor }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
     expect(rulesOf('gke-autopilot')).toContain("has(object.spec.runtimeClassName) && object.spec.runtimeClassName == 'gvisor'");
     expect(rulesOf('gke-autopilot').join()).not.toContain('hostUsers');
-    expect(rulesOf('gke-standard').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
+    expect(rulesOf('gke-standard', 'unconfined').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
+    expect(rulesOf('gke-standard').join()).toContain("appArmorProfile.type != 'Unconfined'");
     expect(rulesOf('gke-autopilot').join()).toContain("appArmorProfile.type != 'Unconfined'");
   });
 

@@ -1,5 +1,5 @@
 import { SandboxConfigError } from '../../src/policy/errors';
-import { DEFAULT_NAMESPACES, DEFAULT_PRIVATE_CIDRS, parseCidr, resolveRendererOptions } from '../../src/k8s/options';
+import { DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES, DEFAULT_PRIVATE_CIDRS, parseCidr, resolveRendererOptions } from '../../src/k8s/options';
 
 function problems(input: unknown): string[] {
   try {
@@ -19,7 +19,7 @@ test('defaults', () => {
     namespaces: DEFAULT_NAMESPACES,
     autoscaling: {},
     clusterDomain: 'cluster.local',
-    installerImage: 'busybox:1.36.1',
+    installerImage: DEFAULT_INSTALLER_IMAGE,
     nodeSelector: {},
     tolerations: [],
     agentComponentResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
@@ -56,6 +56,8 @@ test.each<[string, unknown, RegExp]>([
   ['a toleration with a value and Exists', { tolerations: [{ key: 'sandbox', operator: 'Exists', value: 'x' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.value: must be unset with operator Exists/],
   ['a toleration with a bad effect', { tolerations: [{ key: 'sandbox', value: 'x', effect: 'NoRun' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.effect: "NoRun" is not a taint effect/],
   ['a bad cluster domain', { clusterDomain: 'Cluster..local' }, /^kubernetes\.renderer\.clusterDomain: "Cluster\.\.local" is not a DNS domain/],
+  ['an installer image pinned by tag only', { installerImage: 'busybox:1.37.0' }, /^kubernetes\.renderer\.installerImage: "busybox:1\.37\.0" is not an image reference pinned by digest/],
+  ['an installer image with a short digest', { installerImage: 'busybox@sha256:abc' }, /^kubernetes\.renderer\.installerImage: .* not an image reference pinned by digest/],
 ])('refuses %s, naming the field', (_name, input, message) => {
   expect(problems(input).some((p) => message.test(p))).toBe(true);
 });

@@ -15,7 +15,7 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 function installedFiles(objects: readonly KubeObject[]): Map<string, Map<string, { key: string; content: string }>> {
   const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'seccomp-profiles');
   const out = new Map<string, Map<string, { key: string; content: string }>>();
-  for (const ds of objects.filter((o) => o.kind === 'DaemonSet')) {
+  for (const ds of objects.filter((o) => o.kind === 'DaemonSet' && o.metadata!.name!.startsWith('seccomp-profile-installer-'))) {
     const spec = (ds.spec as { template: { spec: PodSpecJson } }).template.spec;
     const arch = spec.nodeSelector?.['kubernetes.io/arch'];
     expect(arch).toBeDefined();
@@ -80,7 +80,9 @@ describe.each(['eks', 'gke-standard', 'kubernetes'])('%s: every Localhost profil
   });
 
   test('the installer is least privilege: no privilege, every capability dropped, read-only root, only the kit directory', () => {
-    for (const ds of objects.filter((o) => o.kind === 'DaemonSet')) {
+    const installers = objects.filter((o) => o.kind === 'DaemonSet' && o.metadata!.name!.startsWith('seccomp-profile-installer-'));
+    expect(installers.length).toBe(2);
+    for (const ds of installers) {
       const spec = (ds.spec as { template: { spec: PodSpecJson & { automountServiceAccountToken?: boolean } } }).template.spec;
       expect(ds.metadata?.namespace).toBe('sandbox-kit-system');
       expect(spec.automountServiceAccountToken).toBe(false);

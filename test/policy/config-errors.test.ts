@@ -89,3 +89,20 @@ test('a required setting that rules out the strongest mode is an error, not a fa
   expect(problems.map((p) => p.field)).toEqual(['userNamespaces', 'userNamespaces', 'userNamespaces']);
   expect(problems[0].message).toMatch(/bottlerocket nodes do not support user namespaces/);
 });
+
+test.each<[string, Record<string, unknown>, RegExp, RegExp]>([
+  ['SELinux nodes', { target: 'eks', nodeOs: 'al2023', appArmor: 'kit-profile' }, /"kit-profile" needs nodes that run AppArmor, but al2023 nodes on Amazon EKS on EC2 node groups run selinux/, /nodeOs: one of "ubuntu"/],
+  ['Bottlerocket nodes', { target: 'kubernetes', nodeOs: 'bottlerocket', appArmor: 'unconfined' }, /"unconfined" needs nodes that run AppArmor, but bottlerocket nodes/, /nodeOs: one of "ubuntu", "cos"/],
+  ['ECS on EC2 (AL2023)', { target: 'ecs-ec2', appArmor: 'kit-profile' }, /al2023 nodes on Amazon ECS on EC2 run selinux/, /remove appArmor/],
+  ['Fargate (no nodes)', { target: 'ecs-fargate', appArmor: 'unconfined', acknowledgeUnsandboxedCode: true }, /Amazon ECS on Fargate has no nodes you choose an OS for/, /remove appArmor/],
+  ['Autopilot (no profile can be loaded)', { target: 'gke-autopilot', appArmor: 'kit-profile' }, /"kit-profile" needs a profile loaded on the nodes, which GKE Autopilot does not allow/, /remove appArmor/],
+])('an AppArmor choice on %s is bad input, with what would work', (_name, config, message, alternative) => {
+  const p = problemsOf(config).find((x) => x.field === 'appArmor');
+  expect(p?.message).toMatch(message);
+  expect(p?.alternatives.join(' ')).toMatch(alternative);
+});
+
+test('appArmor "auto" on nodes without AppArmor is no error (nothing to choose), and an unknown value is', () => {
+  expect(() => plan({ target: 'eks', appArmor: 'auto' })).not.toThrow();
+  expect(problemsOf({ target: 'gke-standard', appArmor: 'localhost' }).map((p) => `${p.field}: ${p.message}`)).toEqual(['appArmor: unknown value "localhost"']);
+});

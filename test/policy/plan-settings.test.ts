@@ -95,14 +95,31 @@ describe('seccomp mode on nodes the user controls', () => {
     expect(q.nodePrerequisites.join(' ')).toMatch(/Security Profiles Operator/);
   });
 
-  test('AppArmor nodes get Unconfined on the sandbox container, with the reason, and a privileged namespace', () => {
+  test('AppArmor nodes get the kit\'s Localhost profile on the sandbox container, with the reason; the namespace is not held at privileged by it', () => {
     const q = service({ target: 'gke-standard' }, 'js-executor');
     expect(q.nodeOs).toBe('cos');
-    expect(q.sandbox.appArmor).toBe('Unconfined');
+    expect(q.sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-nsjail' });
     expect(q.sandbox.appArmorReason).toMatch(/mount/);
+    expect(q.podSecurityLevel).not.toBe('privileged');
+    expect(q.podSecurityReason ?? '').not.toMatch(/AppArmor/);
+    expect(q.supporting.appArmor).toEqual({ type: 'RuntimeDefault' });
+    expect(service({ target: 'gke-standard' }, 'agent-sandbox').sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-gvisor' });
+    // The run-time effect is not observed here (no AppArmor in this kernel): the plan says so.
+    expect(q.assumptions.filter((a) => a.fact.confidence === 'assumed').map((a) => a.what).join(' ')).toMatch(/sandbox-kit-nsjail permits what the sandbox does/);
+    expect(q.assumptions.map((a) => a.what).join(' ')).toMatch(/userns rule/);
+    expect(q.nodePrerequisites.join(' ')).toMatch(/apparmor_parser/);
+  });
+
+  test('appArmor: "unconfined" is Unconfined, and keeps the namespace privileged with the reason', () => {
+    const q = service({ target: 'gke-standard', appArmor: 'unconfined' }, 'js-executor');
+    expect(q.sandbox.appArmor).toEqual({ type: 'Unconfined' });
     expect(q.podSecurityLevel).toBe('privileged');
-    expect(q.podSecurityReason).toMatch(/AppArmor/);
-    expect(q.assumptions.map((a) => a.what).join(' ')).toMatch(/AppArmor/);
+    expect(q.podSecurityReason).toMatch(/AppArmor Unconfined/);
+  });
+
+  test('nodes without AppArmor get no AppArmor setting at all', () => {
+    expect(service({ target: 'eks' }, 'code-executor').sandbox.appArmor).toBeUndefined();
+    expect(service({ target: 'eks', nodeOs: 'ubuntu' }, 'code-executor').sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-nsjail' });
   });
 
   test('SELinux nodes: the plan states that their policy must allow the sandbox\'s mounts', () => {
@@ -112,8 +129,9 @@ describe('seccomp mode on nodes the user controls', () => {
     }
   });
 
-  test('Ubuntu nodes list the sysctls that lift the user namespace restriction', () => {
-    const q = service({ target: 'kubernetes', nodeOs: 'ubuntu' }, 'code-executor');
+  test('Ubuntu nodes: the kit profile grants userns, so only an Unconfined plan needs the sysctls that lift the restriction', () => {
+    expect(service({ target: 'kubernetes', nodeOs: 'ubuntu' }, 'code-executor').nodePrerequisites.join(' ')).not.toMatch(/apparmor_restrict_unprivileged_userns=0/);
+    const q = service({ target: 'kubernetes', nodeOs: 'ubuntu', appArmor: 'unconfined' }, 'code-executor');
     expect(q.nodePrerequisites.join(' ')).toMatch(/apparmor_restrict_unprivileged_userns=0/);
   });
 
