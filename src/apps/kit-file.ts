@@ -15,7 +15,7 @@ export const FAMILY_TARGETS: Readonly<Record<AppFamily, readonly TargetName[]>> 
 
 /** Targets synthesized when the file names none: those whose default plan needs no acknowledgement (README.md, "Two commands"). */
 export const DEFAULT_FAMILY_TARGETS: Readonly<Record<AppFamily, readonly TargetName[]>> = {
-  kubernetes: ['eks', 'gke-standard', 'kubernetes', 'gke-autopilot'],
+  kubernetes: ['eks', 'gke-standard', 'kubernetes'],
   aws: ['ecs-ec2', 'eks'],
 };
 

@@ -14,20 +14,24 @@ import { IMAGE_ARCHITECTURES, IMAGE_VERSIONS, ImageVersions } from './versions';
 export const IMAGE_KINDS = ['nsjail', 'gvisor'] as const;
 export type ImageKind = (typeof IMAGE_KINDS)[number];
 
+/** The image reference the default plans of the kit's own image name (the configs never read it). */
+const KIT_NSJAIL_IMAGE = 'sandbox-kit-nsjail';
+
 /**
- * Configs whose plans the NsJail image carries by default: the default targets, plus the
- * rlimits-seccomp plans of the Fargate targets (the only image that ships such a config is
- * the kit's, so it must carry them).
+ * Configs whose plans the NsJail image carries by default: the default targets, plus the plans
+ * only the kit's image can run (imageKind "kit"): a jail without procfs where /proc stays
+ * masked (ecs-ec2, Kubernetes 1.32), the rlimits-seccomp plans of the Fargate targets, and the
+ * rlimits-only jail inside GKE Sandbox's gVisor.
  */
 export const DEFAULT_IMAGE_CONFIGS: readonly SandboxKitConfig[] = [
   { target: 'eks' },
   { target: 'gke-standard' },
   { target: 'kubernetes' },
-  { target: 'gke-autopilot' },
   // ECS cannot unmask /proc, which the agent sandbox's gVisor needs: the planner refuses it there.
-  { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } },
-  { target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
-  { target: 'eks-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+  { target: 'ecs-ec2', services: { 'code-executor': { imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'js-executor': { imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'agent-sandbox': { enabled: false } } },
+  { target: 'gke-autopilot', services: { 'code-executor': { imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+  { target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+  { target: 'eks-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
 ];
 
 /** Plans of DEFAULT_IMAGE_CONFIGS. */

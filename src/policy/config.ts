@@ -2,6 +2,16 @@ import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/ty
 import { RequestedMode } from './modes';
 import { ResourceRequirements, ServiceName } from './services';
 
+/**
+ * Which image a service's container runs:
+ * - `retool`: Retool's own image (the default). Its NsJail mounts a fresh procfs in every jail,
+ *   so an NsJail plan needs an unmasked /proc or a privileged container.
+ * - `kit`: an image built from the kit's runtime image (`npm run images`), which runs NsJail with
+ *   the configuration the plan generates: a jail without procfs, or the rlimits-only jail of
+ *   `rlimits-seccomp`.
+ */
+export type ServiceImageKind = 'retool' | 'kit';
+
 /** Options for one service. */
 export interface ServiceOptions {
   /**
@@ -19,6 +29,12 @@ export interface ServiceOptions {
    * @default the service's Retool image
    */
   readonly image?: string;
+  /**
+   * Whose image `image` is: Retool's (`retool`), or one built from the kit's runtime image
+   * (`kit`, which needs `image` set to it). Decides what the jail inside can do.
+   * @default 'retool'
+   */
+  readonly imageKind?: ServiceImageKind;
   /**
    * CPU and memory requests and limits.
    * @default the service's defaults (Retool's Helm chart values)

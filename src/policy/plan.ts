@@ -3,6 +3,7 @@ import { Fact } from '../targets/facts';
 import { Architecture, Capability, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
 import { SandboxMode } from './modes';
 import { RemainingRisk } from './risks';
+import { ServiceImageKind } from './config';
 import { ProfileName, ResourceRequirements, SandboxEngine, ServiceComponent, ServiceName } from './services';
 
 /** The seccomp setting of a container. */
@@ -72,6 +73,13 @@ export interface JailCapabilities {
   readonly procfs: 'new' | 'none';
   /** cgroups the jail can manage itself (only privileged containers can write the cgroup tree). */
   readonly cgroups: boolean;
+  /**
+   * Who sets the per-run rlimits: NsJail itself, or `prlimit(1)` started by NsJail right before
+   * the program, with NsJail's own limits off (`disable_rl`). The latter inside gVisor, which
+   * refuses NsJail's setrlimit of RLIMIT_RTPRIO and RLIMIT_MSGQUEUE (measured).
+   * @default 'nsjail'
+   */
+  readonly rlimitsBy?: 'nsjail' | 'prlimit';
 }
 
 /** Versions the plan needs from the platform. */
@@ -132,6 +140,13 @@ export interface SandboxPlan {
   readonly nodeOs?: NodeOs;
   /** What the jail inside can do. */
   readonly jail: JailCapabilities;
+  /**
+   * gvisor-runtimeclass plans of NsJail services: what runs inside the platform's gVisor, where
+   * NsJail cannot create namespaces (measured): the service's own unprivileged mode, or the kit's
+   * rlimits-only jail.
+   * @default undefined (not an NsJail service under gVisor)
+   */
+  readonly insideGvisor?: 'unsandboxed' | 'rlimits-seccomp';
   /** Environment the service needs for this mode (e.g. CONTAINER_UNPRIVILEGED_MODE). */
   readonly env: Readonly<Record<string, string>>;
   /** Versions the plan needs. */
@@ -144,6 +159,8 @@ export interface SandboxPlan {
   readonly risks: readonly RemainingRisk[];
   /** Image reference. */
   readonly image: string;
+  /** Whose image it is (Retool's, or one built from the kit's runtime image): what the jail inside can do. */
+  readonly imageKind: ServiceImageKind;
   /** Resources of the user-code container. */
   readonly resources: ResourceRequirements;
   /** Replicas. */

@@ -1,5 +1,5 @@
 import { appArmorProfileFor } from '../apparmor/profile';
-import { TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
+import { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
 import { assumed, Fact } from '../targets/facts';
 import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
 import { SandboxKitConfig } from './config';
@@ -30,13 +30,6 @@ export function localhostProfilePath(profile: string, delivery: ProfileDelivery)
 export function dockerProfilePath(profile: string): string {
   return `/etc/docker/seccomp/${PROFILE_DIR}-${profile}.json`;
 }
-
-/** Assumption: NsJail's namespace setup works inside gVisor's Sentry, not on the host kernel. */
-const NSJAIL_IN_GVISOR = assumed(
-  true,
-  'gVisor implements user, mount, PID, UTS, IPC and network namespaces in its Sentry; not yet run on GKE Sandbox',
-  'If NsJail cannot start there, code-executor can only run unsandboxed (with acknowledgement) inside gVisor',
-);
 
 /** Assumption: SELinux on the node lets the sandbox mount inside its own user namespace. */
 const SELINUX_ALLOWS_USERNS_MOUNTS = assumed(
@@ -72,7 +65,10 @@ type Feasibility =
 
 type SandboxPlanBody = Pick<SandboxPlan,
   'sandbox' | 'supporting' | 'podSecurityLevel' | 'podSecurityReason' | 'profileDelivery' | 'jail' | 'env' |
-  'minimumVersions' | 'nodePrerequisites' | 'assumptions'>;
+  'minimumVersions' | 'nodePrerequisites' | 'assumptions' | 'insideGvisor'> & {
+  /** Where the boundary is, when the mode's general sentence (MODE_BOUNDARY) says too little. */
+  readonly boundary?: string;
+};
 
 interface Context {
   readonly config: ResolvedConfig;
@@ -173,17 +169,32 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       mode,
       chosenByAuto,
       reason,
-      boundary: MODE_BOUNDARY[mode],
-      ...body,
+      ...planBody(body),
+      boundary: body.boundary ?? MODE_BOUNDARY[mode],
       architectures: config.architectures,
       nodeOs: nodeOs(ctx),
-      risks: remainingRisks(req, mode, facts),
+      risks: remainingRisks(req, mode, facts, body.insideGvisor),
       image: opts.image,
+      imageKind: opts.imageKind,
       resources: opts.resources,
       replicas: opts.replicas,
       components: req.components,
     },
   };
+}
+
+/** The plan fields of a body (without the planner's own notes). */
+function planBody(body: SandboxPlanBody): Omit<SandboxPlanBody, 'boundary'> {
+  const { boundary: _boundary, ...rest } = body;
+  return rest;
+}
+
+/**
+ * Whether the service's sandbox must mount a fresh procfs: runsc always does; Retool's NsJail
+ * images mount one in every jail; only the kit's image runs NsJail without one.
+ */
+function freshProcfs(ctx: Context): 'required' | 'optional' {
+  return ctx.req.freshProcfs === 'required' || (ctx.req.engine === 'nsjail' && ctx.opts.imageKind === 'retool') ? 'required' : 'optional';
 }
 
 /** Settings that work in any mode and take nothing the workload does not need. */
@@ -326,18 +337,22 @@ function seccompMode(ctx: Context): Feasibility {
   // The API server accepts procMount: Unmasked only with hostUsers: false.
   const canUnmask = useUserns && pm.unmasked;
   const podSecurityAdmitsUnmasked = compareVersions(config.kubernetesVersion, pm.minPodSecurityVersion ?? pm.minKubernetes ?? '0') >= 0;
-  if (req.freshProcfs === 'required' && !canUnmask) {
+  const procfs = freshProcfs(ctx);
+  if (procfs === 'required' && !canUnmask) {
     const why = facts.kind === 'ecs'
       ? `${facts.displayName} cannot unmask /proc for a container (${facts.procMount.source})`
       : config.userNamespaces === 'off' ? 'userNamespaces is "off"' : usernsBlockers.join('; ');
+    const who = req.engine === 'nsjail'
+      ? `Retool's ${req.displayName} image mounts a fresh procfs in every jail (only the kit's image, imageKind "kit", runs NsJail without one)`
+      : `${req.displayName}'s sandbox mounts a fresh procfs`;
     return {
       ok: false,
-      reason: `${req.displayName}'s sandbox mounts a fresh procfs, which the kernel refuses while /proc is masked; unmasking needs procMount: Unmasked with hostUsers: false, and ${why}.`,
+      reason: `${who}, which the kernel refuses while /proc is masked; unmasking needs procMount: Unmasked with hostUsers: false, and ${why}.`,
     };
   }
-  // NsJail can run without a procfs of its own: unmask only where Pod Security still admits the
-  // pod at restricted. runsc cannot, so it unmasks wherever the API allows it.
-  const unmasked = req.freshProcfs === 'required' ? canUnmask : canUnmask && podSecurityAdmitsUnmasked;
+  // The kit's NsJail can run without a procfs of its own: unmask only where Pod Security still
+  // admits the pod at restricted. runsc and Retool's NsJail cannot, so they unmask wherever the API allows it.
+  const unmasked = procfs === 'required' ? canUnmask : canUnmask && podSecurityAdmitsUnmasked;
 
   const appArmor = sandboxAppArmor(ctx);
   const seccomp: SeccompSetting = delivery === 'docker-daemon-default'
@@ -397,7 +412,7 @@ function seccompMode(ctx: Context): Feasibility {
 }
 
 function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
-  const { facts, req } = ctx;
+  const { facts, req, opts, config } = ctx;
   const g = facts.gvisor.value;
   if (g === 'none') return { ok: false, reason: `${facts.displayName} offers no gVisor RuntimeClass (${facts.gvisor.source}).` };
   if (facts.kind !== 'kubernetes') {
@@ -406,24 +421,52 @@ function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
   if (g !== 'built-in' && !explicit) {
     return { ok: false, reason: `${facts.displayName} has gVisor only on ${g === 'node-pool' ? 'a GKE Sandbox node pool' : 'nodes where you install it'}, so auto does not assume it; request it explicitly.` };
   }
+  // What runs inside the platform's gVisor is what gVisor can run (measured): no NsJail
+  // namespaces, no nested runsc.
+  if (req.engine === 'gvisor') {
+    return { ok: false, reason: `The ${req.displayName}'s own gVisor cannot start inside the platform's gVisor (nested runsc fails; ${RUNSC_NESTED_IN_GVISOR.source}).` };
+  }
+  const noJail = `NsJail cannot create its namespaces inside gVisor (${NSJAIL_NAMESPACES_IN_GVISOR.source})`;
+  let inside: 'unsandboxed' | 'rlimits-seccomp';
+  if (!req.acceptedModes.includes('unsandboxed') && !req.acceptedModes.includes('rlimits-seccomp')) {
+    return { ok: false, reason: `${noJail}, and ${req.displayName} never runs code without a full NsJail sandbox.` };
+  } else if (opts.imageKind === 'kit') {
+    // The kit's rlimits-only jail runs inside gVisor once its limits come from prlimit (measured).
+    inside = 'rlimits-seccomp';
+  } else {
+    if (!config.acknowledgeUnsandboxedCode) {
+      return {
+        ok: false,
+        field: explicit ? 'acknowledgeUnsandboxedCode' : undefined,
+        reason: `${noJail}, so Retool's ${req.displayName} image runs there only in its unprivileged mode (gVisor around the pod, no per-run sandbox inside it), which needs acknowledgeUnsandboxedCode: true.`,
+      };
+    }
+    inside = 'unsandboxed';
+  }
   const prerequisites = g === 'node-pool'
     ? ['a GKE Sandbox node pool (gcloud container node-pools create ... --sandbox type=gvisor) besides the default pool']
     : g === 'self-installed' ? ['runsc and containerd-shim-runsc-v1 on the nodes and a RuntimeClass named gvisor with handler runsc'] : [];
-  const assumptions = note('gVisor RuntimeClass is available', facts.gvisor);
-  if (req.engine === 'nsjail') assumptions.push({ what: 'NsJail can create its namespaces inside gVisor', fact: NSJAIL_IN_GVISOR });
+  const inner = partialMode(ctx, inside);
+  if (!inner.ok) return inner;
+  const runtime = facts.gvisorRuntimeClassName ?? 'gvisor';
   return {
     ok: true,
-    build: () => ({
-      sandbox: { ...restricted(ctx, false), runtimeClassName: facts.gvisorRuntimeClassName ?? 'gvisor' },
-      supporting: restricted(ctx, hasAppArmor(ctx)),
-      podSecurityLevel: 'restricted',
-      // NsJail runs inside gVisor, against the Sentry; the agent sandbox's own pods are gVisor.
-      jail: { namespaces: req.engine === 'nsjail', procfs: req.engine === 'nsjail' ? 'new' : 'none', cgroups: false },
-      env: {},
-      minimumVersions: facts.name === 'gke-autopilot' ? { kubernetes: '1.27', gke: '1.27.4-gke.800' } : {},
-      nodePrerequisites: prerequisites,
-      assumptions,
-    }),
+    build: () => {
+      const body = inner.build();
+      return {
+        ...body,
+        // As before the measurement: no AppArmor field on a gVisor pod (the node's AppArmor does not confine the Sentry's guest).
+        sandbox: { ...body.sandbox, appArmor: undefined, runtimeClassName: runtime },
+        jail: inside === 'rlimits-seccomp' ? { ...body.jail, rlimitsBy: NSJAIL_RLIMITS_IN_GVISOR.value } : body.jail,
+        minimumVersions: facts.name === 'gke-autopilot' ? { kubernetes: '1.27', gke: '1.27.4-gke.800' } : {},
+        nodePrerequisites: [...prerequisites, ...body.nodePrerequisites],
+        assumptions: note('gVisor RuntimeClass is available', facts.gvisor),
+        insideGvisor: inside,
+        boundary: inside === 'unsandboxed'
+          ? `gVisor (runtimeClassName: ${runtime}) around the pod only: inside it ${req.displayName} runs user code in its unprivileged mode, as its own process, with no per-run isolation (NsJail cannot create its namespaces inside gVisor: measured, see docs/verification.md).`
+          : `gVisor (runtimeClassName: ${runtime}) around the pod; inside it each run gets only the kit's rlimits and syscall filter (NsJail without namespaces: runs share the container's files, processes and network).`,
+      };
+    },
   };
 }
 
@@ -431,6 +474,13 @@ function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
 const UNPRIVILEGED_ENV: Readonly<Record<string, string>> = { CONTAINER_UNPRIVILEGED_MODE: 'true' };
 
 function partialMode(ctx: Context, mode: 'rlimits-seccomp' | 'unsandboxed'): Feasibility {
+  const { req, opts } = ctx;
+  if (mode === 'rlimits-seccomp' && opts.imageKind !== 'kit') {
+    return { ok: false, reason: `Retool's ${req.displayName} image has no rlimits-only NsJail configuration: rlimits-seccomp runs the kit's runtime image (services.${req.name}.imageKind: "kit" with services.${req.name}.image set to your build of it).` };
+  }
+  if (mode === 'unsandboxed' && opts.imageKind === 'kit') {
+    return { ok: false, reason: `mode "unsandboxed" is Retool ${req.displayName}'s own unprivileged mode (CONTAINER_UNPRIVILEGED_MODE); the kit's runtime image has no such mode.` };
+  }
   const sec = restricted(ctx, hasAppArmor(ctx));
   return {
     ok: true,
@@ -465,13 +515,27 @@ function alternatives(ctx: Context, rejected: SandboxMode | undefined): string[]
       out.push(`services.${req.name}.mode: "${mode}"`);
     }
   }
+  // Modes that a choice only the user can make would open: the acknowledgement, or the kit's image.
+  const withAck: Context = { ...ctx, config: { ...config, acknowledgeUnsandboxedCode: true } };
+  const withKit: Context = { ...ctx, opts: { ...ctx.opts, imageKind: 'kit' } };
+  for (const mode of req.acceptedModes) {
+    if (mode === rejected || mode === 'unsandboxed' || feasibility(ctx, mode, true).ok) continue;
+    if (mode === 'gvisor-runtimeclass' && !config.acknowledgeUnsandboxedCode && feasibility(withAck, mode, true).ok) {
+      out.push(`acknowledgeUnsandboxedCode: true: ${req.displayName} then runs its unprivileged mode inside gVisor (gVisor around the pod, no per-run isolation inside it)`);
+    }
+    if (ctx.opts.imageKind !== 'kit' && feasibility(withKit, mode, true).ok) {
+      const what = mode === 'seccomp' ? 'whose jail runs without a procfs under the masked /proc'
+        : mode === 'gvisor-runtimeclass' ? 'whose rlimits-only jail runs inside gVisor' : 'which ships the rlimits-only jail';
+      out.push(`services.${req.name}.imageKind: "kit" with services.${req.name}.image set to your build of the kit's NsJail image (npm run images), ${what}${mode === 'seccomp' ? '' : ` (mode ${mode})`}`);
+    }
+  }
   if (config.target === 'ecs-fargate' && ctx.opts.capacity !== 'ec2') {
     const onEc2: Context = { ...ctx, facts: TARGETS['ecs-ec2'] };
     if (req.acceptedModes.some((m) => !req.explicitOnlyModes.includes(m) && feasibility(onEc2, m, true).ok)) {
       out.push(`services.${req.name}.capacity: "ec2" (runs it on an EC2 capacity provider in the same cluster)`);
     }
   }
-  if (facts.kind === 'kubernetes' && req.freshProcfs === 'required' && rejected !== 'seccomp') {
+  if (facts.kind === 'kubernetes' && freshProcfs(ctx) === 'required' && rejected !== 'seccomp') {
     // What would let the gofer's procfs work in seccomp mode on this same target.
     const userns = facts.userNamespaces.value;
     if (config.userNamespaces === 'off') out.push('userNamespaces: "auto" (procMount: Unmasked needs hostUsers: false)');

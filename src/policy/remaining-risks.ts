@@ -4,7 +4,7 @@ import { RemainingRisk, risk } from './risks';
 import { ServiceRequirements } from './services';
 
 /** Retool's risk categories (risks.ts) that remain under a mode, one sentence each. */
-export function remainingRisks(req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts): RemainingRisk[] {
+export function remainingRisks(_req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts, insideGvisor?: 'unsandboxed' | 'rlimits-seccomp'): RemainingRisk[] {
   const egress = risk('external-misuse', 'Sandboxed code can still reach whatever the network policy or security group lets the pod reach, so attacks can be launched from it.');
   const host = facts.vmPerWorkload.value ? 'the Fargate microVM of this task' : 'the node';
   switch (mode) {
@@ -19,14 +19,19 @@ export function remainingRisks(req: ServiceRequirements, mode: SandboxMode, fact
         risk('system', `A kernel bug reachable from an unprivileged user namespace (the profile's additions widen that surface) could break out of the jail and the container to ${host}.`),
         egress,
       ];
-    case 'gvisor-runtimeclass':
+    case 'gvisor-runtimeclass': {
+      const sentry = risk('system', 'An escape from gVisor\'s Sentry would reach the node kernel; host seccomp and AppArmor do not apply inside the sandbox.');
+      if (!insideGvisor) return [sentry, egress];
+      // Inside gVisor there is no per-run jail (NsJail cannot create namespaces there): runs share the pod.
+      const what = insideGvisor === 'unsandboxed' ? 'User code runs as the service\'s own process inside gVisor' : 'Inside gVisor, user code runs with only rlimits and a syscall filter, in the service\'s filesystem and network';
       return [
-        risk('system', 'An escape from gVisor\'s Sentry would reach the node kernel; host seccomp and AppArmor do not apply inside the sandbox.'),
-        ...(req.engine === 'nsjail'
-          ? [risk('execution', 'NsJail inside gVisor is assumed to work; if it cannot create its namespaces the service fails to run code rather than running it unsandboxed.')]
-          : []),
+        risk('data', `${what}, so it can read the service's environment, credentials and any data passing through it.`),
+        risk('account', 'It can act with the service\'s credentials on behalf of other users of the deployment.'),
+        risk('execution', 'It can leave files or processes behind that change the results of later runs in the same pod.'),
+        sentry,
         egress,
       ];
+    }
     case 'rlimits-seccomp':
     case 'unsandboxed': {
       const what = mode === 'unsandboxed' ? 'User code runs as the service\'s own process' : 'User code runs with only rlimits and a syscall filter, in the service\'s filesystem and network';

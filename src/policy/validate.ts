@@ -1,7 +1,7 @@
 import { TARGETS } from '../targets';
 import { ARCHITECTURES, Architecture, NODE_OS_NAMES, NodeOs, PROFILE_DELIVERIES, ProfileDelivery, TARGET_NAMES, TargetName } from '../targets/types';
 import {
-  AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_REPLICAS, MIN_KUBERNETES_VERSION, SandboxKitConfig, ServiceOptions, UserNamespaceOption,
+  AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_REPLICAS, MIN_KUBERNETES_VERSION, SandboxKitConfig, ServiceImageKind, ServiceOptions, UserNamespaceOption,
 } from './config';
 import { ConfigProblem, SandboxConfigError } from './errors';
 import { RequestedMode, SANDBOX_MODES } from './modes';
@@ -26,13 +26,15 @@ export interface ResolvedServiceOptions {
   readonly enabled: boolean;
   readonly mode: RequestedMode;
   readonly image: string;
+  readonly imageKind: ServiceImageKind;
   readonly resources: ResourceRequirements;
   readonly replicas: number;
   readonly capacity: 'fargate' | 'ec2';
 }
 
 const TOP_LEVEL_KEYS = ['target', 'kubernetesVersion', 'nodeOs', 'architectures', 'profileDelivery', 'userNamespaces', 'appArmor', 'acknowledgeUnsandboxedCode', 'services'];
-const SERVICE_KEYS = ['enabled', 'mode', 'image', 'resources', 'replicas', 'capacity'];
+const SERVICE_KEYS = ['enabled', 'mode', 'image', 'imageKind', 'resources', 'replicas', 'capacity'];
+const IMAGE_KINDS: readonly ServiceImageKind[] = ['retool', 'kit'];
 const USERNS_OPTIONS: readonly UserNamespaceOption[] = ['auto', 'required', 'off'];
 const APPARMOR_OPTIONS: readonly AppArmorOption[] = ['auto', 'kit-profile', 'unconfined'];
 
@@ -192,6 +194,14 @@ function resolveService(
   if (opts.image !== undefined && (typeof opts.image !== 'string' || !/^[a-z0-9][\w./:@-]*$/i.test(opts.image) || /\s/.test(opts.image))) {
     bad(f('image'), `${JSON.stringify(opts.image)} is not an image reference`, [`"${req.image}"`]);
   }
+  const imageKind = opts.imageKind ?? 'retool';
+  if (!IMAGE_KINDS.includes(imageKind)) {
+    bad(f('imageKind'), `unknown image kind ${JSON.stringify(opts.imageKind)}`, [`one of ${list(IMAGE_KINDS)}`]);
+  } else if (imageKind === 'kit' && opts.image === undefined) {
+    // The default image is Retool's: a plan for the kit's jail would silently run in it.
+    bad(f('image'), `imageKind "kit" runs an image built from the kit's runtime image, which the kit does not publish; the default image is Retool's (${req.image})`,
+      [`services.${name}.image: your build of the kit's image (npm run images)`, `remove services.${name}.imageKind (Retool's image)`]);
+  }
   if (opts.replicas !== undefined && (!Number.isInteger(opts.replicas) || opts.replicas < 1)) {
     bad(f('replicas'), `${JSON.stringify(opts.replicas)} is not a positive whole number`, ['2']);
   }
@@ -206,6 +216,7 @@ function resolveService(
     enabled: opts.enabled ?? true,
     mode,
     image: opts.image ?? req.image,
+    imageKind,
     resources,
     replicas: opts.replicas ?? DEFAULT_REPLICAS,
     capacity: target === 'ecs-fargate' ? capacity : 'fargate',

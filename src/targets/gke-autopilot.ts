@@ -42,5 +42,5 @@ export const GKE_AUTOPILOT: TargetFacts = {
   appArmorProfiles: observed(false, `no privileged DaemonSet and no writable hostPath can load a profile (${SOURCES.wardenMessages})`),
   noNewPrivileges: verified(true, `Autopilot enforces many restricted constraints, allowPrivilegeEscalation: false among them: ${SOURCES.gkeAutopilotSecurity}`),
   vmPerWorkload: verified(false, `GKE Sandbox puts gVisor, not a VM, around the pod: ${SOURCES.gkeSandbox}`),
-  alternativeForSandbox: 'GKE Sandbox (runtimeClassName: gvisor), or a GKE Standard node pool (target gke-standard)',
+  alternativeForSandbox: 'a GKE Standard cluster or node pool, whose nodes take the kit\'s seccomp profiles so that each service runs its own sandbox (target gke-standard)',
 };

@@ -26,9 +26,16 @@ function exampleDefaults(file: string, family: 'kubernetes' | 'aws', target: Tar
   return { ...(raw[family]?.defaults ?? {}), target } as SandboxKitConfig;
 }
 
+/** Executors on an image built from the kit's NsJail runtime image (imageKind "kit"). */
+const KIT_EXECUTORS = {
+  'code-executor': { imageKind: 'kit' as const, image: 'registry.example.com/code-executor-on-sandbox-kit-nsjail:1.0.0' },
+  'js-executor': { imageKind: 'kit' as const, image: 'registry.example.com/js-executor-on-sandbox-kit-nsjail:1.0.0' },
+};
+
 /**
- * Every target's default plan (the main job's), the Fargate example configs, and the modes
- * defaults do not reach: privileged NsJail, and seccomp without user namespaces (procfs none).
+ * Every target's default plan (the main job's), the example configs, and the modes defaults do
+ * not reach: privileged NsJail where seccomp is possible, and the kit's image where /proc stays
+ * masked (seccomp with a jail without procfs) or inside gVisor (its rlimits-only jail).
  */
 export function scenarios(): Scenario[] {
   const privilegedNsjail = { 'code-executor': { mode: 'privileged' as const }, 'js-executor': { mode: 'privileged' as const }, 'agent-sandbox': { enabled: false } };
@@ -36,21 +43,40 @@ export function scenarios(): Scenario[] {
     { id: 'eks', config: { target: 'eks' }, note: 'default plan' },
     { id: 'gke-standard', config: { target: 'gke-standard' }, note: 'default plan' },
     { id: 'kubernetes', config: { target: 'kubernetes' }, note: 'default plan' },
-    { id: 'gke-autopilot', config: { target: 'gke-autopilot' }, note: 'default plan (GKE Sandbox); under runc only the pod\'s own settings can be run' },
+    { id: 'gke-autopilot', config: exampleDefaults('gke-autopilot.config.json', 'kubernetes', 'gke-autopilot'), note: 'examples/gke-autopilot.config.json (code-executor\'s unprivileged mode inside GKE Sandbox); under runc only the pod\'s own settings run (gVisor: gvisor-runtimeclass.test.ts)' },
+    {
+      id: 'gke-autopilot (kit image)',
+      config: { target: 'gke-autopilot', services: { 'code-executor': KIT_EXECUTORS['code-executor'], 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+      note: 'code-executor on the kit\'s image: its rlimits-only jail inside GKE Sandbox; under runc only the pod\'s own settings run',
+    },
     { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), note: 'examples/eks-fargate.config.json' },
-    { id: 'ecs-ec2', config: { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan; the agent sandbox is refused on ECS (no way to unmask /proc), so it runs under the platform defaults' },
-    { id: 'ecs-fargate', config: exampleDefaults('ecs-fargate.config.json', 'aws', 'ecs-fargate'), note: 'examples/ecs-fargate.config.json (js-executor and agent sandbox on EC2 capacity)' },
+    { id: 'ecs-ec2', config: { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS, so it runs under the platform defaults' },
+    {
+      id: 'ecs-ec2 (kit image)',
+      config: { target: 'ecs-ec2', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
+      note: 'the kit\'s image: seccomp through dockerd\'s daemon-wide profile, masked /proc, jail without procfs',
+    },
+    { id: 'ecs-fargate', config: exampleDefaults('ecs-fargate.config.json', 'aws', 'ecs-fargate'), note: 'examples/ecs-fargate.config.json (js-executor on EC2 capacity, privileged)' },
     {
       id: 'ecs-fargate (Fargate only)',
       config: { target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
       note: 'every service on Fargate capacity: js-executor and the agent sandbox are refused',
     },
+    {
+      id: 'ecs-fargate (rlimits-seccomp)',
+      config: { target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT_EXECUTORS['code-executor'] }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+      note: 'code-executor on the kit\'s image in mode rlimits-seccomp on Fargate',
+    },
     { id: 'eks (privileged)', config: { target: 'eks', services: privilegedNsjail }, note: 'mode privileged requested' },
-    { id: 'ecs-ec2 (privileged)', config: { target: 'ecs-ec2', services: privilegedNsjail }, note: 'mode privileged requested' },
     {
       id: 'kubernetes 1.32',
       config: { target: 'kubernetes', kubernetesVersion: '1.32', services: { 'agent-sandbox': { enabled: false } } },
-      note: 'no hostUsers: false before 1.33: masked /proc, jail procfs none; the agent sandbox (needs an unmasked /proc) is refused',
+      note: 'no hostUsers: false before 1.33, so /proc stays masked: Retool\'s executors privileged; the agent sandbox (needs an unmasked /proc) is refused',
+    },
+    {
+      id: 'kubernetes 1.32 (kit image)',
+      config: { target: 'kubernetes', kubernetesVersion: '1.32', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
+      note: 'the kit\'s image: seccomp with masked /proc, jail without procfs',
     },
   ];
 }

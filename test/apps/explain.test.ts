@@ -62,10 +62,15 @@ test('js-executor and the agent sandbox are refused on EKS Fargate with a named 
 });
 
 test('--json prints the plans as data', () => {
-  const r = explain('--target', 'gke-autopilot', '--json');
-  expect(r.code).toBe(0);
-  const [p] = JSON.parse(r.out) as { services: { mode: string; sandbox: { runtimeClassName: string } }[] }[];
-  expect(p.services.map((s) => s.sandbox.runtimeClassName)).toEqual(['gvisor', 'gvisor', 'gvisor']);
+  const r = explain('--target', 'gke-autopilot', '--acknowledge-unsandboxed-code', '--json');
+  expect(r.code).toBe(1);
+  const [p] = JSON.parse(r.out) as { problems: { field: string; message: string }[] }[];
+  // With the acknowledgement code-executor runs inside gVisor; js-executor and the agent sandbox stay refused.
+  expect(p.problems.map((x) => x.field)).toEqual(['services.js-executor.mode', 'services.agent-sandbox.mode']);
+  const eks = explain('--target', 'eks', '--json');
+  expect(eks.code).toBe(0);
+  const [e] = JSON.parse(eks.out) as { services: { mode: string; sandbox: { runtimeClassName?: string } }[] }[];
+  expect(e.services.map((s) => s.mode)).toEqual(['seccomp', 'seccomp', 'seccomp']);
 });
 
 test('bad arguments exit 2 with usage', () => {

@@ -12,7 +12,13 @@ test('the committed kit file plans every default target without acknowledgement'
     }
   }
   expect(loadAppInput('kubernetes', { file: path.join(ROOT, 'sandbox-kit.config.json'), env: {} }).configs.map((c) => c.target))
-    .toEqual(['eks', 'gke-standard', 'kubernetes', 'gke-autopilot']);
+    .toEqual(['eks', 'gke-standard', 'kubernetes']);
+});
+
+test('the gke-autopilot example: code-executor\'s unprivileged mode inside GKE Sandbox, acknowledged; nothing else', () => {
+  const input = loadAppInput('kubernetes', { file: path.join(ROOT, 'examples/gke-autopilot.config.json'), env: {} });
+  expect(input.configs.map((c) => plan(c).services.map((s) => [s.service, s.mode, s.insideGvisor]))).toEqual([[['code-executor', 'gvisor-runtimeclass', 'unsandboxed']]]);
+  expect(input.configs[0].acknowledgeUnsandboxedCode).toBe(true);
 });
 
 test('the Fargate examples plan, with the acknowledgement and EC2 capacity they carry', () => {
@@ -20,7 +26,7 @@ test('the Fargate examples plan, with the acknowledgement and EC2 capacity they 
   const [ecsPlan] = ecs.configs.map((c) => plan(c));
   expect(ecsPlan.services.map((s) => [s.service, s.mode, s.placement])).toEqual([
     ['code-executor', 'unsandboxed', 'ecs-fargate'],
-    ['js-executor', 'seccomp', 'ecs-ec2'],
+    ['js-executor', 'privileged', 'ecs-ec2'],
   ]);
   const eks = loadAppInput('kubernetes', { file: path.join(ROOT, 'examples/eks-fargate.config.json'), env: {} });
   expect(eks.configs.map((c) => plan(c).services.map((s) => s.mode))).toEqual([['unsandboxed']]);
@@ -29,6 +35,7 @@ test('the Fargate examples plan, with the acknowledgement and EC2 capacity they 
 test('environment overrides: SANDBOX_KIT_TARGETS replaces the target list', () => {
   const input = loadAppInput('kubernetes', { file: path.join(ROOT, 'sandbox-kit.config.json'), env: { SANDBOX_KIT_TARGETS: 'gke-autopilot' } });
   expect(input.configs.map((c) => c.target)).toEqual(['gke-autopilot']);
+  expect(() => plan(input.configs[0])).toThrow(/acknowledgeUnsandboxedCode/);
   expect(input.configs[0].kubernetesVersion).toBe('1.35');
 });
 

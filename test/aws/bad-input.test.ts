@@ -112,7 +112,8 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('aws.renderer.ecs.clusterName: this plan needs EC2 capacity providers');
-    expect(r.stderr).toContain('(ec2-seccomp-nsjail)');
+    // Retool's executors run privileged on ECS on EC2 (their jail mounts a fresh procfs; /proc stays masked).
+    expect(r.stderr).toContain('(ec2-privileged)');
     expectNothingWritten(r.outdir);
   });
 

@@ -4,14 +4,19 @@ import { extractProfile } from '../../src/aws/profiles';
 import { dockerProfilePath } from '../../src/policy/planner';
 import { build, launchTemplateUserData, profileFile, template } from './support';
 
-// The ecs-ec2 target with the executors (the agent sandbox's gVisor cannot run on ECS; a plan with
-// two daemon-wide profiles and supporting containers is rendered in variants.test.ts).
+// The ecs-ec2 target with the executors in seccomp mode through dockerd's daemon-wide profile:
+// that needs the kit's NsJail image (imageKind "kit", a jail without procfs under ECS's masked
+// /proc); with Retool's images the planner picks privileged there (variants.test.ts renders it).
+// The agent sandbox's gVisor cannot run on ECS; a plan with two daemon-wide profiles and
+// supporting containers is rendered in variants.test.ts.
 // One synth for the whole file: aws-cdk-lib synth is slow on 2 cores.
 let built: AwsApp;
 let t: Template;
 let userData: string[];
+/** Images built FROM the kit's NsJail runtime image (npm run images). */
+const kitImage = (service: string) => ({ imageKind: 'kit' as const, image: `registry.example.com/${service}-on-sandbox-kit-nsjail:1.0.0` });
 beforeAll(() => {
-  built = build([{ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }], {}, { nag: false });
+  built = build([{ target: 'ecs-ec2', services: { 'code-executor': kitImage('code-executor'), 'js-executor': kitImage('js-executor'), 'agent-sandbox': { enabled: false } } }], {}, { nag: false });
   t = template(built, 'ecs-ec2');
   userData = Object.values(launchTemplateUserData(t));
 });
@@ -31,7 +36,7 @@ describe('ecs-ec2 stack: container definitions carry the plan', () => {
 
   test('code-executor: unprivileged, non-root, read-only root with a /tmp tmpfs, caps dropped, no-new-privileges, init', () => {
     container('main', {
-      Image: 'tryretool/code-executor-service:latest',
+      Image: kitImage('code-executor').image,
       Privileged: false,
       User: '1000:1000',
       ReadonlyRootFilesystem: true,
@@ -53,13 +58,13 @@ describe('ecs-ec2 stack: container definitions carry the plan', () => {
   test('task size is the sum of the limits (hard ceiling on EC2)', () => {
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['EC2'], NetworkMode: 'awsvpc', Cpu: '2048', Memory: '2048',
-      ContainerDefinitions: [Match.objectLike({ Image: 'tryretool/code-executor-service:latest' })],
+      ContainerDefinitions: [Match.objectLike({ Image: kitImage('code-executor').image })],
     });
   });
 
   test('js-executor probes its own port and path', () => {
     container('main', {
-      Image: 'tryretool/js-executor-service:latest',
+      Image: kitImage('js-executor').image,
       HealthCheck: Match.objectLike({ Command: Match.arrayWith([Match.stringLikeRegexp(':3000/api/health')]) }),
       PortMappings: [{ ContainerPort: 3000, Protocol: 'tcp' }],
     });

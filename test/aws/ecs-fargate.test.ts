@@ -3,7 +3,8 @@ import { AwsApp } from '../../src/aws/app';
 import { build, kitConfigs, launchTemplateUserData, template } from './support';
 
 // The example the kit ships for ECS on Fargate: code-executor unsandboxed (acknowledged) on
-// Fargate, js-executor on EC2 capacity in the same cluster (a mixed cluster).
+// Fargate, js-executor on EC2 capacity in the same cluster (a mixed cluster), privileged as Retool
+// runs it on ECS on EC2 (its jail mounts a fresh procfs, which ECS's masked /proc refuses).
 let built: AwsApp;
 let t: Template;
 beforeAll(() => {
@@ -20,10 +21,10 @@ function taskWithImage(image: string): Record<string, unknown> {
 }
 
 describe('ecs-fargate example: a mixed cluster', () => {
-  test('the plan: code-executor unsandboxed on Fargate, js-executor in seccomp mode on EC2', () => {
+  test('the plan: code-executor unsandboxed on Fargate, js-executor privileged on EC2', () => {
     const byService = new Map(built.plans[0].services.map((s) => [s.service, [s.mode, s.placement]]));
     expect(byService.get('code-executor')).toEqual(['unsandboxed', 'ecs-fargate']);
-    expect(byService.get('js-executor')).toEqual(['seccomp', 'ecs-ec2']);
+    expect(byService.get('js-executor')).toEqual(['privileged', 'ecs-ec2']);
   });
 
   test('code-executor: a Fargate task of an offered size, no privileged flag, no docker security options, unprivileged mode env', () => {
@@ -54,19 +55,19 @@ describe('ecs-fargate example: a mixed cluster', () => {
     });
   });
 
-  test('js-executor runs on an EC2 capacity provider of the same cluster, with the daemon-wide profile', () => {
+  test('js-executor runs on an EC2 capacity provider of the same cluster, privileged on its own capacity', () => {
     const js = taskWithImage('tryretool/js-executor-service:latest');
     expect(js.RequiresCompatibilities).toEqual(['EC2']);
-    expect((js.ContainerDefinitions as Record<string, unknown>[])[0].DockerSecurityOptions).toEqual(['no-new-privileges']);
+    expect((js.ContainerDefinitions as Record<string, unknown>[])[0]).toMatchObject({ Privileged: true });
     const clusters = new Set(Object.values(t.findResources('AWS::ECS::Service')).map((s) => JSON.stringify((s as { Properties: { Cluster: unknown } }).Properties.Cluster)));
     expect(clusters.size).toBe(1);
     const cp = Object.values(t.findResources('AWS::ECS::Service'))
       .map((s) => (s as { Properties: { CapacityProviderStrategy?: { CapacityProvider: { Ref: string } }[] } }).Properties.CapacityProviderStrategy?.[0].CapacityProvider.Ref ?? 'FARGATE');
     expect(cp.filter((c) => c === 'FARGATE')).toHaveLength(1);
-    expect(cp).toContainEqual(expect.stringMatching(/ec2seccompnsjailCapacityProvider/));
-    const nsjail = Object.values(launchTemplateUserData(t)).filter((u) => u.includes('"sandbox-kit.capacity":"ec2-seccomp-nsjail"'));
-    expect(nsjail).toHaveLength(1);
-    expect(nsjail[0]).toContain('"seccomp-profile"');
+    expect(cp).toContainEqual(expect.stringMatching(/ec2privilegedCapacityProvider/));
+    const privileged = Object.values(launchTemplateUserData(t)).filter((u) => u.includes('"sandbox-kit.capacity":"ec2-privileged"'));
+    expect(privileged).toHaveLength(1);
+    expect(privileged[0]).not.toContain('ECS_DISABLE_PRIVILEGED');
   });
 
   test('the risks that remain are in the stack description and an output', () => {

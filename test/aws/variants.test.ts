@@ -39,7 +39,9 @@ describe('Fargate sizes', () => {
  * needs an unmasked /proc), but the layout must stay right for any plan of this shape.
  */
 function twoProfilePlan(): DeploymentPlan {
-  const base = plan({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } });
+  // The executors in seccomp mode through dockerd's profile: the kit's NsJail image (Retool's gets privileged on ECS).
+  const kit = (service: string) => ({ imageKind: 'kit' as const, image: `registry.example.com/${service}-on-sandbox-kit-nsjail:1.0.0` });
+  const base = plan({ target: 'ecs-ec2', services: { 'code-executor': kit('code-executor'), 'js-executor': kit('js-executor'), 'agent-sandbox': { enabled: false } } });
   const js = base.services.find((s) => s.service === 'js-executor')!;
   const agent: SandboxPlan = {
     ...js,
@@ -191,7 +193,7 @@ describe('buildImages: DockerImageAsset, synthesized without Docker', () => {
 describe('ecs-fargate with only code-executor in rlimits-seccomp mode, on an existing cluster', () => {
   let t: Template;
   beforeAll(() => {
-    const built = build([{ target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }], {
+    const built = build([{ target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit-nsjail:1.0.0' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }], {
       vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] },
       ecs: { clusterName: 'existing-cluster' },
     }, { nag: false });

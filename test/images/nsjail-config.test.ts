@@ -1,12 +1,14 @@
 import { plan, SandboxConfigError, SandboxKitConfig, SandboxPlan } from '../../src';
 import {
-  JAIL_DENIED_SYSCALLS, JAIL_HOST_ID_WHEN_ROOT, UNIFIED_SYSCALL_NUMBERS, NsjailConfigOptions, renderNsjailConfig, renderNsjailConfigs,
+  JAIL_DENIED_SYSCALLS, JAIL_HOST_ID_WHEN_ROOT, KAFEL_TABLES, kafelIdentifier, UNIFIED_SYSCALL_NUMBERS, NsjailConfigOptions, renderNsjailConfig, renderNsjailConfigs,
 } from '../../src/images';
 import { quote } from '../../src/images/textproto';
 
+/** An image built from the kit's NsJail runtime image: what runs a jail without procfs, or the rlimits-only one. */
+const KIT = { imageKind: 'kit' as const, image: 'registry.example.com/code-executor-on-sandbox-kit:1' };
 const FARGATE_RLIMITS: SandboxKitConfig = {
   target: 'ecs-fargate',
-  services: { 'code-executor': { mode: 'rlimits-seccomp' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } },
+  services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } },
 };
 
 /** Plan one service alone (the agent sandbox is refused on ECS; that must not hide the executors). */
@@ -55,7 +57,8 @@ const CLONE_FIELDS = ['clone_newnet', 'clone_newuser', 'clone_newns', 'clone_new
 
 describe('NsJail configuration rendered from the plan', () => {
   const eksCode = planOf({ target: 'eks' }, 'code-executor');
-  const ec2Code = planOf({ target: 'ecs-ec2' }, 'code-executor');
+  const ec2Code = planOf({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor');
+  const gvisorCode = planOf({ target: 'gke-autopilot', services: { 'code-executor': KIT } }, 'code-executor');
   const fargateCode = planOf(FARGATE_RLIMITS, 'code-executor');
   const privileged = planOf({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }, 'code-executor');
 
@@ -65,6 +68,20 @@ describe('NsJail configuration rendered from the plan', () => {
     expect(fargateCode.mode).toBe('rlimits-seccomp');
     expect(fargateCode.jail).toEqual({ namespaces: false, procfs: 'none', cgroups: false });
     expect(privileged.jail).toEqual({ namespaces: true, procfs: 'new', cgroups: true });
+    expect(gvisorCode).toMatchObject({ mode: 'gvisor-runtimeclass', insideGvisor: 'rlimits-seccomp', jail: { namespaces: false, rlimitsBy: 'prlimit' } });
+  });
+
+  test('inside gVisor NsJail\'s own limits are off and prlimit sets the same limits before the program', () => {
+    const text = renderNsjailConfig(gvisorCode, 'python').text;
+    expect(one(text, 'disable_rl')).toBe('true');
+    expect(text).not.toMatch(/^rlimit_/m);
+    const [exe] = blocks(text, 'exec_bin');
+    expect(exe.path).toBe('"/usr/bin/prlimit"');
+    const args = [...text.matchAll(/^  arg: (.*)$/gm)].map((m) => JSON.parse(m[1]) as string);
+    expect(args).toEqual(['--as=1073741824', '--core=0', '--cpu=30', '--fsize=67108864', '--nofile=256', '--nproc=512', '--', '/usr/bin/python3', '-I', '-B', '-']);
+    // The same limits NsJail sets itself outside gVisor.
+    const outside = renderNsjailConfig(fargateCode, 'python').text;
+    expect([one(outside, 'rlimit_as'), one(outside, 'rlimit_cpu'), one(outside, 'rlimit_fsize'), one(outside, 'rlimit_nofile'), one(outside, 'rlimit_nproc')]).toEqual(['1024', '30', '64', '256', '512']);
   });
 
   test.each([
@@ -191,21 +208,34 @@ describe('NsJail configuration rendered from the plan', () => {
         expect(policy).toMatch(new RegExp(`[{ ,]${s}[,} ]`));
       }
       expect(policy).toContain('clone(flags) { (flags & 0x7e020000) != 0 }');
-      expect(policy).toContain('ERRNO(38) { SYSCALL[435] }');
+      expect(policy).toContain('ERRNO(38) { clone3 }');
       expect(policy).toContain('USE sandbox_kit DEFAULT ALLOW');
       expect(policy.includes('socket(')).toBe(!p.jail.namespaces);
     }
   });
 
-  test('syscalls given by number are the unified (>= 424) numbers of the named syscalls', () => {
+  test('the policy names syscalls as kafel knows them on x86_64 and aarch64; numbers only where kafel has no name', () => {
     // include/uapi/asm-generic/unistd.h and arch/x86/entry/syscalls/syscall_64.tbl agree from 424 on.
     expect(UNIFIED_SYSCALL_NUMBERS).toEqual({
       io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, open_tree: 428, move_mount: 429,
-      fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, pidfd_getfd: 438, process_madvise: 440, mount_setattr: 442,
+      fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, pidfd_getfd: 438, process_madvise: 440, mount_setattr: 442, clone3: 435,
     });
     const policy = renderNsjailConfig(eksCode, 'python').text;
-    for (const n of Object.values(UNIFIED_SYSCALL_NUMBERS)) expect(policy).toContain(`SYSCALL[${n}]`);
-    expect(policy).not.toMatch(/[{ ,](io_uring_setup|fsopen|pidfd_getfd)[,} ]/);
+    // kafel 18f2074 names every one of them on both architectures, umount2 as "umount".
+    expect(policy).not.toMatch(/SYSCALL\[/);
+    expect(policy).toMatch(/[{ ,]umount[,} ]/);
+    expect(policy).not.toMatch(/umount2/);
+    for (const s of [...JAIL_DENIED_SYSCALLS, 'clone', 'clone3', 'socket']) {
+      for (const t of Object.values(KAFEL_TABLES.arches)) expect({ s, known: t.syscalls[kafelIdentifier(s)] !== undefined }).toEqual({ s, known: true });
+    }
+  });
+
+  test('kafelIdentifier: a number for a unified syscall kafel does not name; an error for one it cannot write', () => {
+    const tables = { ...KAFEL_TABLES, arches: { ...KAFEL_TABLES.arches, aarch64: { ...KAFEL_TABLES.arches.aarch64, syscalls: {} } } };
+    expect(kafelIdentifier('fsopen', tables)).toBe('SYSCALL[430]');
+    expect(() => kafelIdentifier('ptrace', tables)).toThrow(/no name for ptrace on aarch64, and its number differs by architecture/);
+    const wrongAlias = { ...KAFEL_TABLES, arches: { ...KAFEL_TABLES.arches, x86_64: { ...KAFEL_TABLES.arches.x86_64, syscalls: { ...KAFEL_TABLES.arches.x86_64.syscalls, umount: 22 } } } };
+    expect(() => kafelIdentifier('umount2', wrongAlias)).toThrow(/kafel's "umount" is not the kernel's umount2/);
   });
 
   test('network: none is a new network namespace; egress shares the container network and returns the rules', () => {

@@ -11,7 +11,7 @@ const SCHEMA: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
   NsJailConfig: {
     name: 'string', description: 'string', mode: 'enum:Mode', hostname: 'string', cwd: 'string',
     time_limit: 'uint', log_level: 'enum:LogLevel', keep_env: 'bool', envar: 'string', keep_caps: 'bool',
-    disable_no_new_privs: 'bool',
+    disable_no_new_privs: 'bool', disable_rl: 'bool',
     rlimit_as: 'uint', rlimit_as_type: 'enum:RLimit', rlimit_core: 'uint', rlimit_core_type: 'enum:RLimit',
     rlimit_cpu: 'uint', rlimit_cpu_type: 'enum:RLimit', rlimit_fsize: 'uint', rlimit_fsize_type: 'enum:RLimit',
     rlimit_nofile: 'uint', rlimit_nofile_type: 'enum:RLimit', rlimit_nproc: 'uint', rlimit_nproc_type: 'enum:RLimit',
@@ -78,8 +78,10 @@ describe('rendered configs match NsJail\'s config.proto', () => {
 
   test('the default image carries configs for every default target', () => {
     expect(new Set(all.map((c) => c.target))).toEqual(new Set(['eks', 'gke-standard', 'kubernetes', 'gke-autopilot', 'ecs-ec2', 'ecs-fargate', 'eks-fargate']));
-    // 3 per full target (code-executor python + javascript, js-executor javascript), 2 per Fargate rlimits plan.
-    expect(all.length).toBe(5 * 3 + 2 * 2);
+    // 3 per target with both executors (eks, gke-standard, kubernetes, ecs-ec2 with the kit's image:
+    // code-executor python + javascript, js-executor javascript), 2 per code-executor-only plan
+    // (gke-autopilot inside gVisor, the two Fargate rlimits plans).
+    expect(all.length).toBe(4 * 3 + 3 * 2);
   });
 
   test.each(all.map((c) => [c.path, c.text]))('%s', (_path, text) => {

@@ -187,7 +187,7 @@ describe('build contexts', () => {
     expect(path.isAbsolute(out)).toBe(true);
     expect(fs.readFileSync(path.join(out, 'Dockerfile'), 'utf8')).toBe(nsjailDockerfile(V));
     for (const f of ['eks/code-executor/python.cfg', 'eks/code-executor/javascript.cfg', 'eks/js-executor/javascript.cfg',
-      'ecs-ec2/code-executor/python.cfg', 'ecs-fargate/code-executor/python.cfg', 'gke-autopilot/js-executor/javascript.cfg']) {
+      'ecs-ec2/code-executor/python.cfg', 'ecs-fargate/code-executor/python.cfg', 'gke-autopilot/code-executor/python.cfg']) {
       expect(fs.existsSync(path.join(out, 'nsjail', f))).toBe(true);
     }
     expect(fs.existsSync(path.join(out, 'nsjail', 'eks', 'agent-sandbox'))).toBe(false);
@@ -212,8 +212,8 @@ describe('build contexts', () => {
     expect(files).toEqual(['Dockerfile', 'nsjail/eks/code-executor/javascript.cfg', 'nsjail/eks/code-executor/python.cfg', 'nsjail/eks/js-executor/javascript.cfg']);
     // The same plan twice is fine (eks is in both kit file sections by default).
     expect(() => imageContextFiles('nsjail', { plans: [...eks, ...eks] })).not.toThrow();
-    const older = plan({ target: 'eks', kubernetesVersion: '1.30', services: { 'agent-sandbox': { enabled: false } } }).services; // no unmasked /proc before 1.33
-    expect(older[0].jail.procfs).toBe('none');
+    const older = plan({ target: 'eks', kubernetesVersion: '1.30', services: { 'agent-sandbox': { enabled: false } } }).services; // no unmasked /proc before 1.33: privileged
+    expect(older[0].mode).toBe('privileged');
     expect(() => imageContextFiles('nsjail', { plans: [...eks, ...older] }))
       .toThrow(/plans: two plans for code-executor on eks give different python configurations/);
   });

@@ -19,7 +19,7 @@ function writeKitFile(content: unknown): string {
 test('writes one dist/<target>.k8s.yaml per target and returns the service URLs', () => {
   const outdir = path.join(dir, 'dist');
   const result = synthKubernetes({ file: KIT_FILE, outdir, env: {} });
-  expect(fs.readdirSync(outdir).sort()).toEqual(['eks.k8s.yaml', 'gke-autopilot.k8s.yaml', 'gke-standard.k8s.yaml', 'kubernetes.k8s.yaml']);
+  expect(fs.readdirSync(outdir).sort()).toEqual(['eks.k8s.yaml', 'gke-standard.k8s.yaml', 'kubernetes.k8s.yaml']);
   expect(result.endpoints.eks).toEqual([
     { service: 'code-executor', component: 'main', env: 'CODE_EXECUTOR_INGRESS_DOMAIN', url: 'http://code-executor.sandbox-kit-code-executor.svc.cluster.local:3004' },
     { service: 'js-executor', component: 'main', env: 'JS_EXECUTOR_INGRESS_DOMAIN', url: 'http://js-executor.sandbox-kit-js-executor.svc.cluster.local:3000' },
@@ -35,9 +35,9 @@ test('writes one dist/<target>.k8s.yaml per target and returns the service URLs'
 test('one target through SANDBOX_KIT_TARGETS, renderer options from the file', () => {
   const outdir = path.join(dir, 'dist');
   const file = writeKitFile({ kubernetes: { targets: ['eks'], renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' } } } });
-  const result = synthKubernetes({ outdir, env: { SANDBOX_KIT_CONFIG: file, SANDBOX_KIT_TARGETS: 'gke-autopilot' } });
-  expect(fs.readdirSync(outdir)).toEqual(['gke-autopilot.k8s.yaml']);
-  expect(result.endpoints['gke-autopilot'].find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local:3000');
+  const result = synthKubernetes({ outdir, env: { SANDBOX_KIT_CONFIG: file, SANDBOX_KIT_TARGETS: 'kubernetes' } });
+  expect(fs.readdirSync(outdir)).toEqual(['kubernetes.k8s.yaml']);
+  expect(result.endpoints.kubernetes.find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local:3000');
 });
 
 test('the eks-fargate example renders code-executor alone', () => {

@@ -67,24 +67,25 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
   });
 
   test('Kubernetes 1.29: the AppArmor annotation instead of the field', () => {
-    const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'agent-sandbox': { mode: 'gvisor-runtimeclass' } } });
+    // The agent sandbox cannot run there (no user namespaces, and runsc cannot nest in gVisor).
+    // code-executor with the kit's image: seccomp without a procfs (Retool's would be privileged under the masked /proc).
+    const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit:1' }, 'agent-sandbox': { enabled: false } } });
     const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
     expect(ce.spec.containers[0].securityContext!.appArmorProfile).toBeUndefined();
     expect(ce.metadata.annotations?.['container.apparmor.security.beta.kubernetes.io/code-executor']).toBe('localhost/sandbox-kit-nsjail');
     expect(ce.spec.hostUsers).toBeUndefined();
   });
 
-  test('gke-autopilot: runtimeClassName gvisor, RuntimeDefault seccomp, no hostUsers or procMount', () => {
-    const { objects } = render({ target: 'gke-autopilot' });
-    for (const name of ['code-executor', 'js-executor']) {
-      const t = podSpec(find(objects, 'Deployment', name));
-      expect(t.spec.runtimeClassName).toBe('gvisor');
-      expect(t.spec.hostUsers).toBeUndefined();
-      expect(t.spec.securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
-      expect(t.spec.containers[0].securityContext!.procMount).toBeUndefined();
-    }
-    // The controller is not user code: no RuntimeClass.
-    expect(podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec.runtimeClassName).toBeUndefined();
+  test('gke-autopilot (the example): code-executor under runtimeClassName gvisor, RuntimeDefault seccomp, no hostUsers or procMount', () => {
+    const { objects } = render({ target: 'gke-autopilot', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+    const t = podSpec(find(objects, 'Deployment', 'code-executor'));
+    expect(t.spec.runtimeClassName).toBe('gvisor');
+    expect(t.spec.hostUsers).toBeUndefined();
+    expect(t.spec.securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(t.spec.containers[0].securityContext!.procMount).toBeUndefined();
+    // Its unprivileged mode: NsJail cannot create namespaces inside gVisor.
+    expect(t.spec.containers[0].env).toContainEqual({ name: 'CONTAINER_UNPRIVILEGED_MODE', value: 'true' });
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata?.name)).toEqual(['code-executor']);
   });
 });
 
@@ -140,17 +141,16 @@ describe('AgentSandbox', () => {
     expect(rules).toContain('has(object.spec.hostUsers) && !object.spec.hostUsers');
     expect(rules).toContain("has(object.spec.serviceAccountName) && object.spec.serviceAccountName == 'agent-sandbox-sandbox'");
     expect(spec.validations.every((v) => v.message.length > 10)).toBe(true);
-    // Not before 1.30 (no admissionregistration.k8s.io/v1 policies there).
-    expect(ofKind(render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'agent-sandbox': { mode: 'gvisor-runtimeclass' } } }).objects, 'ValidatingAdmissionPolicy')).toEqual([]);
+    // (No agent sandbox can be planned before 1.30: it needs hostUsers: false, from 1.33, and
+    // cannot run inside a gVisor RuntimeClass.)
   });
 
-  test('the admission rules follow the template: RuntimeClass on gke-autopilot, no AppArmor rule where the plan is Unconfined', () => {
-    const rulesOf = (target: 'gke-autopilot' | 'gke-standard', appArmor?: 'unconfined') => (ofKind(render({ target, appArmor }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
-    expect(rulesOf('gke-autopilot')).toContain("has(object.spec.runtimeClassName) && object.spec.runtimeClassName == 'gvisor'");
-    expect(rulesOf('gke-autopilot').join()).not.toContain('hostUsers');
-    expect(rulesOf('gke-standard', 'unconfined').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
-    expect(rulesOf('gke-standard').join()).toContain("appArmorProfile.type != 'Unconfined'");
-    expect(rulesOf('gke-autopilot').join()).toContain("appArmorProfile.type != 'Unconfined'");
+  test('the admission rules follow the template: no AppArmor rule where the plan is Unconfined, no RuntimeClass rule without one', () => {
+    // (No agent sandbox runs under a gVisor RuntimeClass: runsc cannot nest, measured.)
+    const rulesOf = (appArmor?: 'unconfined') => (ofKind(render({ target: 'gke-standard', appArmor }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
+    expect(rulesOf('unconfined').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
+    expect(rulesOf().join()).toContain("appArmorProfile.type != 'Unconfined'");
+    expect(rulesOf().join()).not.toContain('runtimeClassName');
   });
 
   test('a namespace of its own for the sandbox pods', () => {

@@ -11,6 +11,7 @@ import { plan } from '../../src/policy/planner';
 export const REPO = path.resolve(__dirname, '../..');
 export const KIT_FILE = path.join(REPO, 'sandbox-kit.config.json');
 export const FARGATE_KIT_FILE = path.join(REPO, 'examples/eks-fargate.config.json');
+export const AUTOPILOT_KIT_FILE = path.join(REPO, 'examples/gke-autopilot.config.json');
 
 /** One rendered target. */
 export interface Rendered {

@@ -1,6 +1,6 @@
 import { KubeObject, podsOf, PodSpecJson } from '../../src/k8s/manifest';
 import { autopilotViolations, fargateViolations } from '../../src/k8s/platform-rules';
-import { FARGATE_KIT_FILE, KIT_FILE, render, renderKitFile } from './helpers';
+import { AUTOPILOT_KIT_FILE, FARGATE_KIT_FILE, KIT_FILE, render, renderKitFile } from './helpers';
 
 const defaults = renderKitFile(KIT_FILE);
 const fargate = renderKitFile(FARGATE_KIT_FILE)['eks-fargate'];
@@ -14,12 +14,13 @@ function pod(spec: Partial<PodSpecJson>, container: Record<string, unknown> = {}
 const rulesOf = (f: (o: KubeObject[]) => { rule: string }[], o: KubeObject) => f([o]).map((v) => v.rule);
 
 describe('GKE Autopilot (GKE Warden) rules', () => {
-  test('the gke-autopilot output passes, with runtimeClassName gvisor on every user-code pod', () => {
-    const r = defaults['gke-autopilot'];
+  test('the gke-autopilot example passes, with runtimeClassName gvisor on every user-code pod', () => {
+    const r = renderKitFile(AUTOPILOT_KIT_FILE)['gke-autopilot'];
     expect(autopilotViolations(r.objects)).toEqual([]);
     expect(r.objects.some((o) => o.kind === 'DaemonSet')).toBe(false);
     const userCode = podsOf(r.objects).filter((p) => p.spec.containers.some((c) => ['code-executor', 'js-executor', 'sandbox'].includes(c.name)));
-    expect(userCode).toHaveLength(3);
+    // Only code-executor runs there (js-executor and the agent sandbox need their own sandbox: gke-standard).
+    expect(userCode).toHaveLength(1);
     for (const p of userCode) expect(p.spec.runtimeClassName).toBe('gvisor');
   });
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { allContainers, KubeObject, podsOf, PodSpecJson } from '../../src/k8s/manifest';
 import { INSTALLER_HOST_DIR, INSTALLER_HOST_MOUNT, INSTALLER_PROFILES_MOUNT, INSTALLER_SCRIPT } from '../../src/k8s/seccomp-installer';
 import { KUBELET_SECCOMP_ROOT } from '../../src/targets';
-import { KIT_FILE, REPO, render, renderKitFile } from './helpers';
+import { AUTOPILOT_KIT_FILE, KIT_FILE, REPO, render, renderKitFile } from './helpers';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -106,7 +106,7 @@ test('the installer script keeps the files it installs equal to the ConfigMap, a
 });
 
 test('gke-autopilot and node-user-data plans render no installer; SPO plans render SeccompProfile objects at the referenced path', () => {
-  expect(rendered['gke-autopilot'].objects.filter((o) => ['DaemonSet', 'ConfigMap'].includes(o.kind) && o.metadata?.namespace === 'sandbox-kit-system')).toEqual([]);
+  expect(renderKitFile(AUTOPILOT_KIT_FILE)['gke-autopilot'].objects.filter((o) => ['DaemonSet', 'ConfigMap'].includes(o.kind) && o.metadata?.namespace === 'sandbox-kit-system')).toEqual([]);
   const userData = render({ target: 'eks', profileDelivery: 'node-user-data' });
   expect(userData.objects.filter((o) => o.kind === 'DaemonSet' || o.metadata?.name === 'sandbox-kit-system')).toEqual([]);
   expect(podsOf(userData.objects).flatMap((p) => localhostRefs(p.spec)).sort()).toEqual(['sandbox-kit/gvisor.json', 'sandbox-kit/nsjail.json', 'sandbox-kit/nsjail.json']);

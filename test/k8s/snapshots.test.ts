@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Yaml } from 'cdk8s';
 import { KubeObject } from '../../src/k8s/manifest';
-import { FARGATE_KIT_FILE, KIT_FILE, renderKitFile } from './helpers';
+import { AUTOPILOT_KIT_FILE, FARGATE_KIT_FILE, KIT_FILE, renderKitFile } from './helpers';
 
 /**
  * One snapshot per target. Profile files in the installer ConfigMap are replaced by their
@@ -17,9 +17,9 @@ function reviewable(objects: readonly KubeObject[]): string {
   return Yaml.stringify(...docs);
 }
 
-const rendered = { ...renderKitFile(KIT_FILE), ...renderKitFile(FARGATE_KIT_FILE) };
+const rendered = { ...renderKitFile(KIT_FILE), ...renderKitFile(FARGATE_KIT_FILE), ...renderKitFile(AUTOPILOT_KIT_FILE) };
 
-test('the default kit file renders the four default targets, the example the Fargate one', () => {
+test('the default kit file renders the three default targets, the examples eks-fargate and gke-autopilot', () => {
   expect(Object.keys(rendered).sort()).toEqual(['eks', 'eks-fargate', 'gke-autopilot', 'gke-standard', 'kubernetes']);
 });
 

@@ -106,3 +106,11 @@ test('appArmor "auto" on nodes without AppArmor is no error (nothing to choose),
   expect(() => plan({ target: 'eks', appArmor: 'auto' })).not.toThrow();
   expect(problemsOf({ target: 'gke-standard', appArmor: 'localhost' }).map((p) => `${p.field}: ${p.message}`)).toEqual(['appArmor: unknown value "localhost"']);
 });
+
+test('imageKind: an unknown kind, and "kit" without the image it names', () => {
+  const problems = problemsOf({ target: 'eks', services: { 'code-executor': { imageKind: 'nsjail' }, 'js-executor': { imageKind: 'kit' } } });
+  expect(problems.map((p) => p.field)).toEqual(['services.code-executor.imageKind', 'services.js-executor.image']);
+  expect(problems[0].alternatives[0]).toMatch(/"retool", "kit"/);
+  expect(problems[1].message).toMatch(/imageKind "kit" runs an image built from the kit's runtime image/);
+  expect(problems[1].alternatives.join(' ')).toMatch(/npm run images/);
+});

@@ -8,6 +8,9 @@ function service(config: SandboxKitConfig, name: ServiceName): SandboxPlan {
   return p;
 }
 
+/** An image built from the kit's NsJail runtime image. */
+const KIT = { imageKind: 'kit' as const, image: 'registry.example.com/executor-on-sandbox-kit-nsjail:1.0.0' };
+
 describe('seccomp mode on nodes the user controls', () => {
   const p = service({ target: 'eks' }, 'js-executor');
 
@@ -36,22 +39,36 @@ describe('seccomp mode on nodes the user controls', () => {
     expect(p.minimumVersions).toMatchObject({ kubernetes: '1.35', containerd: '2.0' });
   });
 
-  test('on Kubernetes 1.33 and 1.34 Pod Security would refuse Unmasked: user namespace yes, jail without procfs', () => {
+  test('on Kubernetes 1.33 and 1.34 Retool\'s jail still needs its procfs: /proc unmasked, so its namespace is privileged', () => {
     const q = service({ target: 'eks', kubernetesVersion: '1.34' }, 'js-executor');
+    expect(q.sandbox.hostUsers).toBe(false);
+    expect(q.sandbox.procMount).toBe('Unmasked');
+    expect(q.jail.procfs).toBe('new');
+    expect(q.podSecurityLevel).toBe('privileged');
+  });
+
+  test('on Kubernetes 1.33 and 1.34 the kit\'s image keeps Pod Security restricted: user namespace yes, jail without procfs', () => {
+    const q = service({ target: 'eks', kubernetesVersion: '1.34', services: { 'js-executor': KIT } }, 'js-executor');
     expect(q.sandbox.hostUsers).toBe(false);
     expect(q.sandbox.procMount).toBe('Default');
     expect(q.jail.procfs).toBe('none');
+    expect(q.podSecurityLevel).toBe('restricted');
   });
 
-  test('before 1.33, no user namespace and no procfs in the jail', () => {
-    const q = service({ target: 'eks', kubernetesVersion: '1.31' }, 'code-executor');
+  test('before 1.33, /proc stays masked: Retool\'s image gets privileged (its jail mounts a procfs), the kit\'s seccomp without a procfs', () => {
+    const retool = service({ target: 'eks', kubernetesVersion: '1.31' }, 'code-executor');
+    expect(retool.mode).toBe('privileged');
+    expect(retool.reason).toMatch(/Retool's code-executor image mounts a fresh procfs in every jail/);
+    const q = service({ target: 'eks', kubernetesVersion: '1.31', services: { 'code-executor': KIT } }, 'code-executor');
+    expect(q.mode).toBe('seccomp');
     expect(q.sandbox.hostUsers).toBe(true);
     expect(q.sandbox.procMount).toBe('Default');
     expect(q.jail.procfs).toBe('none');
   });
 
   test('Bottlerocket has no user namespaces yet', () => {
-    const q = service({ target: 'eks', nodeOs: 'bottlerocket' }, 'code-executor');
+    expect(service({ target: 'eks', nodeOs: 'bottlerocket' }, 'code-executor').mode).toBe('privileged');
+    const q = service({ target: 'eks', nodeOs: 'bottlerocket', services: { 'code-executor': KIT } }, 'code-executor');
     expect(q.sandbox.hostUsers).toBe(true);
     expect(q.jail.procfs).toBe('none');
   });
@@ -124,7 +141,7 @@ describe('seccomp mode on nodes the user controls', () => {
 
   test('SELinux nodes: the plan states that their policy must allow the sandbox\'s mounts', () => {
     for (const nodeOs of ['al2023', 'bottlerocket'] as const) {
-      const q = service({ target: 'eks', nodeOs }, 'code-executor');
+      const q = service({ target: 'eks', nodeOs, services: { 'code-executor': KIT } }, 'code-executor');
       expect(q.assumptions.some((a) => a.fact.confidence === 'assumed' && a.what.includes(`${nodeOs} nodes' SELinux`))).toBe(true);
     }
   });
@@ -153,25 +170,36 @@ describe('privileged mode', () => {
 });
 
 describe('gVisor on GKE Autopilot', () => {
-  test('renders the built-in RuntimeClass with restricted settings and only allowed capabilities', () => {
-    for (const p of plan({ target: 'gke-autopilot' }).services) {
+  const example = { target: 'gke-autopilot' as const, acknowledgeUnsandboxedCode: true };
+  test('code-executor: the built-in RuntimeClass with restricted settings and only allowed capabilities', () => {
+    for (const p of [service(example, 'code-executor'), service({ target: 'gke-autopilot', services: { 'code-executor': KIT } }, 'code-executor')]) {
       expect(p.sandbox.runtimeClassName).toBe('gvisor');
       expect(p.sandbox.privileged).toBe(false);
       expect(p.sandbox.seccomp.type).toBe('RuntimeDefault');
       for (const cap of p.sandbox.capabilitiesAdd) expect(TARGETS['gke-autopilot'].addableCapabilities.value).toContain(cap);
       expect(p.podSecurityLevel).toBe('restricted');
       expect(p.minimumVersions.gke).toBe('1.27.4-gke.800');
+      // Nothing inside gVisor creates namespaces (measured), and nothing is assumed about it.
+      expect(p.jail.namespaces).toBe(false);
+      expect(p.assumptions.filter((a) => a.fact.confidence === 'assumed')).toEqual([]);
     }
   });
-  test('NsJail inside gVisor is shown as an assumption', () => {
-    const p = service({ target: 'gke-autopilot' }, 'code-executor');
-    expect(p.assumptions.some((a) => a.fact.confidence === 'assumed' && /gVisor/.test(a.what))).toBe(true);
+  test('Retool\'s image runs its unprivileged mode inside gVisor; the kit\'s image its rlimits-only jail with prlimit', () => {
+    expect(service(example, 'code-executor')).toMatchObject({ insideGvisor: 'unsandboxed', env: { CONTAINER_UNPRIVILEGED_MODE: 'true' } });
+    const kit = service({ target: 'gke-autopilot', services: { 'code-executor': KIT } }, 'code-executor');
+    expect(kit).toMatchObject({ insideGvisor: 'rlimits-seccomp', env: {}, imageKind: 'kit', jail: { namespaces: false, procfs: 'none', rlimitsBy: 'prlimit' } });
+    expect(kit.boundary).toMatch(/rlimits and syscall filter/);
   });
 });
 
 describe('ECS', () => {
-  test('ECS on EC2 seccomp mode installs the profile as the Docker daemon default', () => {
+  test('ECS on EC2: Retool\'s executors run privileged (their jail mounts a procfs; /proc stays masked), as Retool runs them there', () => {
     const p = service({ target: 'ecs-ec2' }, 'code-executor');
+    expect(p.mode).toBe('privileged');
+    expect(p.reason).toMatch(/cannot unmask \/proc/);
+  });
+  test('ECS on EC2 seccomp mode (the kit\'s image) installs the profile as the Docker daemon default', () => {
+    const p = service({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor');
     expect(p.sandbox.seccomp).toEqual({ type: 'DockerDaemonDefault', profile: 'nsjail', path: '/etc/docker/seccomp/sandbox-kit-nsjail.json' });
     expect(p.profileDelivery).toBe('docker-daemon-default');
     // ECS cannot unmask /proc, so the jail runs without a procfs of its own.
@@ -181,7 +209,7 @@ describe('ECS', () => {
     const p = service({ target: 'ecs-fargate', services: { 'js-executor': { capacity: 'ec2' } } }, 'js-executor');
     expect(p.target).toBe('ecs-fargate');
     expect(p.placement).toBe('ecs-ec2');
-    expect(p.mode).toBe('seccomp');
+    expect(p.mode).toBe('privileged');
   });
   test('Fargate code-executor in unsandboxed mode states every remaining risk, one sentence each', () => {
     const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true }, 'code-executor');
@@ -193,6 +221,6 @@ describe('ECS', () => {
     const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true }, 'code-executor');
     expect(p.sandbox.allowPrivilegeEscalation).toBe(true);
     expect(p.sandbox.capabilitiesDrop).toEqual(['ALL']);
-    expect(service({ target: 'ecs-ec2' }, 'code-executor').sandbox.allowPrivilegeEscalation).toBe(false);
+    expect(service({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor').sandbox.allowPrivilegeEscalation).toBe(false);
   });
 });

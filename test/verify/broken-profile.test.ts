@@ -35,8 +35,8 @@ describeWithRunc('a broken profile makes the verification fail', () => {
     expect(c?.disagreements[0]).toMatch(/got EPERM/);
   });
 
-  test('ecs-ec2: nsjail daemon profile without mount (Docker format, resolved by dockerd)', () => {
-    const cells = verifyScenario(scenario('ecs-ec2'), { arch: ARCH, profileFiles: { nsjail: dockerFileWithout('nsjail', ['mount']) } });
+  test('ecs-ec2 (kit image): nsjail daemon profile without mount (Docker format, resolved by dockerd)', () => {
+    const cells = verifyScenario(scenario('ecs-ec2 (kit image)'), { arch: ARCH, profileFiles: { nsjail: dockerFileWithout('nsjail', ['mount']) } });
     const c = cells.find((x) => x.service === 'js-executor');
     // mount_proc: the plan expects EPERM (procfs none on ECS), the broken jail never gets there.
     // The new-API path needs mount(2) too, for private propagation, and stops there.

@@ -1,0 +1,37 @@
+import { verified } from './facts';
+
+/**
+ * What runs inside the platform's gVisor (a `runtimeClassName: gvisor` pod, as GKE Sandbox runs
+ * it), measured by the kit's tests with runsc 20221219 and 20240729: test/verify/gvisor-runtimeclass.test.ts
+ * runs the pod's container with `runsc run` and the service's own sandbox inside it.
+ */
+const MEASURED = 'measured by test/verify/gvisor-runtimeclass.test.ts (runsc 20221219 and 20240729, `runsc run` of the pod\'s container)';
+
+/**
+ * NsJail cannot create its namespaces inside gVisor: with its default flags clone fails with
+ * EINVAL (gVisor's CLONE_NEWCGROUP needs a cgroup2 mount in the sandbox, google/gvisor
+ * pkg/sentry/kernel/task_clone.go); without the cgroup namespace its netlink set-up of the new
+ * network namespace fails; without that too, prctl(PR_SET_SECUREBITS) fails (gVisor supports
+ * SECBIT_KEEP_CAPS only, pkg/sentry/kernel/task_identity.go), which NsJail calls whenever it
+ * creates a user namespace or runs as root.
+ */
+export const NSJAIL_NAMESPACES_IN_GVISOR = verified(
+  false,
+  `${MEASURED}: NsJail 3.6-75-gd6454b4 with its default namespaces (-Mo --chroot /) and with the kit's configurations fails at its first clone`,
+  'gVisor is a boundary around the pod, not a place where NsJail can build its jails',
+);
+
+/**
+ * gVisor refuses setrlimit of RLIMIT_RTPRIO and RLIMIT_MSGQUEUE (EPERM, even to the current
+ * value), which NsJail sets for every jail unless its limits are off (`disable_rl`).
+ */
+export const NSJAIL_RLIMITS_IN_GVISOR = verified(
+  'prlimit' as const,
+  `${MEASURED}: setrlimit(RLIMIT_RTPRIO, 0) fails with EPERM; NsJail with disable_rl and the limits set by prlimit(1) runs`,
+);
+
+/** runsc cannot start inside gVisor (nested gVisor): the agent sandbox's own runsc fails there. */
+export const RUNSC_NESTED_IN_GVISOR = verified(
+  false,
+  `${MEASURED}: runsc inside runsc fails with "cannot create sandbox: cannot read client sync file: waiting for sandbox to start: EOF"`,
+);
