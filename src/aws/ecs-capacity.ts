@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Architecture } from '../targets/types';
 import { Ec2Capacity } from './ecs-layout';
-import { ecsCapacityCommands } from './ecs-user-data';
+import { ecsCapacityBoothook } from './ecs-user-data';
 import { acknowledgeNag } from './nag';
 import { ProfileSource } from './profiles';
 
@@ -31,8 +31,8 @@ export interface EcsCapacityProps {
 
 /**
  * One EC2 capacity provider: an Auto Scaling group on a launch template (ECS-optimized AL2023,
- * IMDSv2 required, encrypted root volume) whose user data prepares the hosts before the ECS
- * agent starts (see `ecsCapacityCommands`).
+ * IMDSv2 required, encrypted root volume) whose user data prepares the hosts before docker and the
+ * ECS agent start (see `ecsCapacityBoothook`).
  */
 export class EcsCapacity extends Construct {
   /** The capacity provider, added to the cluster. */
@@ -41,17 +41,25 @@ export class EcsCapacity extends Construct {
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The launch template. */
   public readonly launchTemplate: ec2.LaunchTemplate;
+  /** The instances' security group (dockerd pulls images and ships logs through it). */
+  public readonly instanceSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: EcsCapacityProps) {
     super(scope, id);
     const { capacity, vpc } = props;
-    const userData = ec2.UserData.forLinux();
-    userData.addCommands(...ecsCapacityCommands(capacity, props.profiles));
+    // Two parts: the kit's boothook (before docker and the agent start), and the shell script that
+    // aws-cdk-lib's capacity provider appends its ECS_CLUSTER line to (runs in cloud-final, before the agent).
+    const userData = new ec2.MultipartUserData();
+    userData.addPart(ec2.MultipartBody.fromRawBody({
+      contentType: 'text/cloud-boothook; charset="utf-8"',
+      body: ecsCapacityBoothook(capacity, props.profiles, { taskPidsLimit: capacity.taskPidsLimit }),
+    }));
+    userData.addUserDataPart(ec2.UserData.forLinux(), ec2.MultipartBody.SHELL_SCRIPT, true);
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `sandbox-kit ${capacity.id} container instances`,
     });
-    const securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
+    const securityGroup = this.instanceSecurityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc,
       description: `sandbox-kit ${capacity.id} container instances: no inbound (tasks use awsvpc)`,
       allowAllOutbound: true,

@@ -25,6 +25,8 @@ export interface Ec2Capacity {
   readonly dockerProfilePath?: string;
   /** Whether any task on it is privileged (else the agent refuses privileged containers). */
   readonly privileged: boolean;
+  /** ECS_TASK_PIDS_LIMIT: the largest pidsLimit of the plans placed on it. */
+  readonly taskPidsLimit: number;
 }
 
 /** One container: one component of a service with its security settings. */
@@ -181,6 +183,7 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
           dockerProfile: prev?.dockerProfile ?? daemon?.profile,
           dockerProfilePath: prev?.dockerProfilePath ?? daemon?.path,
           privileged: (prev?.privileged ?? false) || security.privileged,
+          taskPidsLimit: Math.max(prev?.taskPidsLimit ?? 0, plan.pidsLimit),
         });
       }
     }

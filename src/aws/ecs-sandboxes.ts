@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DeploymentPlan } from '../policy/plan';
 import { Architecture } from '../targets/types';
 import { EcsCapacity } from './ecs-capacity';
+import { SandboxEgress } from './egress';
 import { addPlannedContainer } from './ecs-container';
 import { CapacityId, checkEcsPlan, EcsLayout, instanceArchitecture, TaskLayout } from './ecs-layout';
 import { CAPACITY_ATTRIBUTE } from './ecs-user-data';
@@ -25,6 +26,11 @@ export interface EcsSandboxesProps {
   readonly vpc: ec2.IVpc;
   /** The only security group admitted on the service ports. */
   readonly backendSecurityGroup: ec2.ISecurityGroup;
+  /**
+   * Security groups of the VPC's interface endpoints the tasks reach on 443.
+   * @default []
+   */
+  readonly endpointSecurityGroups?: readonly ec2.ISecurityGroup[];
   /** The kit's seccomp profiles. */
   readonly profiles: ProfileSource;
   /**
@@ -60,6 +66,8 @@ export class EcsSandboxes extends Construct {
   public readonly services: Readonly<Record<string, ecs.BaseService>>;
   /** Security groups of the ECS services, by layout name. */
   public readonly securityGroups: Readonly<Record<string, ec2.SecurityGroup>>;
+  /** The egress every task gets: the IPv4 internet, the VPC endpoints and the allowlist. */
+  public readonly egress: SandboxEgress;
   /** Capacity providers by capacity id. */
   public readonly capacityProviders: Readonly<Partial<Record<CapacityId, ecs.AsgCapacityProvider>>>;
   /** Endpoints for the backend. */
@@ -90,10 +98,15 @@ export class EcsSandboxes extends Construct {
     const providers: Partial<Record<CapacityId, ecs.AsgCapacityProvider>> = {};
     for (const capacity of this.layout.ec2Capacities) {
       if (!(this.cluster instanceof ecs.Cluster)) throw new Error('EC2 capacity needs a cluster the kit creates');
-      providers[capacity.id] = new EcsCapacity(this, capacity.id, {
+      const ec2Capacity = new EcsCapacity(this, capacity.id, {
         capacity, cluster: this.cluster, vpc, architecture: ec2Arch, profiles: props.profiles,
         instanceType: options.ecs.instanceType, minCapacity: options.ecs.minCapacity, maxCapacity: options.ecs.maxCapacity,
-      }).provider;
+      });
+      providers[capacity.id] = ec2Capacity.provider;
+      // dockerd on the instance pulls the images and ships the logs (its egress is open; the kit's endpoints admit it).
+      for (const sg of props.endpointSecurityGroups ?? []) {
+        if (sg instanceof ec2.SecurityGroup) sg.addIngressRule(ec2Capacity.instanceSecurityGroup, ec2.Port.tcp(443), `${capacity.id} container instances`);
+      }
     }
     this.capacityProviders = providers;
 
@@ -103,14 +116,17 @@ export class EcsSandboxes extends Construct {
       fargate: new ServiceImages(new Construct(this, 'FargateImages'), { buildImages: options.buildImages, buildContext: props.buildContext, architecture: fargateArch }),
     };
 
+    this.egress = new SandboxEgress(this, 'Egress', { vpc, allow: options.ecs.egressAllowlist, endpointSecurityGroups: props.endpointSecurityGroups });
     const services: Record<string, ecs.BaseService> = {};
     const groups: Record<string, ec2.SecurityGroup> = {};
     const endpoints: ServiceEndpoint[] = [];
     for (const task of this.layout.tasks) {
+      // No egress of its own: the internet and allowlist groups carry it (and peers add their ports below).
       const sg = new ec2.SecurityGroup(this, `${task.name}-SecurityGroup`, {
         vpc,
         description: `sandbox-kit ${task.name}: service ports open to the backend only`,
-        allowAllOutbound: true,
+        allowAllOutbound: false,
+        allowAllIpv6Outbound: false,
       });
       groups[task.name] = sg;
       const taskDef = this.taskDefinition(task, task.capacity === 'fargate' ? images.fargate : images.ec2, logGroup, fargateArch);
@@ -128,7 +144,8 @@ export class EcsSandboxes extends Construct {
           groups[task.name].addIngressRule(props.backendSecurityGroup, port, `backend to ${task.name} ${c.component.name}`);
         } else {
           for (const peer of this.layout.tasks.filter((t) => t.service === task.service && t !== task)) {
-            groups[task.name].addIngressRule(groups[peer.name], port, `${peer.name} to ${task.name} ${c.component.name}`);
+            // Both directions: the peer's egress is closed unless opened here.
+            groups[task.name].connections.allowFrom(groups[peer.name], port, `${peer.name} to ${task.name} ${c.component.name}`);
           }
         }
       }
@@ -175,7 +192,7 @@ export class EcsSandboxes extends Construct {
       cloudMapOptions,
       cluster: this.cluster,
       desiredCount: task.plan.replicas,
-      securityGroups: [sg],
+      securityGroups: [sg, ...this.egress.groups],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       minHealthyPercent: 50,
       maxHealthyPercent: 200,

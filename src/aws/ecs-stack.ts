@@ -39,6 +39,7 @@ export class EcsSandboxStack extends Stack {
       options: props.options,
       vpc: network.vpc,
       backendSecurityGroup: network.backendSecurityGroup!,
+      endpointSecurityGroups: network.endpointSecurityGroups,
       profiles: props.profiles,
       buildContext: props.buildContext,
     });

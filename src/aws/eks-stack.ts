@@ -90,8 +90,10 @@ export class EksSandboxStack extends Stack {
   public readonly cluster: eks.ICluster;
   /** Node groups by architecture. */
   public readonly nodegroups: Readonly<Partial<Record<Architecture, eks.Nodegroup>>>;
-  /** The VPC CNI add-on, configured to enforce NetworkPolicies (a cluster the kit creates). */
+  /** The VPC CNI add-on, configured to enforce NetworkPolicies in strict mode (a cluster the kit creates). */
   public readonly networkPolicyAddon?: eks.Addon;
+  /** The NetworkPolicy that lets CoreDNS work under strict mode (a cluster the kit creates). */
+  public readonly clusterDnsPolicy?: eks.KubernetesManifest;
   /** On an existing cluster: the access entry of the kit's kubectl handler. */
   public readonly kubectlAccess?: eks.AccessEntry;
   /** Launch templates by architecture. */
@@ -145,14 +147,18 @@ export class EksSandboxStack extends Stack {
       this.cluster = cluster;
       acknowledgeNag(cluster.node.findChild('Role'), 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]', 'The EKS cluster service role requires the AWS managed AmazonEKSClusterPolicy (EKS user guide, "Amazon EKS cluster IAM role").');
       // The chart admits only the backend through NetworkPolicies, which the VPC CNI enforces only
-      // when asked to.
+      // when asked to; strict mode starts every pod denied until its policies are in place, so a
+      // new sandbox pod has no moment with open egress (standard mode allows everything until then).
       this.networkPolicyAddon = new eks.Addon(this, 'VpcCni', {
         cluster,
         addonName: 'vpc-cni',
-        configurationValues: { enableNetworkPolicy: 'true' },
+        configurationValues: VPC_CNI_CONFIGURATION,
       });
       // The cluster bootstraps a self-managed vpc-cni; the managed add-on takes it over.
       (this.networkPolicyAddon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
+      // Strict mode denies pods no policy selects, CoreDNS included: give it what it serves and uses.
+      this.clusterDnsPolicy = cluster.addManifest('CoreDnsNetworkPolicy', coreDnsNetworkPolicy());
+      this.clusterDnsPolicy.node.addDependency(this.networkPolicyAddon);
       kubectl = cluster.node.findChild('KubectlProvider');
     }
     acknowledgeKubectlFindings(kubectl);
@@ -161,7 +167,7 @@ export class EksSandboxStack extends Stack {
     const templates: Partial<Record<Architecture, ec2.LaunchTemplate>> = {};
     for (const arch of plan.services[0]?.architectures ?? ['amd64']) {
       const launchTemplate = new ec2.LaunchTemplate(this, `Nodes-${arch}-LaunchTemplate`, {
-        userData: eksNodeUserData(profiles, arch, props.profiles),
+        userData: eksNodeUserData(profiles, arch, props.profiles, { podPidsLimit: Math.max(...plan.services.map((s) => s.pidsLimit)) }),
         requireImdsv2: true,
         // Pods (not on the host network) cannot reach the node role's credentials.
         httpPutResponseHopLimit: 1,
@@ -194,6 +200,7 @@ export class EksSandboxStack extends Stack {
       // Profiles must be on the nodes before the first sandbox pod starts.
       for (const ng of Object.values(nodegroups)) manifest.node.addDependency(ng);
       if (this.networkPolicyAddon) manifest.node.addDependency(this.networkPolicyAddon);
+      if (this.clusterDnsPolicy) manifest.node.addDependency(this.clusterDnsPolicy);
       if (this.kubectlAccess) manifest.node.addDependency(this.kubectlAccess);
       for (const e of chart.endpoints) {
         new CfnOutput(this, outputId(e.env), { value: e.url, description: `Set ${e.env} on the backend (in the cluster) to this.` });
@@ -202,6 +209,32 @@ export class EksSandboxStack extends Stack {
     planOutputs(this, plan);
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
   }
+}
+
+/**
+ * The vpc-cni add-on configuration of a cluster the kit creates: NetworkPolicies enforced
+ * (enableNetworkPolicy) in strict mode (NETWORK_POLICY_ENFORCING_MODE), per the EKS user guide
+ * "Restrict Pod network traffic with Kubernetes network policies".
+ */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } } as const;
+
+/**
+ * CoreDNS under strict mode: DNS from any pod in, DNS (its upstream, the VPC resolver) and the
+ * API server (443) out. Kubelet probes are admitted by the VPC CNI itself.
+ */
+export function coreDnsNetworkPolicy(): Record<string, unknown> {
+  const dns = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'sandbox-kit-coredns', namespace: 'kube-system', labels: { 'app.kubernetes.io/managed-by': 'sandbox-kit' } },
+    spec: {
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: dns }],
+      egress: [{ ports: dns }, { ports: [{ protocol: 'TCP', port: 443 }] }],
+    },
+  };
 }
 
 /** Findings in the kubectl provider aws-eks-v2 creates; each is that module's design. */

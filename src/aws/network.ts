@@ -10,6 +10,8 @@ export class SandboxNetwork extends Construct {
   public readonly vpc: ec2.IVpc;
   /** The backend's security group, the only source admitted on service ports (ECS). */
   public readonly backendSecurityGroup?: ec2.ISecurityGroup;
+  /** Security groups of the interface endpoints tasks reach on 443 (the kit's, or the imported VPC's). */
+  public readonly endpointSecurityGroups: ec2.ISecurityGroup[] = [];
 
   /**
    * @param withBackend whether the services are reached through security groups (ECS); on EKS
@@ -27,6 +29,9 @@ export class SandboxNetwork extends Construct {
         id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
         reason: 'The kit places tasks and nodes in the imported subnets and reads none of their route tables.',
       });
+      (options.vpc.endpointSecurityGroupIds ?? []).forEach((id, i) => {
+        this.endpointSecurityGroups.push(ec2.SecurityGroup.fromSecurityGroupId(this, `Endpoint${i}`, id, { mutable: false }));
+      });
     } else {
       this.vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
@@ -42,20 +47,40 @@ export class SandboxNetwork extends Construct {
           },
         },
       });
+      if (withBackend && options.ecs.vpcEndpoints) this.addEndpoints(this.vpc as ec2.Vpc);
     }
     if (!withBackend) return;
-    if (options.backendSecurityGroupId) {
-      this.backendSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'Backend', options.backendSecurityGroupId, { mutable: false });
-    } else {
-      this.backendSecurityGroup = new ec2.SecurityGroup(this, 'Backend', {
-        vpc: this.vpc,
-        description: 'sandbox-kit: attach to the backend that calls the sandbox services',
-        allowAllOutbound: true,
-      });
-      new CfnOutput(scope, 'BackendSecurityGroupId', {
-        value: this.backendSecurityGroup.securityGroupId,
-        description: 'Attach this security group to the backend: it is the only source the sandbox services admit.',
-      });
+    this.backendSecurityGroup = this.backend(options);
+  }
+
+  /**
+   * ECR (API and registry), CloudWatch Logs and an S3 gateway (ECR's image layers): what the
+   * tasks need, reached without the internet. Fargate pulls images and ships logs through the
+   * task's own network interface, whose egress is closed to private addresses except these.
+   */
+  private addEndpoints(vpc: ec2.Vpc): void {
+    vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    const services = { EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR, EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER, Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS };
+    for (const [id, service] of Object.entries(services)) {
+      // Closed: the sandbox tasks' egress group and the container instances are admitted by name.
+      const endpoint = vpc.addInterfaceEndpoint(id, { service, privateDnsEnabled: true, open: false, subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+      this.endpointSecurityGroups.push(...endpoint.connections.securityGroups);
     }
+  }
+
+  private backend(options: ResolvedAwsOptions): ec2.ISecurityGroup {
+    if (options.backendSecurityGroupId) {
+      return ec2.SecurityGroup.fromSecurityGroupId(this, 'Backend', options.backendSecurityGroupId, { mutable: false });
+    }
+    const sg = new ec2.SecurityGroup(this, 'Backend', {
+      vpc: this.vpc,
+      description: 'sandbox-kit: attach to the backend that calls the sandbox services',
+      allowAllOutbound: true,
+    });
+    new CfnOutput(this.node.scope!, 'BackendSecurityGroupId', {
+      value: sg.securityGroupId,
+      description: 'Attach this security group to the backend: it is the only source the sandbox services admit.',
+    });
+    return sg;
   }
 }

@@ -1,5 +1,6 @@
 import { resolveRendererOptions } from '../k8s/options';
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
+import { EgressAllowRule, ResolvedEgressAllowRule, resolveEgressAllowlist } from '../policy/egress';
 import { parseCpu, parseMemory } from '../policy/quantity';
 import { ResourceQuantities, SERVICE_NAMES, ServiceName } from '../policy/services';
 import { ARCHITECTURES, Architecture } from '../targets/types';
@@ -13,6 +14,13 @@ export interface ExistingVpcOptions {
   readonly availabilityZones: readonly string[];
   /** Private subnets (with a route to the internet through NAT) for tasks and nodes. */
   readonly privateSubnetIds: readonly string[];
+  /**
+   * Security groups of the VPC's interface endpoints (ECR, CloudWatch Logs, ...). With private
+   * DNS on, their names resolve to private addresses, which the tasks' default egress does not
+   * reach: the kit opens 443 to these groups.
+   * @default []
+   */
+  readonly endpointSecurityGroupIds?: readonly string[];
 }
 
 /** ECS options. */
@@ -53,6 +61,19 @@ export interface EcsOptions {
    * @default { cpu: '250m', memory: '512Mi' }
    */
   readonly supportingResources?: ResourceQuantities;
+  /**
+   * Destinations user code may reach besides the IPv4 internet (tasks cannot reach the VPC's
+   * private ranges, link-local addresses or IPv6 otherwise): a CIDR and a port each.
+   * @default []
+   */
+  readonly egressAllowlist?: readonly EgressAllowRule[];
+  /**
+   * Interface endpoints for ECR and CloudWatch Logs (and an S3 gateway endpoint) in the VPC the
+   * kit creates, reached by the tasks on 443: image pulls and logs stay off the internet. An
+   * imported VPC names its endpoints' security groups in vpc.endpointSecurityGroupIds instead.
+   * @default true
+   */
+  readonly vpcEndpoints?: boolean;
   /**
    * Cloud Map private DNS namespace the services register in.
    * @default 'sandbox-kit.local'
@@ -158,7 +179,8 @@ export interface ResolvedAwsOptions {
   readonly logRetentionDays: number;
   readonly buildImages: boolean;
   readonly stackNamePrefix: string;
-  readonly ecs: Required<Omit<EcsOptions, 'clusterName' | 'fargateTaskSizes'>> & Pick<EcsOptions, 'clusterName' | 'fargateTaskSizes'>;
+  readonly ecs: Required<Omit<EcsOptions, 'clusterName' | 'fargateTaskSizes' | 'egressAllowlist'>> & Pick<EcsOptions, 'clusterName' | 'fargateTaskSizes'>
+    & { readonly egressAllowlist: readonly ResolvedEgressAllowRule[] };
   readonly eks: Required<Omit<EksOptions, 'instanceTypes' | 'clusterName' | 'clusterSecurityGroupId'>>
     & Pick<EksOptions, 'clusterName' | 'clusterSecurityGroupId'>
     & { readonly instanceTypes: Readonly<Record<Architecture, string>> };
@@ -208,7 +230,11 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
   if (raw.vpc !== undefined) {
     if (!isRecord(raw.vpc)) bad('vpc', 'must be an object', '{ "vpcId": "vpc-0123", "availabilityZones": ["eu-west-1a"], "privateSubnetIds": ["subnet-0123"] }');
     else {
-      known(raw.vpc, 'vpc.', ['vpcId', 'availabilityZones', 'privateSubnetIds']);
+      known(raw.vpc, 'vpc.', ['vpcId', 'availabilityZones', 'privateSubnetIds', 'endpointSecurityGroupIds']);
+      const eps = raw.vpc.endpointSecurityGroupIds;
+      if (eps !== undefined && (!Array.isArray(eps) || !eps.every((x) => typeof x === 'string' && /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(x)))) {
+        bad('vpc.endpointSecurityGroupIds', 'must list security group ids (sg- and 8 or 17 hex digits)', '["sg-0123456789abcdef0"]');
+      }
       const vpcId = str(raw.vpc, 'vpc.vpcId', 'vpcId', /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, '"vpc-0123456789abcdef0"');
       const azs = raw.vpc.availabilityZones;
       const subnets = raw.vpc.privateSubnetIds;
@@ -219,7 +245,9 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
       else if (strings(azs) && (azs as string[]).length !== (subnets as string[]).length) {
         bad('vpc.privateSubnetIds', `has ${(subnets as string[]).length} subnets for ${(azs as string[]).length} availability zones; give one subnet per zone, in the same order`, 'one subnet id per availability zone');
       }
-      if (vpcId && strings(azs) && strings(subnets)) vpc = { vpcId, availabilityZones: azs as string[], privateSubnetIds: subnets as string[] };
+      if (vpcId && strings(azs) && strings(subnets)) {
+        vpc = { vpcId, availabilityZones: azs as string[], privateSubnetIds: subnets as string[], ...(Array.isArray(eps) ? { endpointSecurityGroupIds: eps as string[] } : {}) };
+      }
     }
   }
   const backendSecurityGroupId = str(raw, 'backendSecurityGroupId', 'backendSecurityGroupId', /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, '"sg-0123456789abcdef0"');
@@ -240,7 +268,14 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
   const ecsRaw = raw.ecs ?? {};
   const e = isRecord(ecsRaw) ? ecsRaw : {};
   if (!isRecord(ecsRaw)) bad('ecs', 'must be an object', '{}');
-  known(e, 'ecs.', ['clusterName', 'instanceType', 'minCapacity', 'maxCapacity', 'fargateTaskSizes', 'scratchSizeMiB', 'supportingResources', 'namespaceName']);
+  known(e, 'ecs.', ['clusterName', 'instanceType', 'minCapacity', 'maxCapacity', 'fargateTaskSizes', 'scratchSizeMiB', 'supportingResources', 'namespaceName', 'egressAllowlist', 'vpcEndpoints']);
+  const allowlist = resolveEgressAllowlist(e.egressAllowlist, `${FIELD}.ecs.egressAllowlist`);
+  problems.push(...allowlist.problems);
+  let vpcEndpoints = true;
+  if (e.vpcEndpoints !== undefined) {
+    if (typeof e.vpcEndpoints !== 'boolean') bad('ecs.vpcEndpoints', 'must be true or false', 'true', 'false');
+    else vpcEndpoints = e.vpcEndpoints;
+  }
   const clusterName = str(e, 'ecs.clusterName', 'clusterName', /^[A-Za-z0-9_-]{1,255}$/, '"my-cluster"');
   if (clusterName && !raw.vpc) bad('ecs.clusterName', 'an existing cluster needs its VPC: set vpc too', '"vpc": { "vpcId": ..., "availabilityZones": [...], "privateSubnetIds": [...] }');
   const instanceType = str(e, 'ecs.instanceType', 'instanceType', INSTANCE_TYPE, '"m7i.xlarge"') ?? 'm7i.xlarge';
@@ -290,7 +325,7 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
     if (k.clusterSecurityGroupId === undefined) bad('eks.clusterSecurityGroupId', 'is required with eks.clusterName (the kubectl handler reaches the endpoint through it)', '"sg-0123456789abcdef0"');
     if (!networkPolicyEnforced) {
       bad('eks.networkPolicyEnforced', 'the chart admits only the backend through NetworkPolicies, which the VPC CNI enforces only with enableNetworkPolicy; the kit does not reconfigure the add-on of a cluster it does not own',
-        'enable it on the cluster (vpc-cni add-on configuration {"enableNetworkPolicy": "true"}) and set networkPolicyEnforced: true', 'leave eks.clusterName unset: the kit creates a cluster with it enabled');
+        'enable it on the cluster (vpc-cni add-on configuration {"enableNetworkPolicy": "true", "env": {"NETWORK_POLICY_ENFORCING_MODE": "strict"}}; strict mode starts new pods denied, standard mode leaves them open until their policies apply) and set networkPolicyEnforced: true', 'leave eks.clusterName unset: the kit creates a cluster with it enabled');
     }
   } else {
     for (const f of ['clusterSecurityGroupId', 'networkPolicyEnforced']) {
@@ -338,7 +373,7 @@ export function resolveAwsOptions(raw: Record<string, unknown> = {}): ResolvedAw
     logRetentionDays,
     buildImages,
     stackNamePrefix,
-    ecs: { clusterName, instanceType, minCapacity, maxCapacity, fargateTaskSizes, scratchSizeMiB, supportingResources, namespaceName },
+    ecs: { clusterName, instanceType, minCapacity, maxCapacity, fargateTaskSizes, scratchSizeMiB, supportingResources, namespaceName, egressAllowlist: allowlist.rules, vpcEndpoints },
     eks: { instanceTypes, minSize, desiredSize, maxSize, endpointAccess, chart, clusterName: eksClusterName, clusterSecurityGroupId, networkPolicyEnforced },
   };
 }

@@ -46,6 +46,13 @@ export interface ServiceOptions {
    */
   readonly replicas?: number;
   /**
+   * Most processes (threads included) one pod or task of the service may run: the kubelet's
+   * podPidsLimit on the EKS node groups the kit creates, ECS_TASK_PIDS_LIMIT on its ECS container
+   * instances, a node prerequisite elsewhere.
+   * @default 4096
+   */
+  readonly pidsLimit?: number;
+  /**
    * ECS on Fargate only: run this service on an EC2 capacity provider in the same cluster
    * (a mixed cluster), where the kit can sandbox it.
    * @default 'fargate' on ecs-fargate
@@ -121,3 +128,8 @@ export const DEFAULT_KUBERNETES_VERSION = '1.35';
 export const MIN_KUBERNETES_VERSION = '1.27';
 /** Replicas per service by default. */
 export const DEFAULT_REPLICAS = 2;
+/**
+ * Processes per pod or task by default: far above what a service and its jails use (a few
+ * hundred threads), far below what exhausts a node's PID space (4194304 at most).
+ */
+export const DEFAULT_PIDS_LIMIT = 4096;

@@ -165,6 +165,11 @@ export interface SandboxPlan {
   readonly resources: ResourceRequirements;
   /** Replicas. */
   readonly replicas: number;
+  /**
+   * Most processes (threads included) one pod or task may run: kubelet podPidsLimit on
+   * Kubernetes nodes, ECS_TASK_PIDS_LIMIT (the task cgroup's pids.max) on ECS container instances.
+   */
+  readonly pidsLimit: number;
   /** Processes of the service. */
   readonly components: readonly ServiceComponent[];
 }

@@ -156,7 +156,12 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
   const { mode } = chosen;
   // The namespace's Pod Security level follows from the settings alone, whatever the mode.
   const verdict = podSecurityVerdict(chosen.body.sandbox, config.kubernetesVersion);
-  const body: SandboxPlanBody = { ...chosen.body, podSecurityLevel: verdict.level, podSecurityReason: verdict.reason };
+  const body: SandboxPlanBody = {
+    ...chosen.body,
+    podSecurityLevel: verdict.level,
+    podSecurityReason: verdict.reason,
+    nodePrerequisites: [...chosen.body.nodePrerequisites, ...processLimitPrerequisites(ctx)],
+  };
   const reason = chosenByAuto
     ? (tried.length ? `Strongest mode ${facts.displayName} allows; ruled out: ${tried.join(' ')}` : `Strongest mode ${req.displayName} supports; ${facts.displayName} allows it.`)
     : `Requested in ${field}.`;
@@ -178,6 +183,7 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       imageKind: opts.imageKind,
       resources: opts.resources,
       replicas: opts.replicas,
+      pidsLimit: opts.pidsLimit,
       components: req.components,
     },
   };
@@ -225,6 +231,12 @@ function nodeOs(ctx: Context): NodeOs | undefined {
 function hasAppArmor(ctx: Context): boolean {
   const os = nodeOs(ctx);
   return ctx.facts.kind === 'kubernetes' && os !== undefined && ctx.facts.securityModule.value[os] === 'apparmor';
+}
+
+/** What bounds processes per pod where the kit does not set it itself. */
+function processLimitPrerequisites(ctx: Context): string[] {
+  const pl = ctx.facts.processLimit.value;
+  return pl.setBy === 'node-operator' ? [`at most ${ctx.opts.pidsLimit} processes per pod: ${pl.where}`] : [];
 }
 
 /** The AppArmor profile of a sandbox that mounts (seccomp mode) on an AppArmor node, and what it relies on. */

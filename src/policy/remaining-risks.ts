@@ -5,8 +5,22 @@ import { ServiceRequirements } from './services';
 
 /** Retool's risk categories (risks.ts) that remain under a mode, one sentence each. */
 export function remainingRisks(_req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts, insideGvisor?: 'unsandboxed' | 'rlimits-seccomp'): RemainingRisk[] {
-  const egress = risk('external-misuse', 'Sandboxed code can still reach whatever the network policy or security group lets the pod reach, so attacks can be launched from it.');
+  const filter = facts.egressFilter.value;
+  const unit = facts.kind === 'ecs' ? 'task' : 'pod';
+  const egress = risk('external-misuse', `Sandboxed code can still reach the internet and whatever else the ${filter.by === 'network-policy' ? 'NetworkPolicies' : 'security groups'} let the ${unit} reach, so attacks can be launched from it${filter.unfiltered.length ? `; no rule closes ${filter.unfiltered.join('; ')}` : ''}.`);
   const host = facts.vmPerWorkload.value ? 'the Fargate microVM of this task' : 'the node';
+  return [...modeRisks(mode, egress, host, insideGvisor), ...targetRisks(facts, unit)];
+}
+
+/** Risks of the target itself, whatever the mode. */
+function targetRisks(facts: TargetFacts, unit: string): RemainingRisk[] {
+  const out: RemainingRisk[] = [];
+  const pl = facts.processLimit.value;
+  if (pl.setBy === 'none') out.push(risk('system', `Nothing bounds the processes of one ${unit} (${pl.where}), so a fork bomb exhausts what that ${unit} can use.`));
+  return out;
+}
+
+function modeRisks(mode: SandboxMode, egress: RemainingRisk, host: string, insideGvisor?: 'unsandboxed' | 'rlimits-seccomp'): RemainingRisk[] {
   switch (mode) {
     case 'privileged':
       return [

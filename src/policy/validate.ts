@@ -1,7 +1,7 @@
 import { TARGETS } from '../targets';
 import { ARCHITECTURES, Architecture, NODE_OS_NAMES, NodeOs, PROFILE_DELIVERIES, ProfileDelivery, TARGET_NAMES, TargetName } from '../targets/types';
 import {
-  AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_REPLICAS, MIN_KUBERNETES_VERSION, SandboxKitConfig, ServiceImageKind, ServiceOptions, UserNamespaceOption,
+  AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, MIN_KUBERNETES_VERSION, SandboxKitConfig, ServiceImageKind, ServiceOptions, UserNamespaceOption,
 } from './config';
 import { ConfigProblem, SandboxConfigError } from './errors';
 import { RequestedMode, SANDBOX_MODES } from './modes';
@@ -29,11 +29,12 @@ export interface ResolvedServiceOptions {
   readonly imageKind: ServiceImageKind;
   readonly resources: ResourceRequirements;
   readonly replicas: number;
+  readonly pidsLimit: number;
   readonly capacity: 'fargate' | 'ec2';
 }
 
 const TOP_LEVEL_KEYS = ['target', 'kubernetesVersion', 'nodeOs', 'architectures', 'profileDelivery', 'userNamespaces', 'appArmor', 'acknowledgeUnsandboxedCode', 'services'];
-const SERVICE_KEYS = ['enabled', 'mode', 'image', 'imageKind', 'resources', 'replicas', 'capacity'];
+const SERVICE_KEYS = ['enabled', 'mode', 'image', 'imageKind', 'resources', 'replicas', 'pidsLimit', 'capacity'];
 const IMAGE_KINDS: readonly ServiceImageKind[] = ['retool', 'kit'];
 const USERNS_OPTIONS: readonly UserNamespaceOption[] = ['auto', 'required', 'off'];
 const APPARMOR_OPTIONS: readonly AppArmorOption[] = ['auto', 'kit-profile', 'unconfined'];
@@ -205,6 +206,9 @@ function resolveService(
   if (opts.replicas !== undefined && (!Number.isInteger(opts.replicas) || opts.replicas < 1)) {
     bad(f('replicas'), `${JSON.stringify(opts.replicas)} is not a positive whole number`, ['2']);
   }
+  if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < 64 || opts.pidsLimit > 4194304)) {
+    bad(f('pidsLimit'), `${JSON.stringify(opts.pidsLimit)} is not a process limit the kit renders (a whole number from 64 to 4194304)`, [`${DEFAULT_PIDS_LIMIT}`]);
+  }
   const capacity = opts.capacity ?? 'fargate';
   if (opts.capacity !== undefined) {
     if (capacity !== 'fargate' && capacity !== 'ec2') bad(f('capacity'), `unknown capacity ${JSON.stringify(capacity)}`, ['"fargate"', '"ec2"']);
@@ -219,6 +223,7 @@ function resolveService(
     imageKind,
     resources,
     replicas: opts.replicas ?? DEFAULT_REPLICAS,
+    pidsLimit: opts.pidsLimit ?? DEFAULT_PIDS_LIMIT,
     capacity: target === 'ecs-fargate' ? capacity : 'fargate',
   };
 }

@@ -28,6 +28,13 @@ export const ECS_EC2: TargetFacts = {
   nodeOs: ['al2023'],
   securityModule: assumed({ al2023: 'selinux' }, `ECS-optimized AL2023 AMI (${platformsDoc('ecs-ec2')})`),
   appArmorProfiles: assumed(false, 'the ECS-optimized AL2023 AMI runs SELinux, not AppArmor'),
+  egressFilter: verified({ by: 'security-group', unfiltered: [
+    'the task metadata endpoint 169.254.170.2 (task metadata and the task role\'s credentials; the kit\'s task roles hold no permissions)',
+    'the Amazon-provided DNS resolver (queries can carry data out)',
+    'Amazon Time Sync 169.254.169.123',
+  ] }, SOURCES.sgUnfiltered),
+  clusterDns: verified({ resolvers: [] }, 'ECS has no cluster DNS; the Amazon-provided resolver answers Cloud Map names'),
+  processLimit: verified({ setBy: 'kit', where: 'ECS_TASK_PIDS_LIMIT in the capacity\'s agent configuration (pids.max of each task cgroup)' }, SOURCES.ecsTaskPidsLimit),
   noNewPrivileges: verified(true, `dockerSecurityOptions accepts no-new-privileges: ${SOURCES.ecsContainerDefinition}`),
   vmPerWorkload: verified(false, 'tasks share the container instance kernel'),
   alternativeForSandbox: 'an EC2 capacity provider whose instances run the kit\'s Docker seccomp profile (target ecs-ec2)',

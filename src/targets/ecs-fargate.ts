@@ -29,6 +29,12 @@ export const ECS_FARGATE: TargetFacts = {
   nodeOs: [],
   securityModule: observed({}, `AppArmor unsupported: ${SOURCES.fargateNoAppArmor}`),
   appArmorProfiles: observed(false, SOURCES.fargateNoAppArmor),
+  egressFilter: verified({ by: 'security-group', unfiltered: [
+    'the task metadata endpoint 169.254.170.2 (task metadata and the task role\'s credentials; the kit\'s task roles hold no permissions)',
+    'the Amazon-provided DNS resolver (queries can carry data out)',
+  ] }, SOURCES.sgUnfiltered),
+  clusterDns: verified({ resolvers: [] }, 'ECS has no cluster DNS; the Amazon-provided resolver answers Cloud Map names'),
+  processLimit: assumed({ setBy: 'none', where: 'no task definition field or agent setting bounds processes on Fargate; each task runs in its own microVM' }, SOURCES.ecsTaskDefinition),
   noNewPrivileges: verified(false, `dockerSecurityOptions "isn't valid for containers in tasks using the Fargate launch type": ${SOURCES.ecsContainerDefinition}`),
   vmPerWorkload: verified(true, 'each Fargate task runs in its own microVM'),
   alternativeForSandbox: 'an EC2 capacity provider in the same cluster (set capacity: "ec2" for the service)',

@@ -40,6 +40,12 @@ export const GKE_AUTOPILOT: TargetFacts = {
   nodeOs: ['cos'],
   securityModule: assumed({ cos: 'apparmor' }, 'Container-Optimized OS ships AppArmor'),
   appArmorProfiles: observed(false, `no privileged DaemonSet and no writable hostPath can load a profile (${SOURCES.wardenMessages})`),
+  egressFilter: assumed({ by: 'network-policy', unfiltered: ['DNS (port 53 only) to the metadata server and NodeLocal DNSCache, which answer on link-local addresses'] }, `${SOURCES.gkeCloudDns}; ${SOURCES.gkeNodeLocalDns}`),
+  clusterDns: verified({ resolvers: [
+    { address: '169.254.169.254', why: 'Cloud DNS for GKE, the default on Autopilot: pods resolve through the metadata server' },
+    { address: '169.254.20.10', why: 'NodeLocal DNSCache, always on in Autopilot' },
+  ] }, `${SOURCES.gkeCloudDns}; ${SOURCES.gkeNodeLocalDns}`),
+  processLimit: assumed({ setBy: 'none', where: 'GKE manages the kubelet; Autopilot offers no pod PID limit setting' }, SOURCES.gkeAutopilotSecurity),
   noNewPrivileges: verified(true, `Autopilot enforces many restricted constraints, allowPrivilegeEscalation: false among them: ${SOURCES.gkeAutopilotSecurity}`),
   vmPerWorkload: verified(false, `GKE Sandbox puts gVisor, not a VM, around the pod: ${SOURCES.gkeSandbox}`),
   alternativeForSandbox: 'a GKE Standard cluster or node pool, whose nodes take the kit\'s seccomp profiles so that each service runs its own sandbox (target gke-standard)',

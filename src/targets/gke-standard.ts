@@ -25,6 +25,12 @@ export const GKE_STANDARD: TargetFacts = {
   nodeOs: ['cos', 'ubuntu'],
   securityModule: assumed({ cos: 'apparmor', ubuntu: 'apparmor' }, `Container-Optimized OS and Ubuntu node images ship AppArmor; ${platformsDoc('gke-standard')}`),
   appArmorProfiles: assumed(true, `a privileged DaemonSet runs the host's apparmor_parser on COS and Ubuntu nodes, as Retool's chart does (${SOURCES.retoolAppArmorLoader}); ${SOURCES.containerdAppArmor}`),
+  egressFilter: assumed({ by: 'network-policy', unfiltered: ['DNS (port 53 only) to the metadata server and NodeLocal DNSCache, which answer on link-local addresses'] }, `${SOURCES.gkeCloudDns}; ${SOURCES.gkeNodeLocalDns}`),
+  clusterDns: verified({ resolvers: [
+    { address: '169.254.169.254', why: 'Cloud DNS for GKE: kubelet points pods at the metadata server, which answers DNS' },
+    { address: '169.254.20.10', why: 'NodeLocal DNSCache, on by default from GKE 1.34.1-gke.3720000' },
+  ] }, `${SOURCES.gkeCloudDns}; ${SOURCES.gkeNodeLocalDns}`),
+  processLimit: verified({ setBy: 'node-operator', where: 'kubelet podPidsLimit in the node pool\'s system configuration (kubeletConfig.podPidsLimit)' }, `${SOURCES.kubeletPidLimit}; ${SOURCES.gkeNodeSystemConfig}`),
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'GKE nodes are shared VMs'),
   alternativeForSandbox: 'a GKE Standard node pool with the kit\'s seccomp profiles (target gke-standard)',

@@ -77,6 +77,32 @@ export interface ProcMountSupport {
   readonly minPodSecurityVersion?: string;
 }
 
+/** What filters user code's egress on a target, and what it leaves open that no rule can close. */
+export interface EgressFilter {
+  /** NetworkPolicies (pods on nodes) or security groups (ECS tasks, EKS Fargate pods). */
+  readonly by: 'network-policy' | 'security-group';
+  /** Destinations the mechanism cannot close, one phrase each. */
+  readonly unfiltered: readonly string[];
+}
+
+/** Where pods send DNS queries besides the kube-dns pods, on a Kubernetes target. */
+export interface ClusterDns {
+  /** Link-local resolvers the node answers on (port 53, UDP and TCP), each with why. */
+  readonly resolvers: readonly { readonly address: string; readonly why: string }[];
+}
+
+/** Where the per-pod (or per-task) process limit is set on a target. */
+export interface ProcessLimitSupport {
+  /**
+   * - `kit`: the kit's own stack sets it (ECS container instances);
+   * - `node-operator`: a node setting the kit states as a prerequisite (and sets where it owns the nodes);
+   * - `none`: the platform offers no such limit.
+   */
+  readonly setBy: 'kit' | 'node-operator' | 'none';
+  /** The setting, in words. */
+  readonly where: string;
+}
+
 /** One platform: everything the planner may rely on, each fact with its source. */
 export interface TargetFacts {
   /** Catalog key. */
@@ -122,6 +148,12 @@ export interface TargetFacts {
    * host's own apparmor_parser (the one the container runtime loads its default profile with).
    */
   readonly appArmorProfiles: Fact<boolean>;
+  /** What filters user code's egress, and what it leaves open. */
+  readonly egressFilter: Fact<EgressFilter>;
+  /** Where pods resolve names besides the kube-dns pods (Kubernetes targets). */
+  readonly clusterDns: Fact<ClusterDns>;
+  /** How processes per pod or task are bounded. */
+  readonly processLimit: Fact<ProcessLimitSupport>;
   /** Whether a container can be started with no_new_privs (`allowPrivilegeEscalation: false`, Docker `no-new-privileges`). */
   readonly noNewPrivileges: Fact<boolean>;
   /** Whether the platform boundary around one workload is its own VM (Fargate). */

@@ -102,6 +102,34 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     expectNothingWritten(r.outdir);
   });
 
+  test('egress allowlist entries that are not a CIDR or a port: every one named at once, nothing written', () => {
+    const r = synth({
+      aws: {
+        targets: ['ecs-ec2'],
+        defaults: { services: { 'agent-sandbox': { enabled: false } } },
+        renderer: { ecs: { egressAllowlist: [
+          { cidr: '10.20.0.0/24', port: 5432 },
+          { cidr: 'db.internal', port: 5432 },
+          { cidr: '10.20.0.1/24', port: 5432 },
+          { cidr: '10.30.0.0/16', port: 70000 },
+          { cidr: '0.0.0.0/0', port: 443 },
+          { cidr: '10.40.0.0/16', port: 8000, toPort: 7000 },
+          { cidr: '10.50.0.0/16', port: '443' },
+        ] } },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[1].cidr: "db.internal" is not an IPv4 or IPv6 CIDR');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[2].cidr: "10.20.0.1/24" is not an IPv4 or IPv6 CIDR (address/prefix, host bits zero)');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[3].port: 70000 is not a port (a whole number from 1 to 65535)');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[4].cidr: 0.0.0.0/0 is every address');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[5].toPort: 7000 is not a port at or above port 8000');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[6].port: "443" is not a port');
+    expect(r.stderr).not.toContain('egressAllowlist[0]');
+    expect(r.stderr).toMatch(/would work: "10\.20\.0\.0\/24"/);
+    expectNothingWritten(r.outdir);
+  });
+
   test('an existing ECS cluster for a plan that needs EC2 capacity', () => {
     const r = synth({
       aws: {

@@ -19,8 +19,9 @@ beforeAll(() => {
   }
 });
 
+/** The kit chart's manifest (the other manifest is the CoreDNS NetworkPolicy). */
 function manifest(): Record<string, unknown>[] {
-  const [r] = Object.values(t.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+  const [r] = Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) => !/CoreDnsNetworkPolicy/.test(id)).map(([, x]) => x);
   return JSON.parse((r as { Properties: { Manifest: string } }).Properties.Manifest);
 }
 
@@ -96,16 +97,34 @@ describe('eks stack', () => {
     expect(kinds).toContain('Deployment');
     expect(kinds).toContain('NetworkPolicy');
     expect(kinds).not.toContain('DaemonSet');
-    const [res] = Object.values(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as { DependsOn: string[] }[];
+    const [res] = Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) => !/CoreDnsNetworkPolicy/.test(id)).map(([, x]) => x) as { DependsOn: string[] }[];
     expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Nodesamd64[0-9A-F]{8}$/), expect.stringMatching(/^Nodesarm64[0-9A-F]{8}$/), expect.stringMatching(/^VpcCni/)]));
   });
 
-  test('the VPC CNI enforces NetworkPolicies', () => {
+  test('the VPC CNI enforces NetworkPolicies in strict mode (new pods start denied), and CoreDNS keeps working under it', () => {
     t.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'vpc-cni',
-      ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+      ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } }),
       ResolveConflicts: 'OVERWRITE',
     });
+    const manifests = Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as [string, { Properties: { Manifest: unknown }; DependsOn?: string[] }][];
+    const dns = manifests.find(([id]) => /CoreDnsNetworkPolicy/.test(id))!;
+    const [policy] = JSON.parse(joinText(dns[1].Properties.Manifest)) as { metadata: { namespace: string }; spec: { podSelector: unknown; ingress: { ports: unknown[] }[]; egress: { ports: unknown[] }[] } }[];
+    expect(policy.metadata.namespace).toBe('kube-system');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'k8s-app': 'kube-dns' } });
+    expect(policy.spec.ingress).toEqual([{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
+    expect(policy.spec.egress).toEqual([{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }, { ports: [{ protocol: 'TCP', port: 443 }] }]);
+    expect(dns[1].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^VpcCni/)]));
+    // The chart follows the CoreDNS policy.
+    const chart = manifests.find(([id]) => !/CoreDnsNetworkPolicy/.test(id))!;
+    expect(chart[1].DependsOn).toEqual(expect.arrayContaining([dns[0]]));
+  });
+
+  test('kubelet podPidsLimit in every node group\'s NodeConfig (nodeadm), from the plans\' pidsLimit', () => {
+    for (const ud of Object.values(userData)) {
+      expect(ud).toContain('Content-Type: application/node.eks.aws');
+      expect(ud).toContain('apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      podPidsLimit: 4096\n');
+    }
   });
 
   test('outputs: the in-cluster endpoints for the *_INGRESS_DOMAIN variables', () => {

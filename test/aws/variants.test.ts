@@ -58,9 +58,9 @@ describe('ECS layout follows the plan', () => {
   test('one capacity per daemon-wide profile, plus a standard one for supporting containers', () => {
     const layout = ecsLayout(twoProfilePlan(), resolveAwsOptions({}));
     expect(layout.ec2Capacities).toEqual([
-      { id: 'ec2-seccomp-nsjail', dockerProfile: 'nsjail', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-nsjail.json', privileged: false },
-      { id: 'ec2-seccomp-gvisor', dockerProfile: 'gvisor', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-gvisor.json', privileged: false },
-      { id: 'ec2-standard', dockerProfile: undefined, dockerProfilePath: undefined, privileged: false },
+      { id: 'ec2-seccomp-nsjail', dockerProfile: 'nsjail', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-nsjail.json', privileged: false, taskPidsLimit: 4096 },
+      { id: 'ec2-seccomp-gvisor', dockerProfile: 'gvisor', dockerProfilePath: '/etc/docker/seccomp/sandbox-kit-gvisor.json', privileged: false, taskPidsLimit: 4096 },
+      { id: 'ec2-standard', dockerProfile: undefined, dockerProfilePath: undefined, privileged: false, taskPidsLimit: 4096 },
     ]);
     expect(layout.tasks.map((t) => [t.name, t.capacity, t.containers.map((c) => c.component.name)])).toEqual([
       ['code-executor', 'ec2-seccomp-nsjail', ['main']],
@@ -213,5 +213,23 @@ describe('ecs-fargate with only code-executor in rlimits-seccomp mode, on an exi
     const [task] = Object.values(t.findResources('AWS::ECS::TaskDefinition')) as { Properties: { ContainerDefinitions: { Environment?: { Name: string }[] }[] } }[];
     expect(task.Properties.ContainerDefinitions).toHaveLength(1);
     expect((task.Properties.ContainerDefinitions[0].Environment ?? []).map((e) => e.Name)).not.toContain('CONTAINER_UNPRIVILEGED_MODE');
+  });
+});
+
+describe('egress allowlist', () => {
+  test('each entry opens exactly its destination and ports, IPv4 or IPv6, in the destinations group', () => {
+    const built = build([{ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }], {
+      ecs: { egressAllowlist: [
+        { cidr: '10.20.0.0/24', port: 5432, description: 'analytics database' },
+        { cidr: '2001:db8:100::/64', port: 8000, toPort: 8010, protocol: 'udp' },
+      ] },
+    }, { nag: false });
+    const t = template(built, 'ecs-ec2');
+    const dest = Object.entries(t.findResources('AWS::EC2::SecurityGroup')).find(([id]) => /SandboxesEgressDestinations/.test(id))![1] as { Properties: { SecurityGroupEgress: Record<string, unknown>[] } };
+    expect(dest.Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([
+      expect.objectContaining({ CidrIp: '10.20.0.0/24', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, Description: 'allowlist: analytics database' }),
+      expect.objectContaining({ CidrIpv6: '2001:db8:100::/64', IpProtocol: 'udp', FromPort: 8000, ToPort: 8010 }),
+    ]));
+    expect(dest.Properties.SecurityGroupEgress).toHaveLength(2);
   });
 });

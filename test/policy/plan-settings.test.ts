@@ -224,3 +224,33 @@ describe('ECS', () => {
     expect(service({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor').sandbox.allowPrivilegeEscalation).toBe(false);
   });
 });
+
+describe('bounds and egress the plan states per target', () => {
+  const ack = { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' as const }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } };
+  test('process limits: a node prerequisite where the kubelet owns them, set by the kit on ECS on EC2, a risk where nothing bounds them', () => {
+    expect(service({ target: 'gke-standard' }, 'js-executor').nodePrerequisites).toContain('at most 4096 processes per pod: kubelet podPidsLimit in the node pool\'s system configuration (kubeletConfig.podPidsLimit)');
+    expect(service({ target: 'eks', services: { 'js-executor': { pidsLimit: 1024 } } }, 'js-executor').nodePrerequisites.join(' ')).toMatch(/at most 1024 processes per pod: kubelet podPidsLimit: the kit's EKS stack sets it/);
+    const ecs = service({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, 'code-executor');
+    expect(ecs.pidsLimit).toBe(4096);
+    expect(ecs.nodePrerequisites.join(' ')).not.toMatch(/processes per/);
+    for (const target of ['ecs-fargate', 'eks-fargate', 'gke-autopilot'] as const) {
+      const p = service({ target, ...ack }, 'code-executor');
+      expect([target, p.risks.some((r) => r.category === 'system' && /Nothing bounds the processes/.test(r.sentence))]).toEqual([target, true]);
+    }
+  });
+
+  test('egress: what the security groups cannot close on ECS is named (task metadata, DNS)', () => {
+    for (const target of ['ecs-ec2', 'ecs-fargate'] as const) {
+      const p = service(target === 'ecs-ec2' ? { target, services: { 'agent-sandbox': { enabled: false } } } : { target, ...ack }, 'code-executor');
+      const egress = p.risks.find((r) => r.category === 'external-misuse')!.sentence;
+      expect(egress).toMatch(/security groups/);
+      expect(egress).toMatch(/169\.254\.170\.2/);
+      expect(egress).toMatch(/Amazon-provided DNS resolver/);
+    }
+    expect(service({ target: 'gke-standard' }, 'code-executor').risks.find((r) => r.category === 'external-misuse')!.sentence).toMatch(/DNS \(port 53 only\) to the metadata server/);
+  });
+
+  test('pidsLimit outside what the kit renders is bad input', () => {
+    expect(() => service({ target: 'eks', services: { 'js-executor': { pidsLimit: 10 } } }, 'js-executor')).toThrow(/services\.js-executor\.pidsLimit: 10 is not a process limit/);
+  });
+});
