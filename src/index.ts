@@ -1,6 +1,6 @@
 export * from './targets';
 export * from './policy';
-export * from './apps/kit-file';
+export * from './config';
 export * from './seccomp';
 export * from './apparmor';
 export * from './images';

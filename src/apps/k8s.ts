@@ -1,17 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml, YamlOutputType } from 'cdk8s';
+import { Yaml } from 'cdk8s';
+import { loadKit, LoadOptions, problemsFor } from '../config/load';
+import { KubernetesEndpoint } from '../k8s/chart';
+import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
-import { plan } from '../policy/planner';
-import { KubernetesEndpoint, SandboxKitChart } from '../k8s/chart';
-import { resolveRendererOptions } from '../k8s/options';
-import { loadAppInput, LoadOptions } from './kit-file';
+import { checkKit, TargetCheck } from './kit-check';
 
 /** Options of one Kubernetes synth run. */
 export interface KubernetesSynthOptions extends LoadOptions {
   /**
    * Output directory.
-   * @default env CDK8S_OUTDIR (set by `cdk8s synth`), else 'dist'
+   * @default - env CDK8S_OUTDIR (set by `cdk8s synth`), else 'dist'
    */
   readonly outdir?: string;
 }
@@ -26,55 +26,36 @@ export interface KubernetesSynthResult {
   readonly plans: readonly DeploymentPlan[];
 }
 
-/** A synth run that could not complete; nothing was written. */
-export class KubernetesSynthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KubernetesSynthError';
-  }
-}
-
 /**
- * Plan every target of the kit file's `kubernetes` section, render one chart per target and
- * write `<outdir>/<target>.k8s.yaml`. Every plan, chart and output check runs before the first
- * file is written, so a failure leaves no partial output.
+ * Write the rendered charts of checked targets (every one must have passed), one
+ * `<outdir>/<target>.k8s.yaml` each.
  */
-export function synthKubernetes(options: KubernetesSynthOptions = {}): KubernetesSynthResult {
-  const env = options.env ?? process.env;
-  const input = loadAppInput('kubernetes', options);
-  const renderer = resolveRendererOptions(input.renderer);
-
-  // Plan everything first: one impossible target stops the run with every planner message.
-  const plans: DeploymentPlan[] = [];
-  const failures: string[] = [];
-  for (const config of input.configs) {
-    try {
-      plans.push(plan(config));
-    } catch (e) {
-      failures.push((e as Error).message);
-    }
-  }
-  if (failures.length) throw new KubernetesSynthError(failures.join('\n'));
-
-  const outdir = options.outdir ?? env.CDK8S_OUTDIR ?? 'dist';
-  const app = new App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  const charts = plans.map((p) => new SandboxKitChart(app, p.target, { plan: p, ...renderer }));
-
-  // cdk8s's own App.synth() writes chart by chart and validates the whole app once per chart:
-  // validate once, render everything in memory, and write only when all of it succeeded.
-  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `[${c.node.path}] ${m}`));
-  if (errors.length) throw new KubernetesSynthError(`sandbox-kit: the rendered manifests would be refused by the cluster:\n  ${errors.join('\n  ')}`);
-  const rendered = charts.map((chart) => ({
-    file: path.join(outdir, `${chart.node.id}${app.outputFileExtension}`),
-    yaml: Yaml.stringify(...chart.renderObjects().objects),
-  }));
+export function writeKubernetesTargets(targets: readonly TargetCheck[], outdir: string): KubernetesSynthResult {
+  const rendered = targets.map((t) => {
+    if (!t.chart || !t.plan || t.problems.length) throw new Error(`writeKubernetesTargets: target ${t.target} did not pass its checks`);
+    return { target: t.target, chart: t.chart, plan: t.plan, file: path.join(outdir, `${t.target}.k8s.yaml`), yaml: Yaml.stringify(...t.chart.renderObjects().objects) };
+  });
   fs.mkdirSync(outdir, { recursive: true });
   for (const r of rendered) fs.writeFileSync(r.file, r.yaml);
   return {
     files: rendered.map((r) => r.file),
-    endpoints: Object.fromEntries(charts.map((c) => [c.node.id, c.endpoints])),
-    plans,
+    endpoints: Object.fromEntries(rendered.map((r) => [r.target, r.chart.endpoints])),
+    plans: rendered.map((r) => r.plan),
   };
+}
+
+/**
+ * Plan every target of the kit file's `kubernetes` section, render one chart per target, run
+ * every check on them, and only then write `<outdir>/<target>.k8s.yaml`: a problem anywhere
+ * throws one SandboxConfigError with every problem, and nothing is written.
+ */
+export function synthKubernetes(options: KubernetesSynthOptions = {}): KubernetesSynthResult {
+  const env = options.env ?? process.env;
+  const input = loadKit(options);
+  const check = checkKit(input, { apps: ['kubernetes'] });
+  const problems = problemsFor({ ...input, problems: check.problems }, 'kubernetes');
+  if (problems.length) throw new SandboxConfigError(`sandbox-kit: ${input.source} (Kubernetes app)`, problems);
+  return writeKubernetesTargets(check.apps.kubernetes.targets, options.outdir ?? env.CDK8S_OUTDIR ?? 'dist');
 }
 
 /** Human summary: files and the URLs a backend needs. */
@@ -93,10 +74,11 @@ export function main(): number {
   try {
     const result = synthKubernetes();
     // `cdk8s synth` swallows the app's stdout and passes stderr through: print there.
-    process.stderr.write(`${formatSynthResult(result)}\n`);
+    process.stderr.write(`${result.files.length ? formatSynthResult(result) : 'sandbox-kit: the Kubernetes app is off (no "kubernetes" section or no targets)'}\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
+    if (!(e instanceof SandboxConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
     return 1;
   }
 }

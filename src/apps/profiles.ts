@@ -1,15 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { appArmorProfileFiles } from '../apparmor/files';
+import { parseArgs } from 'util';
 import { profileFiles } from '../seccomp/files';
+
+const USAGE = `usage: npm run profiles -- [--check]
+  --check   write nothing; exit 1 when a file in profiles/ differs from what the generator renders`;
 
 /**
  * `npm run profiles`: regenerates `profiles/` (every rendered seccomp profile plus README.md, and
  * the AppArmor profiles in `profiles/apparmor/`) and removes stale profile files. `--check` writes
  * nothing and exits 1 when a file differs.
  */
-function main(argv: readonly string[]): number {
-  const check = argv.includes('--check');
+function main(argv: string[]): number {
+  let check: boolean;
+  try {
+    const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+    if (values.help) { console.log(USAGE); return 0; }
+    check = values.check;
+  } catch (e) {
+    console.error(`profiles: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
   // lib/apps/profiles.js -> repository root.
   const root = path.resolve(__dirname, '..', '..', 'profiles');
   const sets = [

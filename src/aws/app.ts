@@ -2,11 +2,10 @@ import { createHash } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
-import * as cdk8s from 'cdk8s';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SandboxKitChart } from '../k8s/chart';
-import { KubernetesRendererOptions } from '../k8s/options';
-import { loadAppInput, LoadOptions } from '../apps/kit-file';
+import { checkKit } from '../apps/kit-check';
+import { loadKit, LoadOptions, problemsFor } from '../config/load';
 import { SandboxKitConfig } from '../policy/config';
 import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
@@ -14,18 +13,22 @@ import { plan as makePlan } from '../policy/planner';
 import { writeImageContext } from '../images';
 import { checkEcsPlan } from './ecs-layout';
 import { EcsSandboxStack } from './ecs-stack';
-import { checkEksPlan, EksSandboxStack } from './eks-stack';
+import { awsPlanConfig, checkEksPlan, kitChart } from './eks-checks';
+import { EksSandboxStack } from './eks-stack';
 import { BuildContextWriter } from './images';
 import { KIT_PROFILES } from './kit-profiles';
-import { resolveAwsOptions, ResolvedAwsOptions } from './options';
+import { AwsRendererOptions, resolveAwsOptions, ResolvedAwsOptions } from './options';
 import { ProfileSource } from './profiles';
 
 /** What the AWS app synthesizes (the shape `loadAppInput('aws')` returns). */
 export interface AwsAppInput {
   /** One config per target. */
   readonly configs: readonly SandboxKitConfig[];
-  /** The `aws.renderer` options, unchecked. */
-  readonly renderer?: Record<string, unknown>;
+  /**
+   * The `aws.renderer` options, checked by buildAwsApp.
+   * @default {}
+   */
+  readonly renderer?: AwsRendererOptions;
 }
 
 /** Options of {@link buildAwsApp}. */
@@ -69,14 +72,6 @@ export interface AwsApp {
   readonly options: ResolvedAwsOptions;
 }
 
-/**
- * The config the AWS app plans with: on `eks` the profiles reach nodes through the node group's
- * user data unless the config names another delivery (the chart then needs no installer).
- */
-export function awsPlanConfig(config: SandboxKitConfig): SandboxKitConfig {
-  return config.target === 'eks' && config.profileDelivery === undefined ? { ...config, profileDelivery: 'node-user-data' } : config;
-}
-
 /** Plans every config first, so that a bad one fails before any construct exists; throws every problem at once. */
 export function planAwsTargets(configs: readonly SandboxKitConfig[]): DeploymentPlan[] {
   const plans: DeploymentPlan[] = [];
@@ -96,11 +91,6 @@ export function planAwsTargets(configs: readonly SandboxKitConfig[]): Deployment
     throw new SandboxConfigError('sandbox-kit cannot plan the AWS targets', problems);
   }
   return plans;
-}
-
-/** The kit's chart, each in its own cdk8s App (addCdk8sChart reads it with toJson). */
-export function kitChart(chartOptions: Record<string, unknown>): (plan: DeploymentPlan) => SandboxKitChart {
-  return (plan) => new SandboxKitChart(new cdk8s.App(), 'sandbox-kit', { ...(chartOptions as KubernetesRendererOptions), plan });
 }
 
 function defaultBuildContext(plans: readonly DeploymentPlan[]): BuildContextWriter {
@@ -167,7 +157,15 @@ export function runAwsApp(options: RunAwsAppOptions = {}): number {
   const stderr = options.stderr ?? ((t: string) => process.stderr.write(t));
   let built: AwsApp;
   try {
-    built = buildAwsApp(loadAppInput('aws', options.load), options);
+    // One pass over the kit file, the plans and the renderers' checks: every problem in one error.
+    const input = loadKit(options.load);
+    const problems = problemsFor({ ...input, problems: checkKit(input, { apps: ['aws'] }).problems }, 'aws');
+    if (problems.length) throw new SandboxConfigError(`sandbox-kit: ${input.source} (AWS app)`, problems);
+    if (!input.apps.aws.enabled) {
+      stderr('sandbox-kit: the AWS app is off (no "aws" section or no targets)\n');
+      return 0;
+    }
+    built = buildAwsApp(input.apps.aws, options);
   } catch (e) {
     stderr(`${(e as Error).message}\n`);
     return 1;

@@ -1,11 +1,10 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { ContainerSecurity, DeploymentPlan, SandboxPlan } from '../policy/plan';
 import { parseCpu, memoryMiB } from '../policy/quantity';
 import { ProfileName, ResourceQuantities, ServiceComponent, ServiceName } from '../policy/services';
-import { Architecture } from '../targets/types';
 import { describeMemory, FARGATE_TASK_SIZES, fargatePairProblem, FargateTaskSize, smallestFargateSize } from './fargate-sizes';
+import { instanceArchitecture } from './instance-architecture';
 import { ResolvedAwsOptions } from './options';
 
 /**
@@ -205,10 +204,6 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
   return { tasks, ec2Capacities };
 }
 
-/** The ECS architecture of an instance type. */
-export function instanceArchitecture(instanceType: string): Architecture {
-  return new ec2.InstanceType(instanceType).architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'amd64';
-}
 
 /**
  * Everything about an ECS plan that can fail, checked without creating a construct (the app runs

@@ -3,13 +3,11 @@ import { CfnCondition, CfnElement, CfnOutput, Stack, StackProps } from 'aws-cdk-
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
-import { compareVersions } from '../policy/quantity';
 import { Architecture } from '../targets/types';
-import { instanceArchitecture } from './ecs-layout';
 import { outputId, planOutputs, stackDescription } from './plan-outputs';
-import { eksNodeUserData, nodeProfiles } from './eks-user-data';
+import { checkEksPlan, nodeProfiles } from './eks-checks';
+import { eksNodeUserData } from './eks-user-data';
 import { BuildContextWriter, ServiceImages } from './images';
 import { acknowledgeNag } from './nag';
 import { ResolvedAwsOptions } from './options';
@@ -43,42 +41,6 @@ export interface EksSandboxStackProps extends StackProps {
    * @default none
    */
   readonly buildContext?: BuildContextWriter;
-}
-
-/** The lowest Kubernetes version every service of the plan needs. */
-export function requiredKubernetesVersion(plan: DeploymentPlan): string | undefined {
-  return plan.services.map((s) => s.minimumVersions.kubernetes).filter((v): v is string => v !== undefined)
-    .sort(compareVersions).pop();
-}
-
-/**
- * Everything about an eks plan that can fail, checked without creating a construct (the app runs
- * it before it creates the App, so that a failure writes nothing).
- */
-export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): void {
-  const problems: ConfigProblem[] = [];
-  if (plan.target !== 'eks') problems.push({ field: 'target', message: `the EKS stack renders target "eks", not "${plan.target}"`, alternatives: ['"eks"'] });
-  const version = plan.kubernetesVersion;
-  const needed = requiredKubernetesVersion(plan);
-  if (!version) problems.push({ field: 'kubernetesVersion', message: 'the eks plan names no Kubernetes version', alternatives: ['"1.35"'] });
-  else if (needed && compareVersions(version, needed) < 0) {
-    problems.push({ field: 'kubernetesVersion', message: `the plan needs Kubernetes ${needed} or newer (user namespaces, procMount), the config says ${version}`, alternatives: [`"${needed}"`] });
-  }
-  for (const arch of plan.services[0]?.architectures ?? []) {
-    const type = options.eks.instanceTypes[arch];
-    if (instanceArchitecture(type) !== arch) {
-      problems.push({ field: `aws.renderer.eks.instanceTypes.${arch}`, message: `${type} is ${instanceArchitecture(type)}, not ${arch}`, alternatives: [arch === 'arm64' ? '"m7g.xlarge"' : '"m7i.xlarge"'] });
-    }
-  }
-  if (options.buildImages && (plan.services[0]?.architectures.length ?? 0) > 1) {
-    problems.push({ field: 'aws.renderer.buildImages', message: 'an image asset is built for one architecture, and the eks plan has node groups for several', alternatives: ['architectures: ["amd64"]', 'buildImages: false with multi-architecture images (npm run images)'] });
-  }
-  try {
-    nodeProfiles(plan);
-  } catch (e) {
-    problems.push({ field: 'services', message: (e as Error).message, alternatives: [] });
-  }
-  if (problems.length) throw new SandboxConfigError('sandbox-kit cannot render target "eks" on EKS', problems);
 }
 
 /**

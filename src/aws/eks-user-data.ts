@@ -1,44 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DeploymentPlan } from '../policy/plan';
-import { ProfileName } from '../policy/services';
+import { NodeProfile } from './eks-checks';
 import { Architecture } from '../targets/types';
 import { ProfileSource, writeProfileCommands } from './profiles';
-
-/** Where kubelet resolves `localhostProfile` paths. */
-export const KUBELET_SECCOMP_ROOT = '/var/lib/kubelet/seccomp';
-
-/** One profile file a node must hold. */
-export interface NodeProfile {
-  /** Kit profile. */
-  readonly profile: ProfileName;
-  /** Absolute path on the node. */
-  readonly path: string;
-  /** Capability set it is flattened for (the container's effective capabilities). */
-  readonly capabilities: readonly string[];
-}
-
-/**
- * The profiles a plan needs on its nodes through user data: every Localhost profile of a
- * service whose delivery is `node-user-data`. Two services may share a file only when it is
- * flattened for the same capabilities.
- */
-export function nodeProfiles(plan: DeploymentPlan): NodeProfile[] {
-  const byPath = new Map<string, NodeProfile & { service: string }>();
-  for (const s of plan.services) {
-    if (s.profileDelivery !== 'node-user-data') continue;
-    for (const sec of [s.sandbox, s.supporting]) {
-      if (sec.seccomp.type !== 'Localhost') continue;
-      const path = `${KUBELET_SECCOMP_ROOT}/${sec.seccomp.localhostProfile}`;
-      const caps = [...sec.effectiveCapabilities].sort();
-      const prev = byPath.get(path);
-      if (prev && prev.capabilities.join(',') !== caps.join(',')) {
-        throw new Error(`services.${s.service}: ${sec.seccomp.localhostProfile} is needed flattened for capabilities [${caps.join(', ')}] and, by ${prev.service}, for [${prev.capabilities.join(', ')}]; one file cannot be both`);
-      }
-      byPath.set(path, { profile: sec.seccomp.profile, path, capabilities: caps, service: s.service });
-    }
-  }
-  return [...byPath.values()].map(({ profile, path, capabilities }) => ({ profile, path, capabilities }));
-}
 
 /** The shell part: writes each flattened profile for this node architecture, failing on a bad byte. */
 export function nodeProfileCommands(profiles: readonly NodeProfile[], arch: Architecture, source: ProfileSource): string[] {

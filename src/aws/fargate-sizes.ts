@@ -31,9 +31,17 @@ export const FARGATE_TASK_SIZES: readonly FargateMemoryRange[] = [
 
 /** A task size. */
 export interface FargateTaskSize {
-  /** CPU units. */
+  /**
+   * CPU units (1024 per vCPU).
+   * @asType integer
+   * @example 2048
+   */
   readonly cpu: number;
-  /** Memory in MiB. */
+  /**
+   * Memory in MiB.
+   * @asType integer
+   * @example 4096
+   */
   readonly memoryMiB: number;
 }
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-28';
 import { synthKubernetes } from '../apps/k8s';
-import { FAMILY_TARGETS } from '../apps/kit-file';
+import { APP_TARGETS as FAMILY_TARGETS } from '../config/kit-file';
 import { BenchSuite, suite } from './types';
 
 /**

@@ -126,7 +126,7 @@ export function writeImageContext(kind: ImageKind, dir: string, options: ImageCo
     if (foreign.length) {
       throw new SandboxConfigError(`${kind} image context`, [{
         field: 'dir', message: `${abs} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}, which is not a build context: refusing to replace it.`,
-        alternatives: ['a new or empty directory, such as dist/images/' + kind],
+        alternatives: ['a new or empty directory, such as image-contexts/' + kind],
       }]);
     }
     for (const e of fs.readdirSync(abs)) fs.rmSync(path.join(abs, e), { recursive: true, force: true });

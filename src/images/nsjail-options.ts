@@ -1,5 +1,6 @@
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { SandboxPlan } from '../policy/plan';
+import { isCidr } from '../policy/cidr';
 import { parseMemory } from '../policy/quantity';
 
 /** Languages the NsJail runtime image runs. */
@@ -279,14 +280,4 @@ export function resolveNsjailOptions(
     hostname,
     jailId: options.jailId ?? 1000,
   };
-}
-
-function isCidr(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const [addr, bits, ...rest] = value.split('/');
-  if (rest.length || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
-  const n = Number(bits);
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && n <= 32;
-  return /^[0-9a-fA-F:]+$/.test(addr) && addr.includes(':') && n <= 128;
 }

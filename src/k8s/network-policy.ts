@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { commonLabels } from './labels';
-import { METADATA_CIDRS, parseCidr } from './options';
+import { parseCidr } from '../policy/cidr';
+import { METADATA_CIDRS } from './defaults';
 
 /** Network facts every policy of the kit needs. */
 export interface NetworkSettings {

@@ -12,6 +12,22 @@ import { ResourceRequirements, ServiceName } from './services';
  */
 export type ServiceImageKind = 'retool' | 'kit';
 
+/**
+ * A container image: `repository[:tag]` or `repository@sha256:<digest>`.
+ * @pattern ^[A-Za-z0-9][A-Za-z0-9_./:@-]*$
+ * @mismatch is not an image reference
+ * @example "tryretool/code-executor-service:3.284.0-stable"
+ */
+export type ImageReference = string;
+
+/**
+ * A Kubernetes minor version the kit renders for: 1.27 or newer.
+ * @pattern ^1\.(2[7-9]|[3-9][0-9]|[1-9][0-9]{2,})$
+ * @mismatch is not a Kubernetes minor version the kit renders for ("1.27" or newer, as "1.MINOR")
+ * @example "1.35"
+ */
+export type KubernetesVersion = string;
+
 /** Options for one service. */
 export interface ServiceOptions {
   /**
@@ -21,14 +37,14 @@ export interface ServiceOptions {
   readonly enabled?: boolean;
   /**
    * Sandbox mode; `auto` picks the strongest the target allows.
-   * @default 'auto'
+   * @default "auto"
    */
   readonly mode?: RequestedMode;
   /**
-   * Container image (repository:tag or repository@digest).
-   * @default the service's Retool image
+   * Container image (repository:tag or repository@digest). Pin a Retool release in production.
+   * @default - the service's Retool image
    */
-  readonly image?: string;
+  readonly image?: ImageReference;
   /**
    * Whose image `image` is: Retool's (`retool`), or one built from the kit's runtime image
    * (`kit`, which needs `image` set to it). Decides what the jail inside can do.
@@ -36,12 +52,14 @@ export interface ServiceOptions {
    */
   readonly imageKind?: ServiceImageKind;
   /**
-   * CPU and memory requests and limits.
-   * @default the service's defaults (Retool's Helm chart values)
+   * CPU and memory requests and limits of the container that runs user code.
+   * @default - the service's defaults from Retool's Helm chart
    */
   readonly resources?: ResourceRequirements;
   /**
    * Replicas of the service's main Deployment or ECS service.
+   * @asType integer
+   * @minimum 1
    * @default 2
    */
   readonly replicas?: number;
@@ -49,13 +67,16 @@ export interface ServiceOptions {
    * Most processes (threads included) one pod or task of the service may run: the kubelet's
    * podPidsLimit on the EKS node groups the kit creates, ECS_TASK_PIDS_LIMIT on its ECS container
    * instances, a node prerequisite elsewhere.
+   * @asType integer
+   * @minimum 64
+   * @maximum 4194304
    * @default 4096
    */
   readonly pidsLimit?: number;
   /**
    * ECS on Fargate only: run this service on an EC2 capacity provider in the same cluster
    * (a mixed cluster), where the kit can sandbox it.
-   * @default 'fargate' on ecs-fargate
+   * @default "fargate"
    */
   readonly capacity?: 'fargate' | 'ec2';
 }
@@ -72,34 +93,44 @@ export type AppArmorOption = 'auto' | 'kit-profile' | 'unconfined';
 /** Whether to use Kubernetes user namespaces (`hostUsers: false`). */
 export type UserNamespaceOption = 'auto' | 'required' | 'off';
 
-/** The kit's input: one target and its services. */
+/**
+ * The kit's input for one target: the planner's options. In the kit file, `defaults` and
+ * `overrides.<target>` hold these fields (all but `target`).
+ *
+ * To add a field: declare it here (or on ServiceOptions) with JSDoc and `@default`; the JSON
+ * Schema is generated from these types at build time, so the field is checked and offered by
+ * editors with no other change. Rules that relate two fields go in src/config/rules/ (see
+ * docs/configuration.md).
+ */
 export interface SandboxKitConfig {
   /** Where to deploy. */
   readonly target: TargetName;
   /**
-   * Kubernetes minor version of the cluster (`"1.35"`). Kubernetes targets only.
-   * @default '1.35'
+   * Kubernetes minor version of the cluster (Kubernetes targets only).
+   * @default "1.35"
    */
-  readonly kubernetesVersion?: string;
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * Node operating system, where it changes the plan.
-   * @default the target's most common node OS (al2023 on EKS, cos on GKE, ubuntu on self-managed)
+   * @default - the target's most common node OS (al2023 on EKS, cos on GKE, ubuntu on self-managed)
    */
   readonly nodeOs?: NodeOs;
   /**
    * Node architectures; each gets its own flattened seccomp profile.
-   * @default ['amd64', 'arm64']
+   * @minItems 1
+   * @uniqueItems true
+   * @default ["amd64", "arm64"]
    */
   readonly architectures?: readonly Architecture[];
   /**
    * How custom seccomp profiles reach the nodes.
-   * @default the target's first delivery (DaemonSet on Kubernetes, Docker daemon default on ECS on EC2)
+   * @default - the target's first delivery (DaemonSet on Kubernetes, Docker daemon default on ECS on EC2)
    */
   readonly profileDelivery?: ProfileDelivery;
   /**
    * Use `hostUsers: false` for sandboxes: `auto` where the target and version allow it,
    * `required` to fail otherwise, `off` never.
-   * @default 'auto'
+   * @default "auto"
    */
   readonly userNamespaces?: UserNamespaceOption;
   /**
@@ -117,14 +148,14 @@ export interface SandboxKitConfig {
   readonly acknowledgeUnsandboxedCode?: boolean;
   /**
    * Per-service options.
-   * @default every service enabled in `auto` mode
+   * @default - every service enabled in `auto` mode
    */
   readonly services?: Partial<Record<ServiceName, ServiceOptions>>;
 }
 
 /** Kubernetes version the kit assumes when the config names none. */
 export const DEFAULT_KUBERNETES_VERSION = '1.35';
-/** Oldest Kubernetes the kit renders for (seccompProfile fields, PSA labels, PDB v1). */
+/** Oldest Kubernetes the kit renders for (seccompProfile fields, PSA labels, PDB v1); KubernetesVersion's pattern says the same. */
 export const MIN_KUBERNETES_VERSION = '1.27';
 /** Replicas per service by default. */
 export const DEFAULT_REPLICAS = 2;

@@ -33,10 +33,13 @@ export interface EgressAllowRule {
   /**
    * Destination range, IPv4 or IPv6 (e.g. a database subnet `10.20.0.0/24`).
    * @format cidr
+   * @mismatch is not an IPv4 or IPv6 CIDR (address/prefix, host bits zero)
+   * @example "10.20.0.0/24"
    */
   readonly cidr: string;
   /**
    * Destination port (first port of a range with `toPort`), 1-65535.
+   * @asType integer
    * @minimum 1
    * @maximum 65535
    */
@@ -44,17 +47,21 @@ export interface EgressAllowRule {
   /**
    * Last port of a range.
    * @default - `port` (one port)
+   * @asType integer
    * @minimum 1
    * @maximum 65535
    */
   readonly toPort?: number;
   /**
    * Transport protocol.
-   * @default 'tcp'
+   * @default "tcp"
    */
   readonly protocol?: EgressProtocol;
   /**
-   * What the destination is, shown on the rule.
+   * What the destination is, shown on the rule (security group rule descriptions accept only
+   * these characters).
+   * @pattern ^[\w .:/()#,@[\]+=&;{}!$*-]{0,200}$
+   * @mismatch must be up to 200 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*
    * @default - the CIDR and ports
    */
   readonly description?: string;

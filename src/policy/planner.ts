@@ -77,11 +77,32 @@ interface Context {
   readonly opts: ResolvedServiceOptions;
 }
 
+/** What the planner decided for one target: the services it could plan, and why it refused the others. */
+export interface PlanOutcome {
+  /** The plan of every enabled service that can be planned (all of them when `refusals` is empty). */
+  readonly plan: DeploymentPlan;
+  /** Every refusal, with what would work; empty when the whole target can be planned. */
+  readonly refusals: readonly ConfigProblem[];
+}
+
 /**
  * The planner: the one place where security is decided. Returns the plan of every enabled
  * service, or throws one SandboxConfigError listing every problem.
  */
 export function plan(input: SandboxKitConfig | unknown): DeploymentPlan {
+  const outcome = planOutcome(input);
+  if (outcome.refusals.length) {
+    throw new SandboxConfigError(`sandbox-kit cannot plan target "${outcome.plan.target}"`, outcome.refusals);
+  }
+  return outcome.plan;
+}
+
+/**
+ * Plan every enabled service of one target, keeping the plans of the services that can be planned
+ * next to the refusals of those that cannot (what `explain` shows). Throws SandboxConfigError only
+ * for a config that is invalid in itself.
+ */
+export function planOutcome(input: SandboxKitConfig | unknown): PlanOutcome {
   const config = resolveConfig(input);
   const problems: ConfigProblem[] = [];
   const services: SandboxPlan[] = [];
@@ -94,13 +115,13 @@ export function plan(input: SandboxKitConfig | unknown): DeploymentPlan {
     if ('problems' in result) problems.push(...result.problems);
     else services.push(result.plan);
   }
-  if (problems.length) {
-    throw new SandboxConfigError(`sandbox-kit cannot plan target "${config.target}"`, problems);
-  }
   return {
-    target: config.target,
-    kubernetesVersion: TARGETS[config.target].kind === 'kubernetes' ? config.kubernetesVersion : undefined,
-    services,
+    plan: {
+      target: config.target,
+      kubernetesVersion: TARGETS[config.target].kind === 'kubernetes' ? config.kubernetesVersion : undefined,
+      services,
+    },
+    refusals: problems,
   };
 }
 
@@ -162,6 +183,14 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
     podSecurityReason: verdict.reason,
     nodePrerequisites: [...chosen.body.nodePrerequisites, ...processLimitPrerequisites(ctx)],
   };
+  if (config.userNamespaces === 'required' && body.sandbox.hostUsers) {
+    // "required" holds in every mode, not only where the seccomp mode would use user namespaces.
+    return { problems: [{
+      field: 'userNamespaces',
+      message: `userNamespaces is "required", but ${req.displayName} runs in mode "${mode}" on ${facts.displayName}, which does not give it a user namespace (hostUsers: false).`,
+      alternatives: ['userNamespaces: "auto"', ...alternatives(ctx, mode)],
+    }] };
+  }
   const reason = chosenByAuto
     ? (tried.length ? `Strongest mode ${facts.displayName} allows; ruled out: ${tried.join(' ')}` : `Strongest mode ${req.displayName} supports; ${facts.displayName} allows it.`)
     : `Requested in ${field}.`;

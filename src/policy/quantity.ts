@@ -3,6 +3,20 @@
  * CPU: "2", "0.5", "500m". Memory: "512Mi", "2Gi", "1G", "1000000".
  */
 const CPU_PATTERN = /^(\d+(\.\d+)?)(m?)$/;
+/**
+ * A CPU quantity: cores (`"2"`, `"0.5"`) or millicores (`"500m"`), above zero.
+ * @pattern ^(?=[0-9.]*[1-9])[0-9]+(\.[0-9]+)?m?$
+ * @mismatch is not a CPU quantity above zero (cores such as "2" or "0.5", or millicores such as "500m")
+ * @example "500m"
+ */
+export type CpuQuantity = string;
+/**
+ * A memory quantity above zero: bytes, or with a suffix Ki, Mi, Gi, Ti (powers of 1024) or K, M, G, T.
+ * @pattern ^(?=[0-9.]*[1-9])[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$
+ * @mismatch is not a memory quantity above zero (such as "512Mi" or "2Gi")
+ * @example "512Mi"
+ */
+export type MemoryQuantity = string;
 const MEMORY_PATTERN = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
 const MEMORY_FACTORS: Readonly<Record<string, number>> = {
   '': 1, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12,

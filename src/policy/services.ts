@@ -1,4 +1,5 @@
 import { SandboxMode } from './modes';
+import { CpuQuantity, MemoryQuantity } from './quantity';
 
 /** The three services that run user code. */
 export const SERVICE_NAMES = ['code-executor', 'js-executor', 'agent-sandbox'] as const;
@@ -13,9 +14,9 @@ export type ProfileName = 'nsjail' | 'gvisor';
 /** CPU and memory, as Kubernetes quantities. */
 export interface ResourceQuantities {
   /** CPU, e.g. `"1"` or `"500m"`. */
-  readonly cpu: string;
+  readonly cpu: CpuQuantity;
   /** Memory, e.g. `"2Gi"`. */
-  readonly memory: string;
+  readonly memory: MemoryQuantity;
 }
 
 /** Requests and limits. */

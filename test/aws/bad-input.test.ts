@@ -96,8 +96,9 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
   test('unknown and malformed renderer options are each named', () => {
     const r = synth({ aws: { targets: ['ecs-ec2'], renderer: { logRetentionDays: 42, ecs: { instanceType: 'huge', colour: 'blue' } } } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('aws.renderer.logRetentionDays: 42 is not a CloudWatch Logs retention period');
-    expect(r.stderr).toContain('aws.renderer.ecs.instanceType');
+    expect(r.stderr).toContain('aws.renderer.logRetentionDays: 42 is not a value this field takes');
+    expect(r.stderr).toContain('would work: one of 1, 3, 5, 7, 14, 30,');
+    expect(r.stderr).toContain('aws.renderer.ecs.instanceType: "huge" is not an EC2 instance type');
     expect(r.stderr).toContain('aws.renderer.ecs.colour: unknown field');
     expectNothingWritten(r.outdir);
   });

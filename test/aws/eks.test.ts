@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsApp } from '../../src/aws/app';
-import { checkEksPlan } from '../../src/aws/eks-stack';
-import { KUBELET_SECCOMP_ROOT } from '../../src/aws/eks-user-data';
+import { checkEksPlan } from '../../src/aws/eks-checks';
+import { KUBELET_SECCOMP_ROOT } from '../../src/targets';
 import { resolveAwsOptions } from '../../src/aws/options';
 import { extractProfile } from '../../src/aws/profiles';
 import { plan } from '../../src/policy/planner';

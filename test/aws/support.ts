@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadAppInput } from '../../src/apps/kit-file';
+import { loadAppInput } from '../../src/config/load';
 import { AwsApp, buildAwsApp, BuildAwsAppOptions } from '../../src/aws/app';
 import { cfnText } from '../../src/aws/cfn-text';
 import { SandboxKitConfig } from '../../src/policy/config';

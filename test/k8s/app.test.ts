@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatSynthResult, KubernetesSynthError, main, synthKubernetes } from '../../src/apps/k8s';
+import { formatSynthResult, main, synthKubernetes } from '../../src/apps/k8s';
 import { SandboxConfigError } from '../../src/policy/errors';
 import { plan } from '../../src/policy/planner';
 import { FARGATE_KIT_FILE, KIT_FILE } from './helpers';
@@ -48,22 +48,30 @@ test('the eks-fargate example renders code-executor alone', () => {
 
 describe('a failing plan stops synth with the planner message and writes no file', () => {
   const failing = { kubernetes: { targets: ['eks', 'eks-fargate'] } };
-  let expected: string;
+  let expected: SandboxConfigError;
   beforeAll(() => {
     try {
       plan({ target: 'eks-fargate' });
       throw new Error('expected eks-fargate with default services to be refused');
     } catch (e) {
       expect(e).toBeInstanceOf(SandboxConfigError);
-      expected = (e as Error).message;
+      expected = e as SandboxConfigError;
     }
   });
+  /** The planner's problems, as the app reports them: the same, scoped to their app and target. */
+  const scoped = () => expected.problems.map((p) => ({ ...p, scope: 'kubernetes/eks-fargate' }));
 
   test('synthKubernetes throws the planner\'s full text; the valid eks target is not written either', () => {
     const outdir = path.join(dir, 'dist');
     const file = writeKitFile(failing);
-    expect(() => synthKubernetes({ file, outdir, env: {} })).toThrow(KubernetesSynthError);
-    expect(() => synthKubernetes({ file, outdir, env: {} })).toThrow(expected);
+    let thrown: unknown;
+    try {
+      synthKubernetes({ file, outdir, env: {} });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SandboxConfigError);
+    expect((thrown as SandboxConfigError).problems).toEqual(scoped());
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
@@ -82,14 +90,14 @@ describe('a failing plan stops synth with the planner message and writes no file
       spy.mockRestore();
       process.env = saved;
     }
-    expect(stderr).toContain(expected);
+    for (const p of scoped()) expect(stderr).toContain(`[kubernetes/eks-fargate] ${p.field}: ${p.message}`);
     expect(stderr).toContain('services.js-executor.mode');
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
   test('bad renderer options stop synth naming the field', () => {
     const file = writeKitFile({ kubernetes: { targets: ['eks'], renderer: { privateCidrs: ['10.0.0.0/33'] } } });
-    expect(() => synthKubernetes({ file, outdir: path.join(dir, 'dist'), env: {} })).toThrow(/kubernetes\.renderer\.privateCidrs: "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR/);
+    expect(() => synthKubernetes({ file, outdir: path.join(dir, 'dist'), env: {} })).toThrow(/kubernetes\.renderer\.privateCidrs\[0\]: "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR/);
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { loadAppInput } from '../../src/apps/kit-file';
+import { loadAppInput } from '../../src/config/load';
 import { SandboxKitChart } from '../../src/k8s/chart';
 import { KubeObject } from '../../src/k8s/manifest';
 import { KubernetesRendererOptions } from '../../src/k8s/options';

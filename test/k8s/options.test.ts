@@ -1,5 +1,6 @@
 import { SandboxConfigError } from '../../src/policy/errors';
-import { DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES, DEFAULT_PRIVATE_CIDRS, parseCidr, resolveRendererOptions } from '../../src/k8s/options';
+import { DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES, DEFAULT_PRIVATE_CIDRS, resolveRendererOptions } from '../../src/k8s/options';
+import { parseCidr } from '../../src/policy/cidr';
 
 function problems(input: unknown): string[] {
   try {
@@ -40,21 +41,22 @@ test('values are taken', () => {
 });
 
 test.each<[string, unknown, RegExp]>([
-  ['an unknown option', { backnd: {} }, /^kubernetes\.renderer\.backnd: unknown option/],
+  ['an unknown option', { backnd: {} }, /^kubernetes\.renderer\.backnd: unknown field "backnd"/],
   ['a bad backend namespace', { backend: { namespace: 'Retool_NS' } }, /^kubernetes\.renderer\.backend\.namespace: "Retool_NS" is not a valid namespace name/],
   ['a bad label value', { backend: { podLabels: { app: 'has space' } } }, /^kubernetes\.renderer\.backend\.podLabels\.app: "has space" is not a valid label value/],
-  ['an empty private range list', { privateCidrs: [] }, /^kubernetes\.renderer\.privateCidrs: must be a non-empty list of CIDRs \(an empty list would let user code reach every private address\)/],
-  ['a range covering everything', { privateCidrs: ['0.0.0.0/0'] }, /^kubernetes\.renderer\.privateCidrs: 0\.0\.0\.0\/0 covers every address/],
-  ['not a CIDR', { privateCidrs: ['10.0.0.0'] }, /^kubernetes\.renderer\.privateCidrs: "10\.0\.0\.0" is not an IPv4 or IPv6 CIDR/],
-  ['an unknown service to autoscale', { autoscaling: { 'code-exec': { maxReplicas: 2 } } }, /^kubernetes\.renderer\.autoscaling\.code-exec: unknown service/],
-  ['maxReplicas 0', { autoscaling: { 'js-executor': { maxReplicas: 0 } } }, /^kubernetes\.renderer\.autoscaling\.js-executor\.maxReplicas: must be a positive integer, got 0/],
-  ['a CPU target above 100', { autoscaling: { 'js-executor': { maxReplicas: 3, targetCpuUtilizationPercent: 150 } } }, /targetCpuUtilizationPercent: must be an integer from 1 to 100, got 150/],
+  ['a bad label key', { nodeSelector: { 'bad key': 'x' } }, /^kubernetes\.renderer\.nodeSelector\.bad key: "bad key" is not a valid label key/],
+  ['an empty private range list', { privateCidrs: [] }, /^kubernetes\.renderer\.privateCidrs: must list at least 1 entry/],
+  ['a range covering everything', { privateCidrs: ['0.0.0.0/0'] }, /^kubernetes\.renderer\.privateCidrs\[0\]: 0\.0\.0\.0\/0 covers every address/],
+  ['not a CIDR', { privateCidrs: ['10.0.0.0'] }, /^kubernetes\.renderer\.privateCidrs\[0\]: "10\.0\.0\.0" is not an IPv4 or IPv6 CIDR/],
+  ['an unknown service to autoscale', { autoscaling: { 'code-exec': { maxReplicas: 2 } } }, /^kubernetes\.renderer\.autoscaling\.code-exec: unknown field "code-exec"/],
+  ['maxReplicas 0', { autoscaling: { 'js-executor': { maxReplicas: 0 } } }, /^kubernetes\.renderer\.autoscaling\.js-executor\.maxReplicas: 0 is out of range: it must be >= 1/],
+  ['a CPU target above 100', { autoscaling: { 'js-executor': { maxReplicas: 3, targetCpuUtilizationPercent: 150 } } }, /targetCpuUtilizationPercent: 150 is out of range: it must be <= 100/],
   ['two trust domains in one namespace', { namespaces: { jsExecutor: 'sandbox-kit-code-executor' } }, /^kubernetes\.renderer\.namespaces\.jsExecutor: "sandbox-kit-code-executor" is also the codeExecutor namespace/],
   ['the installer namespace', { namespaces: { codeExecutor: 'sandbox-kit-system' } }, /namespaces\.codeExecutor: "sandbox-kit-system" is reserved/],
   ['the backend namespace', { namespaces: { agentSandboxPods: 'retool' } }, /namespaces\.agentSandboxPods: "retool" is reserved/],
-  ['a bad quantity', { agentComponentResources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }, /^kubernetes\.renderer\.agentComponentResources: must be/],
+  ['a bad quantity', { agentComponentResources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }, /^kubernetes\.renderer\.agentComponentResources\.requests\.cpu: "lots" is not a CPU quantity/],
   ['a toleration with a value and Exists', { tolerations: [{ key: 'sandbox', operator: 'Exists', value: 'x' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.value: must be unset with operator Exists/],
-  ['a toleration with a bad effect', { tolerations: [{ key: 'sandbox', value: 'x', effect: 'NoRun' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.effect: "NoRun" is not a taint effect/],
+  ['a toleration with a bad effect', { tolerations: [{ key: 'sandbox', value: 'x', effect: 'NoRun' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.effect: "NoRun" is not a value this field takes/],
   ['a bad cluster domain', { clusterDomain: 'Cluster..local' }, /^kubernetes\.renderer\.clusterDomain: "Cluster\.\.local" is not a DNS domain/],
   ['an installer image pinned by tag only', { installerImage: 'busybox:1.37.0' }, /^kubernetes\.renderer\.installerImage: "busybox:1\.37\.0" is not an image reference pinned by digest/],
   ['an installer image with a short digest', { installerImage: 'busybox@sha256:abc' }, /^kubernetes\.renderer\.installerImage: .* not an image reference pinned by digest/],
@@ -73,10 +75,11 @@ test('every problem is reported at once, each with what would work', () => {
   }
 });
 
-test('parseCidr', () => {
-  expect(parseCidr('10.0.0.0/8')).toEqual({ family: 4, prefix: 8 });
-  expect(parseCidr('fd00:ec2::254/128')).toEqual({ family: 6, prefix: 128 });
-  expect(parseCidr('256.0.0.0/8')).toBeUndefined();
-  expect(parseCidr('1::2::3/64')).toBeUndefined();
-  expect(parseCidr('::/129')).toBeUndefined();
+test('parseCidr: one parser for every CIDR the kit reads (Node\'s net.isIP for the address)', () => {
+  expect(parseCidr('10.0.0.0/8')).toMatchObject({ family: 4, prefix: 8 });
+  expect(parseCidr('fd00:ec2::254/128')).toMatchObject({ family: 6, prefix: 128 });
+  expect(parseCidr('::ffff:10.0.0.0/104')).toMatchObject({ family: 6, prefix: 104 });
+  for (const bad of ['256.0.0.0/8', '1::2::3/64', '::/129', '10.0.0.0/33', '10.0.0.0', 'fe80::1%eth0/64', '10.0.0.0/8/8', '/8', '10.0.0.0/-1']) {
+    expect([bad, parseCidr(bad)]).toEqual([bad, undefined]);
+  }
 });

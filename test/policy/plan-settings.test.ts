@@ -107,7 +107,7 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('Security Profiles Operator delivery references the operator path', () => {
-    const q = service({ target: 'kubernetes', profileDelivery: 'security-profiles-operator' }, 'code-executor');
+    const q = service({ target: 'kubernetes', profileDelivery: 'security-profiles-operator', architectures: ['amd64'] }, 'code-executor');
     expect(q.sandbox.seccomp).toMatchObject({ localhostProfile: 'operator/sandbox-kit-system/nsjail.json' });
     expect(q.nodePrerequisites.join(' ')).toMatch(/Security Profiles Operator/);
   });

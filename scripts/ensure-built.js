@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * Runs `npm run build` only when lib/ is older than a source: the CLIs (explain, synth, profiles,
+ * images, bench) then start at once when nothing changed. `--stamp` records a finished build
+ * (the last step of `npm run build`).
+ */
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const STAMP = path.join(ROOT, 'lib', '.build-stamp');
+const INPUTS = ['src', 'tsconfig.json', 'package.json', 'scripts/generate-schema.js'];
+
+function newest(p) {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((e) => newest(path.join(p, e))));
+}
+
+if (process.argv.includes('--stamp')) {
+  fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+} else {
+  const built = fs.existsSync(STAMP) ? fs.statSync(STAMP).mtimeMs : 0;
+  const changed = INPUTS.map((i) => path.join(ROOT, i)).filter(fs.existsSync).some((p) => newest(p) > built);
+  if (changed) {
+    process.stderr.write('sandbox-kit: sources changed since the last build; running npm run build\n');
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}

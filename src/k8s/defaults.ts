@@ -1,0 +1,52 @@
+import { ComponentResources, NamespaceNames } from './options';
+
+/** Cloud metadata endpoints: always unreachable from user code, whatever privateCidrs says. */
+export const METADATA_CIDRS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+
+/**
+ * Private ranges user code may not reach by default. Link-local is included because node-local
+ * credential endpoints live there besides the metadata service (EKS Pod Identity 169.254.170.23,
+ * ECS 169.254.170.2).
+ */
+export const DEFAULT_PRIVATE_CIDRS: readonly string[] = [
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16',
+  'fc00::/7', 'fe80::/10',
+];
+
+/** Default namespace names, one per trust domain. */
+export const DEFAULT_NAMESPACES: Required<NamespaceNames> = {
+  codeExecutor: 'sandbox-kit-code-executor',
+  jsExecutor: 'sandbox-kit-js-executor',
+  agentSandbox: 'sandbox-kit-agent',
+  agentSandboxPods: 'sandbox-kit-agent-sandboxes',
+};
+
+/**
+ * Default image of the profile installer and the AppArmor loader: multi-architecture busybox
+ * (sh, cat, cmp, mv, sed, nsenter, sleep), pinned by the digest of its manifest list, the same pin
+ * Retool's chart uses for its init containers (tryretool/retool-helm
+ * charts/retool/templates/deployment_code_executor.yaml). A tag alone could be re-pointed to
+ * other code, which would then run on every node (the loader's init container is privileged).
+ */
+export const DEFAULT_INSTALLER_IMAGE = 'busybox:1.37.0@sha256:b3255e7dfbcd10cb367af0d409747d511aeb66dfac98cf30e97e87e4207dd76f';
+
+/** An image reference pinned by digest (`name[:tag]@sha256:<64 hex>`); InstallerImage's pattern says the same. */
+export const DIGEST_PINNED_IMAGE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+/** The backend's namespace by default (Retool's Helm chart installs there). */
+export const DEFAULT_BACKEND = { namespace: 'retool' } as const;
+
+/** Cluster DNS by default: CoreDNS / kube-dns and NodeLocal DNSCache in kube-system. */
+export const DEFAULT_DNS = { namespace: 'kube-system', k8sAppLabels: ['kube-dns', 'node-local-dns'] } as const;
+
+/** Cluster DNS domain by default. */
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+
+/** HPA CPU target by default. */
+export const DEFAULT_TARGET_CPU_PERCENT = 70;
+
+/** Resources of the agent sandbox controller and proxy by default. */
+export const DEFAULT_AGENT_COMPONENT_RESOURCES: ComponentResources = {
+  requests: { cpu: '250m', memory: '512Mi' },
+  limits: { cpu: '1', memory: '1Gi' },
+};
