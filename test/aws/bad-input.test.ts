@@ -122,10 +122,10 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[1].cidr: "db.internal" is not an IPv4 or IPv6 CIDR');
     expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[2].cidr: "10.20.0.1/24" is not an IPv4 or IPv6 CIDR (address/prefix, host bits zero)');
-    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[3].port: 70000 is not a port (a whole number from 1 to 65535)');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[3].port: 70000 is out of range: it must be <= 65535');
     expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[4].cidr: 0.0.0.0/0 is every address');
-    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[5].toPort: 7000 is not a port at or above port 8000');
-    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[6].port: "443" is not a port');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[5].toPort: 7000 is below port 8000');
+    expect(r.stderr).toContain('aws.renderer.ecs.egressAllowlist[6].port: must be an integer, not string "443"');
     expect(r.stderr).not.toContain('egressAllowlist[0]');
     expect(r.stderr).toMatch(/would work: "10\.20\.0\.0\/24"/);
     expectNothingWritten(r.outdir);

@@ -251,6 +251,6 @@ describe('bounds and egress the plan states per target', () => {
   });
 
   test('pidsLimit outside what the kit renders is bad input', () => {
-    expect(() => service({ target: 'eks', services: { 'js-executor': { pidsLimit: 10 } } }, 'js-executor')).toThrow(/services\.js-executor\.pidsLimit: 10 is not a process limit/);
+    expect(() => service({ target: 'eks', services: { 'js-executor': { pidsLimit: 10 } } }, 'js-executor')).toThrow(/services\.js-executor\.pidsLimit: 10 is out of range: it must be >= 64/);
   });
 });
