@@ -40,16 +40,17 @@ function trivialInProcess(outdir: string): void {
   app.synth();
 }
 
-/** A kit file with every Kubernetes target, eks-fargate with the choices of its example. */
+/** A kit file with every Kubernetes target, eks-fargate and gke-autopilot with the choices of their examples. */
 function allTargetsKitFile(dir: string): string {
   const example = JSON.parse(fs.readFileSync(path.join(REPO, 'examples/eks-fargate.config.json'), 'utf8')) as { kubernetes: { defaults: unknown } };
+  const autopilot = JSON.parse(fs.readFileSync(path.join(REPO, 'examples/gke-autopilot.config.json'), 'utf8')) as { kubernetes: { defaults: unknown } };
   const kit = JSON.parse(fs.readFileSync(path.join(REPO, 'sandbox-kit.config.json'), 'utf8')) as { kubernetes?: Record<string, unknown> };
   const file = path.join(dir, 'kit.json');
   fs.writeFileSync(file, JSON.stringify({
     kubernetes: {
       ...(kit.kubernetes ?? {}),
       targets: FAMILY_TARGETS.kubernetes,
-      overrides: { ...((kit.kubernetes?.overrides as object) ?? {}), 'eks-fargate': example.kubernetes.defaults },
+      overrides: { ...((kit.kubernetes?.overrides as object) ?? {}), 'eks-fargate': example.kubernetes.defaults, 'gke-autopilot': autopilot.kubernetes.defaults },
     },
   }));
   return file;

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
+import { explainTimeBench } from './explain-time';
 import { k8sSynthBench } from './k8s-synth';
 import { sandboxStartBench } from './sandbox-start';
 import { seccompCostBench, seccompFilterCostBench } from './seccomp-cost';
@@ -11,12 +13,23 @@ import { BenchSuite } from './types';
  * Never used by tests: timings are not assertions.
  */
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
   const benches: [string, () => Promise<BenchSuite[]> | BenchSuite[]][] = [
+    ['explain', () => [explainTimeBench()]],
     ['k8s-synth', () => k8sSynthBench()],
     ['seccomp-cost', async () => [await seccompCostBench(), await seccompFilterCostBench()]],
     ['sandbox-start', async () => [await sandboxStartBench()]],
   ];
+  const names = benches.map(([n]) => n);
+  let only: string[];
+  try {
+    only = parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: true, options: {} }).positionals;
+    const unknown = only.filter((o) => !names.includes(o));
+    if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}`);
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\nusage: npm run bench -- [${names.join(' | ')} ...]`);
+    process.exitCode = 2;
+    return;
+  }
   const suites: BenchSuite[] = [];
   for (const [name, run] of benches) {
     if (only.length && !only.includes(name)) continue;

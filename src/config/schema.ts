@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isCidr } from '../policy/cidr';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SCHEMA_FORMATS } from '../policy/cidr';
 
 /**
  * The JSON Schema of the kit file, generated from the config types by `npm run build`
@@ -30,36 +31,68 @@ export interface SchemaNode {
   readonly mismatch?: string;
 }
 
-let loaded: { readonly schema: { readonly definitions: Readonly<Record<string, SchemaNode>> }; readonly ajv: Ajv } | undefined;
+/** The definitions the kit validates on their own: the ones scripts/generate-schema.js precompiles. */
+export const SCHEMA_DEFINITIONS: readonly SchemaDefinition[] = ['KitFile', 'SandboxKitConfig', 'KubernetesRendererOptions', 'AwsRendererOptions'];
+
+/**
+ * The options every validator of the kit is compiled with. allErrors: one run reports every
+ * problem. verbose: errors carry the schema node that failed, which holds the examples and the
+ * @mismatch text.
+ */
+export function kitAjv(extra: Partial<ConstructorParameters<typeof Ajv>[0]> = {}): Ajv {
+  // Loaded here, not at the top: the precompiled validators need only ajv's small runtime.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, ...extra });
+  ajv.addKeyword({ keyword: 'mismatch', schemaType: 'string' });
+  ajv.addFormat('cidr', SCHEMA_FORMATS.cidr);
+  return ajv;
+}
+
+let schema: { readonly definitions: Readonly<Record<string, SchemaNode>> } | undefined;
+let ajv: Ajv | undefined;
 const validators = new Map<SchemaDefinition, ValidateFunction>();
 
-function load(): NonNullable<typeof loaded> {
-  if (loaded) return loaded;
-  if (!fs.existsSync(SCHEMA_FILE)) throw new Error(`${SCHEMA_FILE} is missing: run npm run build, which generates it from the config types`);
-  const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
-  // allErrors: one run reports every problem. verbose: errors carry the schema node that failed,
-  // which holds the examples and the @mismatch text.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  ajv.addKeyword({ keyword: 'mismatch', schemaType: 'string' });
-  ajv.addFormat('cidr', { type: 'string', validate: (s: string) => isCidr(s) });
-  ajv.addSchema(schema, 'kit');
-  loaded = { schema, ajv };
-  return loaded;
+function loadSchema(): NonNullable<typeof schema> {
+  if (!schema) {
+    if (!fs.existsSync(SCHEMA_FILE)) throw new Error(`${SCHEMA_FILE} is missing: run npm run build, which generates it from the config types`);
+    schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as NonNullable<typeof schema>;
+  }
+  return schema;
+}
+
+/**
+ * The validator of one definition. `npm run build` precompiles them (ajv standalone code,
+ * lib/config/schema-validators.js), which spares every CLI run the compilation; without it (tests
+ * running src/), ajv compiles the committed schema here.
+ */
+function validator(definition: SchemaDefinition): ValidateFunction {
+  let v = validators.get(definition);
+  if (v) return v;
+  const precompiled = path.join(__dirname, 'schema-validators.js');
+  if (fs.existsSync(precompiled) && fs.statSync(precompiled).mtimeMs >= fs.statSync(SCHEMA_FILE).mtimeMs) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    v = (require(precompiled) as Record<string, ValidateFunction>)[definition];
+  }
+  if (!v) {
+    if (!ajv) {
+      ajv = kitAjv();
+      ajv.addSchema(loadSchema(), 'kit');
+    }
+    v = ajv.getSchema(`kit#/definitions/${definition}`);
+    if (!v) throw new Error(`${SCHEMA_FILE} has no definition ${definition}: run npm run build`);
+  }
+  validators.set(definition, v);
+  return v;
 }
 
 /** The schema's definitions (for error texts that list what a field takes). */
 export function schemaDefinitions(): Readonly<Record<string, SchemaNode>> {
-  return load().schema.definitions;
+  return loadSchema().definitions;
 }
 
 /** Validate a value against one definition; the ajv errors, empty when it conforms. */
 export function schemaErrors(definition: SchemaDefinition, value: unknown): ErrorObject[] {
-  let validate = validators.get(definition);
-  if (!validate) {
-    const found = load().ajv.getSchema(`kit#/definitions/${definition}`);
-    if (!found) throw new Error(`${SCHEMA_FILE} has no definition ${definition}: run npm run build`);
-    validate = found;
-    validators.set(definition, validate);
-  }
+  const validate = validator(definition);
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }

@@ -26,3 +26,8 @@ export function parseCidr(text: string): Cidr | undefined {
 export function isCidr(text: unknown): boolean {
   return typeof text === 'string' && parseCidr(text) !== undefined;
 }
+
+/** The schema's own formats, as ajv takes them (also required by the precompiled validators). */
+export const SCHEMA_FORMATS = {
+  cidr: { type: 'string' as const, validate: (s: string) => isCidr(s) },
+};
