@@ -273,8 +273,14 @@ export function renderNsjailConfig(plan: SandboxPlan, language: JailLanguage, op
   }
   if (plan.jail.cgroups) {
     fields.push(
-      ['use_cgroupv2', true],
+      // cgroup v2 where the node has it (every target's current node OS), v1 otherwise: NsJail
+      // checks /sys/fs/cgroup. On v1 its per-run cgroups go under the container's own cgroup
+      // (the runtime's cgroup namespace makes it the mount's root): parent ".".
+      ['detect_cgroupv2', true],
       ['cgroupv2_mount', '/sys/fs/cgroup'],
+      ['cgroup_mem_parent', '.'],
+      ['cgroup_pids_parent', '.'],
+      ['cgroup_cpu_parent', o.cpuMsPerSecond === undefined ? undefined : '.'],
       ['cgroup_mem_max', o.memoryMiB * 1024 * 1024],
       ['cgroup_mem_swap_max', 0],
       ['cgroup_pids_max', o.maxProcesses],

@@ -1,5 +1,5 @@
 import { appArmorProfileFor } from '../apparmor/profile';
-import { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
+import { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC, TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
 import { assumed, Fact } from '../targets/facts';
 import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
 import { SandboxKitConfig } from './config';
@@ -30,6 +30,13 @@ export function localhostProfilePath(profile: string, delivery: ProfileDelivery)
 export function dockerProfilePath(profile: string): string {
   return `/etc/docker/seccomp/${PROFILE_DIR}-${profile}.json`;
 }
+
+/** Assumption: Retool's agent sandbox image bundles a runsc release that starts under a masked /proc. */
+const RETOOL_RUNSC_RELEASE = assumed(
+  true,
+  'Retool bundles its own runsc (systrap platform, per the comment of charts/retool/files/gvisor-seccomp.json in tryretool/retool-helm), newer than Debian bookworm\'s 20221219; its release is not published, and Retool\'s chart runs it without unmasking /proc',
+  'With runsc 20221219 the sandbox fails to start under a masked /proc ("gofer: error mounting proc")',
+);
 
 /** Assumption: SELinux on the node lets the sandbox mount inside its own user namespace. */
 const SELINUX_ALLOWS_USERNS_MOUNTS = assumed(
@@ -228,9 +235,12 @@ function planBody(body: SandboxPlanBody): Omit<SandboxPlanBody, 'boundary'> {
  * Whether the service's sandbox must mount a fresh procfs: runsc always does; Retool's NsJail
  * images mount one in every jail; only the kit's image runs NsJail without one.
  */
-function freshProcfs(ctx: Context): 'required' | 'optional' {
-  return ctx.req.freshProcfs === 'required' || (ctx.req.engine === 'nsjail' && ctx.opts.imageKind === 'retool') ? 'required' : 'optional';
+function freshProcfs(ctx: Context): 'required' | 'optional' | 'preferred' {
+  return ctx.req.engine === 'nsjail' && ctx.opts.imageKind === 'retool' ? 'required' : ctx.req.freshProcfs;
 }
+
+/** The oldest runsc that starts under a masked /proc (measured: 20221219's gofer mounts a procfs, 20240729's does not). */
+export const RUNSC_WITHOUT_PROCFS = RUNSC_UNDER_MASKED_PROC.value;
 
 /** Settings that work in any mode and take nothing the workload does not need. */
 function restricted(ctx: Context, appArmor: boolean): ContainerSecurity {
@@ -378,6 +388,9 @@ function seccompMode(ctx: Context): Feasibility {
   // The API server accepts procMount: Unmasked only with hostUsers: false.
   const canUnmask = useUserns && pm.unmasked;
   const podSecurityAdmitsUnmasked = compareVersions(config.kubernetesVersion, pm.minPodSecurityVersion ?? pm.minKubernetes ?? '0') >= 0;
+  if (facts.kind === 'ecs' && req.kubernetesOnly) {
+    return { ok: false, reason: `${req.displayName} runs only on Kubernetes: ${req.kubernetesOnly}.` };
+  }
   const procfs = freshProcfs(ctx);
   if (procfs === 'required' && !canUnmask) {
     const why = facts.kind === 'ecs'
@@ -393,7 +406,7 @@ function seccompMode(ctx: Context): Feasibility {
   }
   // The kit's NsJail can run without a procfs of its own: unmask only where Pod Security still
   // admits the pod at restricted. runsc and Retool's NsJail cannot, so they unmask wherever the API allows it.
-  const unmasked = procfs === 'required' ? canUnmask : canUnmask && podSecurityAdmitsUnmasked;
+  const unmasked = procfs === 'optional' ? canUnmask && podSecurityAdmitsUnmasked : canUnmask;
 
   const appArmor = sandboxAppArmor(ctx);
   const seccomp: SeccompSetting = delivery === 'docker-daemon-default'
@@ -408,6 +421,10 @@ function seccompMode(ctx: Context): Feasibility {
     ...note('custom seccomp profiles reach the nodes', facts.customSeccomp),
     ...note(`profiles are delivered by ${delivery}`, facts.profileDelivery),
   ];
+  if (procfs === 'preferred' && !unmasked) {
+    prerequisites.push(`runsc ${RUNSC_WITHOUT_PROCFS} or newer in the ${req.displayName} image: /proc stays masked here, and runsc 20221219's gofer cannot mount its procfs under a masked /proc (measured); Retool's image and the kit's gVisor image ship newer releases`);
+    assumptions.push({ what: `the ${req.displayName} image's runsc is ${RUNSC_WITHOUT_PROCFS} or newer`, fact: RETOOL_RUNSC_RELEASE });
+  }
   if (os === 'ubuntu' && appArmor?.setting.type !== 'Localhost') {
     // The kit profile grants userns on AppArmor 4 nodes; without it only the sysctls lift the restriction.
     prerequisites.push(`on Ubuntu 23.10+ nodes: ${UBUNTU_USERNS_RESTRICTION.value}`);
@@ -584,8 +601,8 @@ function alternatives(ctx: Context, rejected: SandboxMode | undefined): string[]
       out.push(`kubernetesVersion: "${userns.minKubernetes}" or newer, on nodes that support hostUsers: false`);
     }
   }
-  if (facts.kind === 'ecs' && req.freshProcfs === 'required') {
-    out.push(`target: "eks" (Kubernetes nodes where the pod can have hostUsers: false and procMount: Unmasked)`);
+  if (facts.kind === 'ecs' && req.kubernetesOnly) {
+    out.push(`target: "eks" (the same services on Kubernetes nodes)`);
   } else if (config.target !== 'ecs-fargate') {
     // On ECS on Fargate the capacity line above is that alternative already.
     out.push(`target: ${facts.alternativeForSandbox}`);

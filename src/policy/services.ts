@@ -62,11 +62,20 @@ export interface ServiceRequirements {
   /** What the sandbox needs from the kernel, one line each. */
   readonly kernelNeeds: readonly string[];
   /**
-   * The engine mounts a fresh procfs, which the kernel refuses while /proc is masked:
-   * `optional` where it can run without one (NsJail's `disable_proc`), `required` where it
-   * cannot (runsc's gofer always mounts one).
+   * Whether the engine mounts a fresh procfs, which the kernel refuses while /proc is masked:
+   * - `optional`: it can run without one (the kit's NsJail configuration without procfs); /proc
+   *   is unmasked only where Pod Security still admits the pod at restricted;
+   * - `required`: it cannot (Retool's NsJail images: the planner decides this per image kind);
+   * - `preferred`: some releases need it and some do not (runsc 20221219's gofer mounts one,
+   *   runsc 20240729's does not: measured): /proc is unmasked wherever the API allows it, and
+   *   elsewhere the plan names the runsc release it needs.
    */
-  readonly freshProcfs: 'optional' | 'required';
+  readonly freshProcfs: 'optional' | 'required' | 'preferred';
+  /**
+   * Why the service can run only on Kubernetes, if it can (its own design, not a sandbox need).
+   * @default undefined (ECS too)
+   */
+  readonly kubernetesOnly?: string;
   /** Default image (repository:tag). */
   readonly image: string;
   /** Default resources. */
@@ -146,10 +155,12 @@ export const AGENT_SANDBOX: ServiceRequirements = {
     'mount, umount2, pivot_root for the sentry and gofer root filesystems; chroot for the gofer',
     'ptrace for the systrap platform\'s executor threads (allowed without CAP_SYS_PTRACE on kernel >= 4.8)',
     'unprivileged user namespaces enabled on the node',
-    'an unmasked /proc: the gofer mounts a fresh procfs, which the kernel refuses while /proc is masked',
+    'with runsc 20221219, an unmasked /proc: its gofer mounts a fresh procfs, which the kernel refuses while /proc is masked (runsc 20240729 does not need one: measured)',
   ],
-  // Measured: runsc fails with "gofer: error mounting proc: operation not permitted" under masked /proc (test/verify/gvisor-needs.test.ts).
-  freshProcfs: 'required',
+  // Measured (test/verify/gvisor-needs.test.ts): runsc 20221219 fails with "gofer: error mounting
+  // proc: operation not permitted" under a masked /proc; runsc 20240729 starts.
+  freshProcfs: 'preferred',
+  kubernetesOnly: 'Retool\'s agent sandbox controller starts every sandbox as a Kubernetes Job in its own namespace (tryretool/retool-helm charts/retool/templates/deployment_agent_sandbox.yaml, JOB_TEMPLATE_CONFIGMAP)',
   image: 'tryretool/agent-sandbox-service:latest',
   resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   components: [

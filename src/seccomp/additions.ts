@@ -41,6 +41,13 @@ export interface SyscallAddition {
    * @default undefined
    */
   readonly unproven?: string;
+  /**
+   * Where a vendor's own profile for the same sandbox lists this syscall (Retool's
+   * gvisor-seccomp.json): an unproven addition stays only with such a listing, since the vendor's
+   * image may run a release of the sandbox that needs it.
+   * @default undefined
+   */
+  readonly vendor?: string;
 }
 
 /** A named kit profile: the Docker default plus additions. */
@@ -91,8 +98,11 @@ export const NSJAIL_PROFILE: ProfileDefinition = {
   ],
 };
 
-/** Why the gVisor additions of Retool's published profile that Debian's runsc does not exercise are kept. */
-const SEED_TABLE = 'from Retool\'s published profile for runsc with systrap and pasta (docs.retool.com, "Custom code execution security"); Debian\'s runsc 20221219 (ptrace platform, no pasta) starts without it';
+/** Retool's own profile for its agent sandbox image, which bundles its own runsc. */
+const RETOOL_GVISOR = 'tryretool/retool-helm charts/retool/files/gvisor-seccomp.json (chart 6.11.21, commit 5ff424460e8247d8f74ef2b2d5f7107f281ac7e3)';
+
+/** Why the gVisor additions that neither Debian runsc exercises here are kept. */
+const NOT_NEEDED_HERE = 'neither runsc 20221219 (ptrace platform) nor runsc 20240729 (systrap) needs it for rootless `do --network=none` here (test/verify/minimality.test.ts, both releases)';
 
 /** gVisor's runsc (agent sandbox), rootless, systrap platform, pasta networking: Retool's published table plus chroot. */
 export const GVISOR_PROFILE: ProfileDefinition = {
@@ -101,15 +111,15 @@ export const GVISOR_PROFILE: ProfileDefinition = {
   services: ['agent-sandbox'],
   additions: [
     { syscall: 'clone', reason: 'runsc creates the sandbox and gofer processes in new user, mount, PID, IPC, UTS and network namespaces', provenBy: `${MINIMALITY} (gvisor without clone: runsc cannot re-execute itself, EPERM)` },
-    { syscall: 'clone3', reason: 'the Go runtime and glibc in runsc and pasta may create processes with clone3', replacesBaseRule: CLONE3_REPLACES, unproven: `${SEED_TABLE} (Go uses clone; glibc falls back on the base's ENOSYS)` },
-    { syscall: 'unshare', reason: 'runsc and pasta unshare user, mount and network namespaces', unproven: `${SEED_TABLE} (runsc do --network=none creates its namespaces with clone flags)` },
-    { syscall: 'setns', reason: 'runsc and pasta join the namespaces created for the sandbox (pasta attaches to the sandbox network namespace)', unproven: `${SEED_TABLE} (no pasta networking here)` },
-    { syscall: 'sethostname', reason: 'runsc sets the sandbox hostname in its UTS namespace', unproven: `${SEED_TABLE} (the sentry keeps the sandbox hostname itself)` },
+    { syscall: 'clone3', reason: 'the Go runtime and glibc in runsc and pasta may create processes with clone3', replacesBaseRule: CLONE3_REPLACES, unproven: `${NOT_NEEDED_HERE} (Go uses clone; glibc falls back on the base's ENOSYS)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
+    { syscall: 'unshare', reason: 'runsc and pasta unshare user, mount and network namespaces', unproven: `${NOT_NEEDED_HERE} (runsc creates its namespaces with clone flags)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
+    { syscall: 'setns', reason: 'runsc and pasta join the namespaces created for the sandbox (pasta attaches to the sandbox network namespace)', unproven: `${NOT_NEEDED_HERE} (pasta networking could not run here)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
+    { syscall: 'sethostname', reason: 'pasta sets the hostname in its namespace', unproven: `${NOT_NEEDED_HERE} (the sentry keeps the sandbox hostname itself; pasta could not run here)`, vendor: `${RETOOL_GVISOR}: "pasta: set hostname inside namespace (cosmetic, avoids warning)"` },
     { syscall: 'mount', reason: 'runsc mounts the sentry and gofer root filesystems (tmpfs, binds, proc)', provenBy: `${MINIMALITY} (gvisor without mount: the gofer cannot convert its mounts, EPERM)` },
     { syscall: 'umount2', reason: 'runsc detaches the old root after pivot_root', provenBy: `${MINIMALITY} (gvisor without umount2: runsc cannot unmount the old root)` },
     { syscall: 'pivot_root', reason: 'runsc pivots the sentry and gofer into their new roots; the base never allows pivot_root', provenBy: `${MINIMALITY} (gvisor without pivot_root: the sandbox's pivot_root fails)` },
     { syscall: 'chroot', reason: 'the runsc gofer chroots into the root it serves (runsc/cmd/gofer.go); the base allows chroot only with CAP_SYS_CHROOT, which the plan drops', provenBy: `${MINIMALITY} (gvisor without chroot: the gofer fails to chroot)` },
-    { syscall: 'ptrace', reason: 'systrap starts its executor threads with ptrace; the base allows ptrace only from kernel 4.8 (minKernel), so on supported kernels this only makes that unconditional', unproven: `${SEED_TABLE} (and the base already allows ptrace on kernels >= 4.8)` },
+    { syscall: 'ptrace', reason: 'systrap starts its executor threads with ptrace; the base allows ptrace only from kernel 4.8 (minKernel), so on supported kernels this only makes that unconditional', unproven: `${NOT_NEEDED_HERE} (the base already allows ptrace on kernels >= 4.8, where runsc 20240729's systrap ran)`, vendor: `${RETOOL_GVISOR}: "gVisor systrap platform: workload executor thread initialization"` },
   ],
 };
 

@@ -96,7 +96,7 @@ export function profilesReadme(files: readonly RenderedProfile[]): string {
     for (const a of def.additions) {
       const baseRules = DOCKER_DEFAULT.syscalls.filter((g) => g.names.includes(a.syscall)).map((g) => describeGroup(g, DOCKER_DEFAULT.defaultErrnoRet));
       const replaced = baseRules.length ? baseRules.join('; ') : 'none (denied by default)';
-      l.push(`| \`${a.syscall}\` | ${cell(a.reason)}${a.replacesBaseRule ? ` (replaces the base rule: ${cell(a.replacesBaseRule)})` : ''} | ${cell(replaced)} | ${a.provenBy ? `proven by ${cell(a.provenBy)}` : a.unproven ? `unproven, kept: ${cell(a.unproven)}` : 'unproven'} |`);
+      l.push(`| \`${a.syscall}\` | ${cell(a.reason)}${a.replacesBaseRule ? ` (replaces the base rule: ${cell(a.replacesBaseRule)})` : ''} | ${cell(replaced)} | ${a.provenBy ? `proven by ${cell(a.provenBy)}` : a.unproven ? `unproven, kept${a.vendor ? ` as the vendor's requirement (${cell(a.vendor)})` : ''}: ${cell(a.unproven)}` : 'unproven'} |`);
     }
     l.push('');
   }

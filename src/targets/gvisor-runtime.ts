@@ -35,3 +35,13 @@ export const RUNSC_NESTED_IN_GVISOR = verified(
   false,
   `${MEASURED}: runsc inside runsc fails with "cannot create sandbox: cannot read client sync file: waiting for sandbox to start: EOF"`,
 );
+
+/**
+ * The oldest runsc release measured to start under a masked /proc (`procMount: Default`, ECS):
+ * runsc 20221219's gofer mounts a fresh procfs, which the kernel refuses ("gofer: error mounting
+ * proc: operation not permitted"); runsc 20240729 starts (test/verify/gvisor-needs.test.ts).
+ */
+export const RUNSC_UNDER_MASKED_PROC = verified(
+  '20240729',
+  'measured by test/verify/gvisor-needs.test.ts: runsc 20221219 fails under a masked /proc, runsc 20240729 starts (rootless, the kit\'s gvisor profile, uid 1000)',
+);

@@ -13,7 +13,7 @@ export { CONTAINER_DEFAULT_CAPABILITIES, KUBELET_SECCOMP_ROOT } from './common';
 export { AUTOPILOT_CAPABILITIES } from './gke-autopilot';
 export { FARGATE_DEFAULT_CAPABILITIES } from './ecs-fargate';
 export { UBUNTU_USERNS_RESTRICTION } from './eks';
-export { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR } from './gvisor-runtime';
+export { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC } from './gvisor-runtime';
 
 /** The target catalog: one record per platform. */
 export const TARGETS: Readonly<Record<TargetName, TargetFacts>> = {

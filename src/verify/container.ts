@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -68,6 +69,43 @@ export function probeHostDir(): string {
   return sharedDirs().probeDir;
 }
 
+/** Where the container sees the directory of each host tool (real NsJail, runsc). */
+export const TOOLS_DIR = '/opt/sandbox-kit-tools';
+
+/**
+ * The path inside a probe container of a host binary passed in `RunOptions.tools`: its directory
+ * is bound read-only at TOOLS_DIR/<hash> (binaries outside the host's /usr, such as a built
+ * NsJail or a second runsc, are not in the container otherwise).
+ */
+export function containerToolPath(hostBinary: string): string {
+  const dir = path.dirname(path.resolve(hostBinary));
+  return `${TOOLS_DIR}/${crypto.createHash('sha256').update(dir).digest('hex').slice(0, 12)}/${path.basename(hostBinary)}`;
+}
+
+function toolMounts(rootfs: string, tools: readonly string[]): OciMount[] {
+  const out = new Map<string, OciMount>();
+  for (const t of tools) {
+    const inside = path.posix.dirname(containerToolPath(t));
+    fs.mkdirSync(path.join(rootfs, inside), { recursive: true, mode: 0o755 });
+    out.set(inside, { destination: inside, type: 'bind', source: path.dirname(path.resolve(t)), options: ['rbind', 'ro', 'nosuid', 'nodev'] });
+  }
+  return [...out.values()];
+}
+
+/** Options of runInNodeContainer. */
+export interface RunOptions {
+  /**
+   * Give up after this many milliseconds.
+   * @default 120000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Host binaries to make visible (their directory, read-only), at containerToolPath().
+   * @default []
+   */
+  readonly tools?: readonly string[];
+}
+
 /** Result of one probe container. */
 export interface ProbeRun<T> {
   /** The parsed JSON the probe printed; undefined when it printed none. */
@@ -80,8 +118,11 @@ export interface ProbeRun<T> {
  * Runs `args` (e.g. `['/usr/bin/python3', '/probe/probe.py', 'nsjail']`) in a container with
  * the node's settings and parses the JSON line it prints.
  */
-export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly string[], timeoutMs = 120000): ProbeRun<T> {
+export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly string[], options: number | RunOptions = {}): ProbeRun<T> {
+  const opts: RunOptions = typeof options === 'number' ? { timeoutMs: options } : options;
+  const timeoutMs = opts.timeoutMs ?? 120000;
   const { rootfs, probeDir } = sharedDirs();
+  const tools = toolMounts(rootfs, opts.tools ?? []);
   const run = runInRunc({
     args,
     env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/tmp'],
@@ -94,7 +135,8 @@ export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly s
     userNamespace: cfg.userNamespace,
     maskedPaths: cfg.maskedPaths,
     readonlyPaths: cfg.readonlyPaths,
-    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }],
+    writableCgroups: cfg.writableCgroups,
+    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools],
   }, {
     timeoutMs,
     // The shared rootfs (absolute path) replaces the runner's per-bundle one, whose directories

@@ -1,6 +1,7 @@
 import { SandboxMode } from '../policy/modes';
 import { SandboxPlan } from '../policy/plan';
 import { SandboxEngine } from '../policy/services';
+import { RUNSC_UNDER_MASKED_PROC } from '../targets/gvisor-runtime';
 import { Architecture } from '../targets/types';
 
 /**
@@ -31,8 +32,18 @@ export const PROCFS_STEPS: readonly string[] = ['mount_proc', 'newapi_mount_proc
 /** The first step of each NsJail path and NsJail's execve mode: namespace creation. */
 const NAMESPACE_STEPS: readonly string[] = ['clone_newns', 'newapi_clone_newns', 'unshare_newns'];
 
-/** gVisor's start (probe-script.ts `runsc`). */
+/** gVisor's start with Debian's /usr/bin/runsc (probe-script.ts `runsc`). */
 export const RUNSC_STEPS = ['runsc_do_true'] as const;
+
+/** The probe key of `runsc do /bin/true` with one runsc release (`runsc_20240729`), or Debian's default binary. */
+export function runscKey(release?: string): string {
+  return release ? `runsc_${release}` : 'runsc_do_true';
+}
+
+/** The probe key of a real NsJail run: NsJail's defaults (`stock`) or the kit's configuration, per language. */
+export function nsjailRunKey(kind: 'stock' | 'kit', language: string): string {
+  return `nsjail_${kind}_${language}`;
+}
 
 /** Syscalls that must stay denied in every mode but privileged (x86-only ones last). */
 export const DANGEROUS_SYSCALLS = [
@@ -53,14 +64,18 @@ export interface ProbeOutcome {
   readonly errname: string;
   /** Not attempted because an earlier step failed. */
   readonly skipped?: boolean;
-  /** Extra detail (runsc's last error line). */
+  /** Extra detail (runsc's last error line, NsJail's error lines). */
   readonly detail?: string;
+  /** What a program run in a sandbox reported about itself (uid, rlimits, sockets, cgroup). */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }
 
 /** What a probe must do. */
 export type Expected =
-  | { readonly kind: 'pass' }
-  | { readonly kind: 'fail'; readonly errname?: string }
+  /** Succeeds; where `facts` is given, the program's own report holds each of them. */
+  | { readonly kind: 'pass'; readonly facts?: Readonly<Record<string, unknown>> }
+  /** Fails; with `errname`, with that errno; with `detail`, with a message matching it. */
+  | { readonly kind: 'fail'; readonly errname?: string; readonly detail?: RegExp }
   | { readonly kind: 'skipped' }
   /** Privileged containers: dangerous syscalls are not filtered; recorded, not asserted. */
   | { readonly kind: 'any' };
@@ -132,12 +147,11 @@ export function expectationsFor(view: PlanView, arch: Architecture, options: Exp
       }
     }
   } else {
-    out.push({
-      probe: 'runsc_do_true',
-      expected: onHost ? { kind: 'pass' } : { kind: 'fail' },
-      why: onHost ? `${modeText}: runsc runs in the container` : `${modeText}: platform defaults stop runsc`,
-    });
+    for (const release of options.runscReleases ?? [undefined]) {
+      out.push({ probe: runscKey(release), ...runscExpectation(view, release, modeText) });
+    }
   }
+  out.push(...realNsjailExpectations(view, options.realNsjail));
   for (const s of DANGEROUS_SYSCALLS) {
     if (NOT_ON[arch].includes(s)) continue;
     if (view.mode === 'privileged') {
@@ -151,8 +165,75 @@ export function expectationsFor(view: PlanView, arch: Architecture, options: Exp
   return out;
 }
 
+/**
+ * What runsc must do in a cell: start wherever the plan runs the sandbox on the node; under a
+ * masked /proc (plan: jail.procfs none) only from release RUNSC_UNDER_MASKED_PROC on, since
+ * runsc 20221219's gofer mounts a procfs the kernel refuses there (the plan names that release
+ * as a prerequisite); never where the plan refuses it or puts it under the platform's gVisor.
+ */
+function runscExpectation(view: PlanView, release: string | undefined, modeText: string): Pick<ProbeExpectation, 'expected' | 'why'> {
+  if (!sandboxOnHostKernel(view.mode)) return { expected: { kind: 'fail' }, why: `${modeText}: platform defaults stop runsc` };
+  if (view.procfs === 'new') return { expected: { kind: 'pass' }, why: `${modeText}: runsc${release ? ` ${release}` : ''} runs in the container` };
+  if (release === undefined) return { expected: { kind: 'any' }, why: `${modeText}, masked /proc: depends on the runsc release (recorded)` };
+  return release >= RUNSC_UNDER_MASKED_PROC.value
+    ? { expected: { kind: 'pass' }, why: `${modeText}, masked /proc: runsc ${release} needs no procfs of its own` }
+    : { expected: { kind: 'fail', detail: /gofer: error mounting proc/ }, why: `${modeText}, masked /proc: runsc ${release}'s gofer mounts a procfs (the plan requires runsc ${RUNSC_UNDER_MASKED_PROC.value} or newer here)` };
+}
+
+/** Runs of the real NsJail a cell makes (the kit's configurations come from the plan). */
+export interface RealNsjailRuns {
+  /** Languages the service runs. */
+  readonly languages: readonly string[];
+  /**
+   * What the kit's configuration of each language must show when it runs (empty when the plan
+   * runs no NsJail configuration of the kit's: unsandboxed, refused).
+   */
+  readonly kitFacts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** The fresh procfs NsJail's defaults mount, and how real NsJail reports the kernel refusing it. */
+export const NSJAIL_PROC_REFUSED = /Failed to mount mandatory point: '\/proc'/;
+
+/**
+ * Expectations of the real NsJail in a cell:
+ * - NsJail with its defaults (`-Mo --chroot /`, what a stock image runs, and what Retool's
+ *   images do: a fresh procfs in every jail) works wherever the sandbox runs on the node with an
+ *   unmasked /proc (procfs new), fails exactly at its /proc mount where the plan's jail has no
+ *   procfs (masked /proc: only the kit's image runs there), and fails where the plan gives the
+ *   sandbox no namespaces of its own (gVisor, unsandboxed, refused, rlimits-seccomp);
+ * - the kit's configuration of each language runs its program and the program's report holds
+ *   what the configuration sets.
+ */
+function realNsjailExpectations(view: PlanView, runs: RealNsjailRuns | undefined): ProbeExpectation[] {
+  if (!runs || view.engine !== 'nsjail') return [];
+  const out: ProbeExpectation[] = [];
+  const onHost = sandboxOnHostKernel(view.mode);
+  for (const language of runs.languages) {
+    if (!onHost) {
+      out.push({ probe: nsjailRunKey('stock', language), expected: { kind: 'fail' }, why: `mode ${view.mode}: no namespaces for NsJail here` });
+    } else if (view.procfs === 'none') {
+      out.push({ probe: nsjailRunKey('stock', language), expected: { kind: 'fail', detail: NSJAIL_PROC_REFUSED }, why: 'plan: jail.procfs none (masked /proc): NsJail\'s default procfs is refused, so only the kit\'s image runs here' });
+    } else {
+      out.push({ probe: nsjailRunKey('stock', language), expected: { kind: 'pass' }, why: `mode ${view.mode}, jail.procfs new: NsJail's defaults (and Retool's image) run` });
+    }
+    const facts = runs.kitFacts[language];
+    if (facts) out.push({ probe: nsjailRunKey('kit', language), expected: { kind: 'pass', facts }, why: 'the kit\'s configuration for this plan runs, with what it sets' });
+  }
+  return out;
+}
+
 /** Options of expectationsFor. */
 export interface ExpectationOptions {
+  /**
+   * runsc releases the cell runs (`runsc_<release>` probes).
+   * @default [undefined]: Debian's /usr/bin/runsc as `runsc_do_true`
+   */
+  readonly runscReleases?: readonly (string | undefined)[];
+  /**
+   * Real NsJail runs of the cell.
+   * @default none
+   */
+  readonly realNsjail?: RealNsjailRuns;
   /**
    * For a refused service only: the platform's default seccomp is Unconfined (self-managed
    * Kubernetes without seccompDefault), so the container it would get filters nothing. The kit
@@ -168,10 +249,16 @@ export function meets(outcome: ProbeOutcome | undefined, expected: Expected): bo
   if (expected.kind === 'any') return true;
   if (!outcome) return false;
   switch (expected.kind) {
-    case 'pass': return outcome.ok && !outcome.skipped;
+    case 'pass': return outcome.ok && !outcome.skipped && factsHold(outcome.facts, expected.facts);
     case 'skipped': return outcome.skipped === true;
-    case 'fail': return !outcome.ok && !outcome.skipped && (expected.errname === undefined || outcome.errname === expected.errname);
+    case 'fail': return !outcome.ok && !outcome.skipped && (expected.errname === undefined || outcome.errname === expected.errname)
+      && (expected.detail === undefined || expected.detail.test(outcome.detail ?? ''));
   }
+}
+
+function factsHold(got: Readonly<Record<string, unknown>> | undefined, want: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (!want) return true;
+  return Object.entries(want).every(([k, v]) => JSON.stringify(got?.[k]) === JSON.stringify(v));
 }
 
 /** Short text of an outcome for tables: `ok`, `EPERM`, `skip`, `exit 128: ...`. */
@@ -182,16 +269,19 @@ export function outcomeText(o: ProbeOutcome | undefined): string {
   if (o.errname) return o.errname;
   if (!o.detail) return 'fail';
   // runsc: the first fatal error of its gofer or sandbox names the cause better than its exit line.
-  const cause = o.detail.split(' | ').find((p) => /^(gofer|boot|sandbox): /.test(p)) ?? o.detail;
+  const parts = o.detail.replace(/^exit \d+(, no marker)?: /, '').split(' | ');
+  const cause = (parts.find((p) => /^(gofer|boot|sandbox): /.test(p)) ?? parts[0])
+    // NsJail's log prefix: [E][time][pid] function():line message
+    .replace(/^\[[EFW]\]\[[^\]]*\]\[\d+\] (\w+)\(\):\d+ /, '$1: ');
   return `fail (${cause.length > 70 ? `${cause.slice(0, 67)}...` : cause})`;
 }
 
 /** Short text of an expectation. */
 export function expectedText(e: Expected): string {
   switch (e.kind) {
-    case 'pass': return 'ok';
+    case 'pass': return e.facts ? `ok with ${JSON.stringify(e.facts)}` : 'ok';
     case 'skipped': return 'skip';
     case 'any': return 'any';
-    case 'fail': return e.errname ? e.errname : 'fail';
+    case 'fail': return `${e.errname ? e.errname : 'fail'}${e.detail ? ` matching ${e.detail}` : ''}`;
   }
 }

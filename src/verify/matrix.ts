@@ -3,11 +3,13 @@ import * as path from 'path';
 import { SandboxKitConfig } from '../policy/config';
 import { ProfileName, ServiceName } from '../policy/services';
 import { Architecture, TargetName } from '../targets/types';
-import { runInNodeContainer } from './container';
-import { expectationsFor, expectedText, meets, NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, outcomeText, PlanView, planView, PROCFS_STEPS, ProbeExpectation, ProbeOutcome, probeParts, sandboxOnHostKernel } from './expectations';
+import { addProbeFile, containerToolPath, runInNodeContainer } from './container';
+import { expectationsFor, expectedText, meets, NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, outcomeText, PlanView, planView, PROCFS_STEPS, ProbeExpectation, ProbeOutcome, probeParts, RealNsjailRuns, sandboxOnHostKernel } from './expectations';
 import { knownGap } from './known-gaps';
 import { nodeContainerConfig, NodeContainerConfig } from './node-runtime';
+import { realNsjailRuns } from './real-nsjail';
 import { ServiceUnderTest, servicesUnderTest } from './rendered';
+import { RunscBinary } from './tools';
 
 /** One deployment configuration the verification runs: a target and the options that pick its modes. */
 export interface Scenario {
@@ -50,7 +52,7 @@ export function scenarios(): Scenario[] {
       note: 'code-executor on the kit\'s image: its rlimits-only jail inside GKE Sandbox; under runc only the pod\'s own settings run',
     },
     { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), note: 'examples/eks-fargate.config.json' },
-    { id: 'ecs-ec2', config: { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS, so it runs under the platform defaults' },
+    { id: 'ecs-ec2', config: { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS (its controller starts Kubernetes Jobs), so it runs under the platform defaults' },
     {
       id: 'ecs-ec2 (kit image)',
       config: { target: 'ecs-ec2', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
@@ -70,8 +72,8 @@ export function scenarios(): Scenario[] {
     { id: 'eks (privileged)', config: { target: 'eks', services: privilegedNsjail }, note: 'mode privileged requested' },
     {
       id: 'kubernetes 1.32',
-      config: { target: 'kubernetes', kubernetesVersion: '1.32', services: { 'agent-sandbox': { enabled: false } } },
-      note: 'no hostUsers: false before 1.33, so /proc stays masked: Retool\'s executors privileged; the agent sandbox (needs an unmasked /proc) is refused',
+      config: { target: 'kubernetes', kubernetesVersion: '1.32' },
+      note: 'no hostUsers: false before 1.33, so /proc stays masked: Retool\'s executors privileged; the agent sandbox in seccomp mode with runsc 20240729 or newer (20221219 needs an unmasked /proc)',
     },
     {
       id: 'kubernetes 1.32 (kit image)',
@@ -113,14 +115,51 @@ export interface VerifyOptions {
   readonly arch: Architecture;
   /** Kit profile files to use instead of the committed ones (see NodeConfigOptions.profileFiles). */
   readonly profileFiles?: Partial<Record<ProfileName, string>>;
+  /**
+   * The real NsJail binary on the host (tools.ts `nsjailTool`): NsJail services then run it with
+   * its defaults and with the kit's configuration of the plan, in the cell's container.
+   * @default none: only the syscall probe runs
+   */
+  readonly nsjail?: string;
+  /**
+   * runsc binaries on the host (tools.ts `runscTools`): the agent sandbox's cell runs each.
+   * @default Debian's /usr/bin/runsc, as `runsc_do_true`
+   */
+  readonly runsc?: readonly RunscBinary[];
+  /**
+   * Kit NsJail configurations to run instead of the generated ones (a negative control), by language.
+   * @default the generated configurations
+   */
+  readonly nsjailConfigText?: (generated: string, language: string) => string;
 }
 
 /** Runs one service's probes in the container its target's node would build, and compares with the plan. */
 export function verifyService(scenario: Scenario, sut: ServiceUnderTest, options: VerifyOptions): CellResult {
   const view: PlanView = sut.plan ? planView(sut.plan) : { engine: sut.service === 'agent-sandbox' ? 'gvisor' : 'nsjail', mode: 'refused', procfs: 'none' };
   const node = nodeContainerConfig(sut.container.security, { arch: options.arch, profileFiles: options.profileFiles });
-  const expectations = expectationsFor(view, options.arch, { refusedUnderUnconfinedDefault: !sut.plan && sut.container.security.seccomp.type === 'Unconfined' });
-  const run = runInNodeContainer<Record<string, ProbeOutcome>>(node, ['/usr/bin/python3', '/probe/probe.py', 'all', probeParts(view.engine).join(',')]);
+  const parts = probeParts(view.engine).filter((p) => p !== 'runsc');
+  const tools: string[] = [];
+  if (view.engine === 'gvisor') {
+    for (const r of options.runsc ?? []) {
+      parts.push(`runsc=${containerToolPath(r.path)}@${r.release}`);
+      tools.push(r.path);
+    }
+    if (!options.runsc?.length) parts.push('runsc');
+  }
+  let realNsjail: RealNsjailRuns | undefined;
+  if (options.nsjail && view.engine === 'nsjail') {
+    const tag = `cell-${scenario.id}-${sut.service}`.replace(/[^a-z0-9-]+/gi, '_');
+    const runs = realNsjailRuns(sut.service, sut.plan, containerToolPath(options.nsjail), tag, options.nsjailConfigText);
+    parts.push(`exec=${addProbeFile(`${tag}.json`, JSON.stringify(runs.commands), 0o644)}`);
+    tools.push(options.nsjail);
+    realNsjail = runs.expectations;
+  }
+  const expectations = expectationsFor(view, options.arch, {
+    refusedUnderUnconfinedDefault: !sut.plan && sut.container.security.seccomp.type === 'Unconfined',
+    runscReleases: options.runsc?.length ? options.runsc.map((r) => r.release) : undefined,
+    realNsjail,
+  });
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(node, ['/usr/bin/python3', '/probe/probe.py', 'all', parts.join(',')], { tools });
   const outcomes = run.output ?? {};
   const disagreements = expectations.filter((e) => !meets(outcomes[e.probe], e.expected))
     .map((e) => `${e.probe}: expected ${expectedText(e.expected)}, got ${outcomeText(outcomes[e.probe])}${outcomes[e.probe]?.detail ? ` (${outcomes[e.probe]?.detail})` : ''} [${e.why}]`);
@@ -175,16 +214,21 @@ export function resultsTable(cells: readonly CellResult[]): string {
   const jail = NSJAIL_STEPS.filter((s) => s !== 'mount_proc' && s !== 'unshare_newns');
   const newapi = NSJAIL_NEWAPI_STEPS.filter((s) => s !== 'newapi_mount_proc');
   const lines = [
-    '| target | service | plan mode | seccomp as the node loads it | container | NsJail steps, mount(2) | NsJail steps, new mount API | fresh procfs (both paths) | unshare | runsc | dangerous syscalls | agrees with plan |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | service | plan mode | seccomp as the node loads it | container | NsJail steps, mount(2) | NsJail steps, new mount API | fresh procfs (both paths) | unshare | real NsJail, defaults (-Mo) | real NsJail, kit config | runsc | dangerous syscalls | agrees with plan |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of cells) {
-    const danger = c.expectations.filter((e) => !['runsc_do_true', 'unshare_newns', ...PROCFS_STEPS, ...jail, ...newapi].includes(e.probe)).map((e) => e.probe);
+    const probes = c.expectations.map((e) => e.probe);
+    const stock = probes.filter((p) => p.startsWith('nsjail_stock_'));
+    const kit = probes.filter((p) => p.startsWith('nsjail_kit_'));
+    const runsc = probes.filter((p) => p.startsWith('runsc_'));
+    const danger = probes.filter((p) => ![...runsc, ...stock, ...kit, 'unshare_newns', ...PROCFS_STEPS, ...jail, ...newapi].includes(p));
     const gap = knownGap(c.service, c.view.mode);
     const verdict = c.disagreements.length
       ? `NO: ${c.disagreements.length} probe(s)${gap ? ' (known gap, see docs/verification.md)' : ''}`
       : c.notVerifiableHere ? 'yes (pod settings only)' : 'yes';
-    lines.push(`| ${c.scenario} | ${c.service} | ${c.view.mode}${c.view.mode === 'seccomp' ? ` (procfs ${c.view.procfs})` : ''} | ${c.node.seccompLabel} | ${settingsText(c)} | ${summary(c, jail)} | ${summary(c, newapi)} | ${summary(c, PROCFS_STEPS)} | ${summary(c, ['unshare_newns'])} | ${summary(c, ['runsc_do_true'])} | ${summary(c, danger)} | ${verdict} |`);
+    const runscText = runsc.map((p) => `${p.replace(/^runsc_/, '')}: ${summary(c, [p])}`).join('; ');
+    lines.push(`| ${c.scenario} | ${c.service} | ${c.view.mode}${c.view.mode === 'seccomp' ? ` (procfs ${c.view.procfs})` : ''} | ${c.node.seccompLabel} | ${settingsText(c)} | ${summary(c, jail)} | ${summary(c, newapi)} | ${summary(c, PROCFS_STEPS)} | ${summary(c, ['unshare_newns'])} | ${summary(c, stock)} | ${summary(c, kit)} | ${runscText} | ${summary(c, danger)} | ${verdict} |`);
   }
   return lines.join('\n');
 }

@@ -5,9 +5,10 @@ import { SyscallAddition } from '../seccomp/additions';
 import { flattenProfile } from '../seccomp/flatten';
 
 import { Architecture } from '../targets/types';
-import { runInNodeContainer } from './container';
-import { NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, PROCFS_STEPS, ProbeOutcome, RUNSC_STEPS } from './expectations';
+import { containerToolPath, runInNodeContainer } from './container';
+import { NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, PROCFS_STEPS, ProbeOutcome, RUNSC_STEPS, runscKey } from './expectations';
 import { nodeContainerConfig, profileJson } from './node-runtime';
+import { RunscBinary } from './tools';
 import { RenderedSecurity } from './workload';
 
 /**
@@ -45,6 +46,11 @@ export interface MinimalityOptions {
    * @default []
    */
   readonly groups?: readonly (readonly string[])[];
+  /**
+   * The runsc binary the gvisor profile is probed with (tools.ts `runscTools`).
+   * @default Debian's /usr/bin/runsc
+   */
+  readonly runsc?: RunscBinary;
 }
 
 /** The Localhost file content of a profile with `additions`, flattened for capabilities [] (as profiles/ are). */
@@ -52,19 +58,20 @@ export function profileFileWith(profile: ProfileName, additions: readonly Syscal
   return profileJson(flattenProfile(extendProfile(DOCKER_DEFAULT, additions, profile), { arch, capabilities: [], source: `profile "${profile}" (minimality)` }));
 }
 
-/** The probe steps of a profile's sandbox (NsJail: both mount paths). */
-function stepsOf(profile: ProfileName): { parts: string; steps: readonly string[] } {
-  return profile === 'nsjail'
-    ? { parts: 'nsjail,nsjail-newapi', steps: [...NSJAIL_STEPS, ...NSJAIL_NEWAPI_STEPS] }
-    : { parts: 'runsc', steps: RUNSC_STEPS };
+/** The probe steps of a profile's sandbox (NsJail: both mount paths; gVisor: the runsc given). */
+function stepsOf(profile: ProfileName, runsc?: RunscBinary): { parts: string; steps: readonly string[]; tools: string[] } {
+  if (profile === 'nsjail') return { parts: 'nsjail,nsjail-newapi', steps: [...NSJAIL_STEPS, ...NSJAIL_NEWAPI_STEPS], tools: [] };
+  return runsc
+    ? { parts: `runsc=${containerToolPath(runsc.path)}@${runsc.release}`, steps: [runscKey(runsc.release)], tools: [runsc.path] }
+    : { parts: 'runsc', steps: RUNSC_STEPS, tools: [] };
 }
 
 /** Runs the sandbox probe once under a profile file; returns the failing steps. */
 export function probeUnderProfile(profile: ProfileName, content: string, options: MinimalityOptions): string[] {
   const security: RenderedSecurity = { ...options.security, seccomp: { type: 'Localhost', localhostProfile: `sandbox-kit/${profile}.json` } };
   const cfg = nodeContainerConfig(security, { arch: options.arch, profileFiles: { [profile]: content } });
-  const { parts, steps } = stepsOf(profile);
-  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', 'all', parts]);
+  const { parts, steps, tools } = stepsOf(profile, options.runsc);
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', 'all', parts], { tools });
   if (!run.output) return [`probe printed nothing: exit ${run.run.exitCode}: ${run.run.stderr.trim().slice(-300)}`];
   const out = run.output;
   // The fresh procfs step follows the container's /proc, not the profile: judged elsewhere.

@@ -36,6 +36,8 @@ export interface NodeContainerConfig {
   readonly readonlyRoot: boolean;
   /** no_new_privs. */
   readonly noNewPrivileges: boolean;
+  /** /sys/fs/cgroup writable (privileged containers). */
+  readonly writableCgroups: boolean;
 }
 
 /**
@@ -165,6 +167,7 @@ export function nodeContainerConfig(sec: RenderedSecurity, options: NodeConfigOp
     user: { uid: sec.runAsUser ?? 0, gid: sec.runAsGroup ?? sec.runAsUser ?? 0 },
     readonlyRoot: sec.readOnlyRootFilesystem,
     noNewPrivileges: !sec.privileged && sec.allowPrivilegeEscalation === false,
+    writableCgroups: sec.privileged,
   };
 }
 

@@ -81,8 +81,11 @@ export const DEFAULT_READONLY_PATHS: readonly string[] = ['/proc/bus', '/proc/fs
 /** Host directories bound read-only into the empty root filesystem, so host binaries run. */
 export const DEFAULT_HOST_BINDS: readonly string[] = ['/usr', '/lib', '/lib64', '/bin', '/sbin', '/etc'];
 
-/** Namespaces of a Kubernetes container (plus `user` when `userNamespace` is set). */
-export const DEFAULT_NAMESPACES: readonly NamespaceType[] = ['mount', 'pid', 'ipc', 'uts', 'network'];
+/**
+ * Namespaces of a Kubernetes container (plus `user` when `userNamespace` is set). containerd
+ * gives every container a private cgroup namespace on cgroup v2 nodes (the nodes of every target).
+ */
+export const DEFAULT_NAMESPACES: readonly NamespaceType[] = ['mount', 'pid', 'ipc', 'uts', 'network', 'cgroup'];
 
 /** What to run and how. */
 export interface OciSpecOptions {
@@ -153,6 +156,12 @@ export interface OciSpecOptions {
    * @default 'sandbox-kit'
    */
   readonly hostname?: string;
+  /**
+   * Mount the container's cgroup tree at /sys/fs/cgroup writable: what containerd and dockerd
+   * give a privileged container (others get it read-only).
+   * @default false
+   */
+  readonly writableCgroups?: boolean;
 }
 
 /** The `CAP_`-prefixed form runc expects. */
@@ -179,6 +188,9 @@ export function buildOciSpec(options: OciSpecOptions, hostBindMounts: readonly O
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    // containerd's default mount (oci/mounts.go); runc mounts the container's own cgroup v2 tree, or
+    // its v1 hierarchies on a v1 host. Writable for privileged containers (WithWriteableCgroupfs).
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', options.writableCgroups ? 'rw' : 'ro'] },
     { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=65536k'] },
     ...hostBindMounts,
     ...(options.extraMounts ?? []),

@@ -18,7 +18,10 @@
  *   open_tree(CLONE|AT_RECURSIVE) + mount_setattr + move_mount for the bind, mount_setattr
  *   (AT_RECURSIVE, RDONLY) for the read-only root, pivot_root(root, root), umount2('/').
  *   Keys are prefixed `newapi_`; `mount_proc`'s detail names the call that failed.
- * - `runsc`: Debian's runsc started rootless, no network, cgroups ignored, running /bin/true.
+ * - `runsc[=PATH@RELEASE]`: runsc (Debian's /usr/bin/runsc, or the binary given) started rootless,
+ *   no network, cgroups ignored, running /bin/true; key `runsc_do_true` or `runsc_<RELEASE>`.
+ * - `exec-runs FILE`: each command of a JSON list (real NsJail, runsc) with its stdin; reports
+ *   whether it printed its marker and exited 0, else the tool's own error lines.
  * - `dangerous`: each dangerous syscall with harmless, invalid arguments.
  * - `nsjail-time N` / `runsc-time N`: N timed repetitions, for the start-latency benchmark.
  * - `syscall-loop N`: ns per getppid() through ctypes (the benchmark's fallback without gcc).
@@ -279,21 +282,22 @@ def nsjail_newapi():
     out = nsjail_once('newapi', newapi_child, NEWAPI_STEPS)
     return dict(('newapi_' + k, v) for k, v in out.items())
 
-RUNSC = ['/usr/bin/runsc', '--rootless', '--network=none', '--ignore-cgroups', '--root', '/tmp/runsc-root', 'do', '/bin/true']
+RUNSC_FLAGS = ['--rootless', '--network=none', '--ignore-cgroups', '--root', '/tmp/runsc-root', 'do', '/bin/true']
 
-def runsc_once():
+def runsc_once(binary='/usr/bin/runsc'):
     env = dict(os.environ, HOME='/tmp')
+    cmd = [binary] + RUNSC_FLAGS
     try:
-        p = subprocess.run(RUNSC, capture_output=True, text=True, timeout=90, env=env, cwd='/tmp')
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=90, env=env, cwd='/tmp')
     except FileNotFoundError:
-        return res(False, E.ENOENT, '/usr/bin/runsc not found in the container')
+        return res(False, E.ENOENT, binary + ' not found in the container')
     except subprocess.TimeoutExpired:
         return res(False, E.ETIMEDOUT, 'runsc did not finish in 90 s')
     if p.returncode == 0:
         return res(True)
     # runsc's own message names only the symptom; its debug logs name the failing step.
     logdir = '/tmp/runsc-debug-%d' % os.getpid()
-    subprocess.run(RUNSC[:1] + ['--debug', '--debug-log=' + logdir + '/'] + RUNSC[1:], capture_output=True, timeout=90, env=env, cwd='/tmp')
+    subprocess.run(cmd[:1] + ['--debug', '--debug-log=' + logdir + '/'] + cmd[1:], capture_output=True, timeout=90, env=env, cwd='/tmp')
     fatal = []
     for name in sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []:
         for line in open(os.path.join(logdir, name), errors='replace'):
@@ -302,8 +306,40 @@ def runsc_once():
     tail = (p.stderr.strip().splitlines() or [''])[-1][-200:]
     return res(False, 0, 'exit %d: %s%s' % (p.returncode, tail, (' | ' + ' | '.join(fatal)) if fatal else ''))
 
-def runsc():
-    return {'runsc_do_true': runsc_once()}
+def runsc(spec=None):
+    # spec: "PATH@RELEASE" (key runsc_RELEASE), or none for Debian's /usr/bin/runsc (key runsc_do_true).
+    if not spec:
+        return {'runsc_do_true': runsc_once()}
+    binary, release = spec.rsplit('@', 1)
+    return {'runsc_' + release: runsc_once(binary)}
+
+def exec_runs(spec_file):
+    # Runs each command of a JSON list [{id, argv, stdin, marker, timeout}] and reports whether it
+    # printed its marker and exited 0; on failure, the tool's own error lines (NsJail [E]/[F], runsc).
+    out = {}
+    for r in json.load(open(spec_file)):
+        env = dict(os.environ, HOME='/tmp')
+        try:
+            p = subprocess.run(r['argv'], input=r.get('stdin', ''), capture_output=True, text=True,
+                               timeout=r.get('timeout', 60), env=env, cwd=r.get('cwd', '/tmp'))
+        except FileNotFoundError as e:
+            out[r['id']] = res(False, E.ENOENT, str(e)); continue
+        except subprocess.TimeoutExpired:
+            out[r['id']] = res(False, E.ETIMEDOUT, 'no exit in %d s' % r.get('timeout', 60)); continue
+        seen = r['marker'] in p.stdout
+        if p.returncode == 0 and seen:
+            d = res(True)
+            # "MARKER {json}": what the program reported about itself.
+            for line in p.stdout.splitlines():
+                if line.startswith(r['marker'] + ' '):
+                    try: d['facts'] = json.loads(line[len(r['marker']) + 1:])
+                    except ValueError: pass
+            out[r['id']] = d; continue
+        lines = [l.strip() for l in p.stderr.splitlines() if l.strip()]
+        errs = [l for l in lines if l.startswith('[E]') or l.startswith('[F]')] or lines[-3:]
+        detail = ' | '.join(l[:240] for l in errs[:4])
+        out[r['id']] = res(False, 0, 'exit %d%s: %s' % (p.returncode, '' if seen else ', no marker', detail))
+    return out
 
 def dangerous():
     calls = [
@@ -350,11 +386,16 @@ def main():
     elif cmd == 'all':
         out = {}
         for part in sys.argv[2].split(','):
-            out.update({'nsjail': nsjail, 'nsjail-newapi': nsjail_newapi, 'runsc': runsc, 'dangerous': dangerous}[part]())
+            name, _, arg = part.partition('=')
+            fn = {'nsjail': nsjail, 'nsjail-newapi': nsjail_newapi, 'runsc': runsc, 'dangerous': dangerous, 'exec': exec_runs}[name]
+            out.update(fn(arg) if arg else fn())
+    elif cmd == 'exec-runs':
+        out = exec_runs(sys.argv[2])
     elif cmd == 'nsjail-time':
         out = timed(lambda i: all(v['ok'] for k, v in nsjail_once('t%d' % i).items() if k not in ('mount_proc',)), int(sys.argv[2]))
     elif cmd == 'runsc-time':
-        out = timed(lambda i: runsc_once()['ok'], int(sys.argv[2]))
+        binary = sys.argv[3] if len(sys.argv) > 3 else '/usr/bin/runsc'
+        out = timed(lambda i: runsc_once(binary)['ok'], int(sys.argv[2]))
     elif cmd == 'syscall-loop':
         n = int(sys.argv[2]); f = libc.syscall; nr = ctypes.c_long(NR['getppid'])
         samples = []

@@ -112,7 +112,7 @@ describe('NsJail configuration rendered from the plan', () => {
     expect(one(text, 'rlimit_fsize')).toBe('9');
     expect(one(text, 'rlimit_core')).toBe('0');
     // cgroup v2 limits, memory in bytes.
-    expect(one(text, 'use_cgroupv2')).toBe('true');
+    expect([one(text, 'detect_cgroupv2'), one(text, 'cgroup_mem_parent'), one(text, 'cgroup_pids_parent'), one(text, 'cgroup_cpu_parent')]).toEqual(['true', '"."', '"."', '"."']);
     expect(one(text, 'cgroup_mem_max')).toBe(String(300 * 1024 * 1024));
     expect(one(text, 'cgroup_mem_swap_max')).toBe('0');
     expect(one(text, 'cgroup_pids_max')).toBe('12');
@@ -142,9 +142,10 @@ describe('NsJail configuration rendered from the plan', () => {
   test('cgroup limits appear only where the plan lets the jail use cgroups (privileged)', () => {
     for (const p of [eksCode, ec2Code, fargateCode]) {
       const text = renderNsjailConfig(p, 'python').text;
-      expect(text).not.toMatch(/^cgroup_|^use_cgroupv2/m);
+      expect(text).not.toMatch(/^cgroup_|^use_cgroupv2|^detect_cgroupv2/m);
     }
-    expect(renderNsjailConfig(privileged, 'python').text).toMatch(/^use_cgroupv2: true$/m);
+    // cgroup v2 where the node has it, v1 otherwise (NsJail checks /sys/fs/cgroup): proven on this cgroup v1 host by test/verify.
+    expect(renderNsjailConfig(privileged, 'python').text).toMatch(/^detect_cgroupv2: true$/m);
   });
 
   test('/etc/resolv.conf, /etc/hosts and /etc/hostname are read-only binds', () => {

@@ -19,7 +19,8 @@ const SCHEMA: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
     clone_newuts: 'bool', clone_newcgroup: 'bool', clone_newtime: 'bool',
     uidmap: 'message:IdMap', gidmap: 'message:IdMap', mount_proc: 'bool', mount: 'message:MountPt',
     seccomp_string: 'string', cgroup_mem_max: 'uint', cgroup_mem_swap_max: 'int', cgroup_pids_max: 'uint',
-    cgroup_cpu_ms_per_sec: 'uint', cgroupv2_mount: 'string', use_cgroupv2: 'bool', exec_bin: 'message:Exe',
+    cgroup_cpu_ms_per_sec: 'uint', cgroupv2_mount: 'string', use_cgroupv2: 'bool', detect_cgroupv2: 'bool',
+    cgroup_mem_parent: 'string', cgroup_pids_parent: 'string', cgroup_cpu_parent: 'string', exec_bin: 'message:Exe',
   },
   IdMap: { inside_id: 'string', outside_id: 'string', count: 'uint', use_newidmap: 'bool' },
   MountPt: {

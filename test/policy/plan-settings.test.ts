@@ -91,18 +91,23 @@ describe('seccomp mode on nodes the user controls', () => {
     expect(a.minimumVersions.kubernetes).toBe('1.33');
   });
 
-  test('without user namespaces the agent sandbox is refused, not rendered broken', () => {
+  test('without user namespaces /proc stays masked: the agent sandbox needs runsc 20240729 or newer there (20221219 cannot start), and says so', () => {
     for (const config of [
       { target: 'eks', kubernetesVersion: '1.31' },
       { target: 'eks', nodeOs: 'bottlerocket' },
       { target: 'eks', userNamespaces: 'off' },
-      { target: 'ecs-ec2' },
     ] as SandboxKitConfig[]) {
-      expect(() => service(config, 'agent-sandbox')).toThrow(/mounts a fresh procfs, which the kernel refuses while \/proc is masked/);
+      const a = service(config, 'agent-sandbox');
+      expect({ mode: a.mode, procMount: a.sandbox.procMount, procfs: a.jail.procfs }).toEqual({ mode: 'seccomp', procMount: 'Default', procfs: 'none' });
+      expect(a.nodePrerequisites.join(' ')).toMatch(/runsc 20240729 or newer/);
+      expect(a.assumptions.some((x) => x.fact.confidence === 'assumed' && /runsc is 20240729 or newer/.test(x.what))).toBe(true);
     }
+    // Where /proc is unmasked, any runsc starts: no such prerequisite.
+    expect(service({ target: 'eks' }, 'agent-sandbox').nodePrerequisites.join(' ')).not.toMatch(/runsc 20240729/);
   });
 
-  test('on ECS the refusal points at a Kubernetes target', () => {
+  test('on ECS the agent sandbox is refused (its controller starts Kubernetes Jobs), pointing at a Kubernetes target', () => {
+    expect(() => service({ target: 'ecs-ec2' }, 'agent-sandbox')).toThrow(/runs only on Kubernetes: Retool's agent sandbox controller starts every sandbox as a Kubernetes Job/);
     expect(() => service({ target: 'ecs-ec2' }, 'agent-sandbox')).toThrow(/would work: target: "eks"/);
   });
 

@@ -3,7 +3,7 @@ import { CellResult, resultsNotes, resultsTable, scenarios, verifyScenario, writ
 import { hostArchitecture } from '../../src/verify/node-runtime';
 import { serviceNamesUnderTest } from '../../src/verify/rendered';
 import { plan } from '../../src/policy';
-import { describeWithRunc } from './helpers';
+import { describeWithRunc, matrixTools } from './helpers';
 
 /**
  * The rendered settings of every target × service, run as real containers: the probes must do
@@ -12,8 +12,12 @@ import { describeWithRunc } from './helpers';
  */
 const ARCH = hostArchitecture();
 
-describeWithRunc('rendered settings on a real kernel (runc)', () => {
+describeWithRunc('rendered settings on a real kernel (runc), with the real NsJail and runsc', () => {
   const all: CellResult[] = [];
+  let tools: ReturnType<typeof matrixTools> = { runsc: [] };
+  beforeAll(() => {
+    tools = matrixTools();
+  });
   afterAll(() => {
     if (!all.length) return;
     const file = writeResults(all);
@@ -25,7 +29,7 @@ describeWithRunc('rendered settings on a real kernel (runc)', () => {
     describe(`${s.id}: ${s.note}`, () => {
       let results: CellResult[] = [];
       beforeAll(() => {
-        results = verifyScenario(s, { arch: ARCH });
+        results = verifyScenario(s, { arch: ARCH, nsjail: tools.nsjail, runsc: tools.runsc });
         all.push(...results);
       });
       const modes = new Map(plan(s.config).services.map((p) => [p.service, p.mode]));

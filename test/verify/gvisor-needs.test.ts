@@ -3,15 +3,16 @@ import { hostArchitecture } from '../../src/verify/node-runtime';
 import { servicesUnderTest } from '../../src/verify/rendered';
 import { profileDefinition } from '../../src/seccomp/build';
 import { RenderedSecurity } from '../../src/verify/workload';
-import { describeWithRunc } from './helpers';
+import { describeWithRunc, runscBinaries } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
 /**
  * What gVisor (runsc rootless) needs from its container, each on its own, so that when the
- * planner or the profile changes, the test that no longer holds names what changed: a fresh
- * procfs (so an unmasked /proc, which the planner now gives the agent sandbox with
- * hostUsers: false) and chroot (in the gvisor profile).
+ * planner or the profile changes, the test that no longer holds names what changed: with runsc
+ * 20221219 a fresh procfs (so an unmasked /proc, which the planner gives the agent sandbox with
+ * hostUsers: false wherever it can), not with runsc 20240729 (the plan names that release where
+ * /proc stays masked); and chroot (in the gvisor profile).
  */
 const ARCH = hostArchitecture();
 const committed = fs.readFileSync(path.resolve(__dirname, '..', '..', 'profiles', `gvisor-${ARCH}.oci.json`), 'utf8');
@@ -27,10 +28,23 @@ describeWithRunc('what gVisor (runsc rootless) needs from its container', () => 
     expect({ procMount: eks().procMount, hostUsers: eks().hostUsers }).toEqual({ procMount: 'Unmasked', hostUsers: false });
   });
 
-  test('with /proc masked (procMount Default), the runsc gofer cannot mount its procfs', () => {
-    const failing = probeUnderProfile('gvisor', committed, { arch: ARCH, security: { ...eks(), procMount: 'Default' } });
-    expect(failing).toHaveLength(1);
-    expect(failing[0]).toMatch(/gofer: error mounting proc: operation not permitted/);
+  test.each(runscBinaries().map((r) => [r.release, r] as const))('with /proc masked (procMount Default), runsc %s: 20221219\'s gofer cannot mount its procfs, 20240729 starts', (release, runsc) => {
+    const failing = probeUnderProfile('gvisor', committed, { arch: ARCH, security: { ...eks(), procMount: 'Default' }, runsc });
+    if (release < '20240729') {
+      expect(failing).toHaveLength(1);
+      expect(failing[0]).toMatch(/gofer: error mounting proc: operation not permitted/);
+    } else {
+      expect(failing).toEqual([]);
+    }
+  });
+
+  test.each(runscBinaries().map((r) => [r.release, r] as const))('runsc %s without a user namespace of its pod (hostUsers: true) and masked /proc, as Kubernetes < 1.33 renders it', (release, runsc) => {
+    const k132 = servicesUnderTest({ target: 'kubernetes', kubernetesVersion: '1.32' }).find((x) => x.service === 'agent-sandbox');
+    expect(k132?.plan?.nodePrerequisites.join(' ')).toMatch(/runsc 20240729 or newer/);
+    const security = k132!.container.security;
+    expect({ procMount: security.procMount, hostUsers: security.hostUsers }).toEqual({ procMount: 'Default', hostUsers: true });
+    const failing = probeUnderProfile('gvisor', committed, { arch: ARCH, security, runsc });
+    expect(failing.length === 0).toBe(release >= '20240729');
   });
 
   test('with /proc unmasked and the committed profile (which adds chroot), runsc starts and runs /bin/true', () => {

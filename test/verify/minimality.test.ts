@@ -6,7 +6,7 @@ import { minimalityRun, RemovalResult } from '../../src/verify/minimality';
 import { hostArchitecture, nodeContainerConfig } from '../../src/verify/node-runtime';
 import { servicesUnderTest } from '../../src/verify/rendered';
 import { RenderedSecurity } from '../../src/verify/workload';
-import { describeWithRunc } from './helpers';
+import { describeWithRunc, runscBinaries, runscProblem, STRICT } from './helpers';
 
 /**
  * For every syscall the kit adds to a profile: the sandbox's probe under the profile without
@@ -75,14 +75,26 @@ describeWithRunc('seccomp additions are each needed (minimality)', () => {
     expect(run.output?.newapi_clone_newns).toEqual({ ok: true, errno: 0, errname: '', detail: 'clone after clone3 ENOSYS' });
   });
 
-  test('gvisor: removing any addition but the unproven ones breaks runsc; the unproven ones change nothing', () => {
-    // The agent sandbox as eks renders it: /proc unmasked with hostUsers: false, as runsc's gofer
-    // needs for its fresh procfs (gvisor-needs.test.ts).
+  // With every runsc release provisioned (RUNSC_BINARIES: CI gives Debian's 20221219 and 20240729).
+  const releases = runscBinaries();
+  test('the runsc releases CI provisions are here', () => {
+    const problem = runscProblem();
+    if (problem && STRICT) throw new Error(problem);
+    expect(releases.length).toBeGreaterThan(0);
+  });
+  test.each(releases.map((r) => [r.release, r] as const))('gvisor with runsc %s: removing any addition but the unproven ones breaks runsc; the unproven ones change nothing', (_release, runsc) => {
+    // The agent sandbox as eks renders it: /proc unmasked with hostUsers: false (any runsc release starts there).
     const security = renderedOnEks('agent-sandbox');
     expect({ procMount: security.procMount, hostUsers: security.hostUsers }).toEqual({ procMount: 'Unmasked', hostUsers: false });
-    const results = minimalityRun('gvisor', { arch: ARCH, security, groups: ALTERNATIVE_ADDITIONS.gvisor });
-    report('gvisor', results);
+    const results = minimalityRun('gvisor', { arch: ARCH, security, groups: ALTERNATIVE_ADDITIONS.gvisor, runsc });
+    report(`gvisor (runsc ${runsc.release})`, results);
     expectMinimal('gvisor', results);
-    expect(results.find((r) => r.removed === 'chroot')?.failing.join(' ')).toMatch(/chroot/);
+    expect(results.find((r) => r.removed === 'chroot')?.failing.join(' ')).toMatch(runsc.release < '20240729' ? /chroot/ : /mounting root with overlay|chroot/);
+  });
+
+  test('an unproven gvisor addition stays only as the vendor\'s requirement (Retool\'s gvisor-seccomp.json lists it)', () => {
+    for (const a of profileDefinition('gvisor').additions.filter((x) => x.unproven)) {
+      expect({ syscall: a.syscall, vendor: a.vendor }).toEqual({ syscall: a.syscall, vendor: expect.stringMatching(/tryretool\/retool-helm charts\/retool\/files\/gvisor-seccomp\.json/) });
+    }
   });
 });
