@@ -96,6 +96,7 @@ export class AgentSandbox extends Construct {
       security: plan.sandbox,
       env: plan.env,
       resources: plan.resources,
+      storage: plan.storage,
       serviceAccountName: sandboxSa,
       automountServiceAccountToken: false,
       architectures: plan.architectures,
@@ -139,6 +140,7 @@ export class AgentSandbox extends Construct {
       security: plan.supporting,
       env: plan.env,
       resources,
+      storage: plan.storage,
       replicas: plan.replicas,
       architectures: plan.architectures,
       // Kit code, not user code: any node, not the (possibly tainted) sandbox nodes.

@@ -4,6 +4,7 @@ import { DEFAULT_KUBERNETES_VERSION } from '../policy/config';
 import { DeploymentPlan, PodSecurityLevel, SandboxPlan } from '../policy/plan';
 import { SYSTEM_NAMESPACE } from '../policy/planner';
 import { ServiceName } from '../policy/services';
+import { dnsResolverCidrs } from '../policy/egress';
 import { TARGETS } from '../targets';
 import { AgentSandbox } from './agent-sandbox';
 import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './apparmor-loader';
@@ -111,9 +112,11 @@ export class SandboxKitChart extends Chart {
       new OperatorSeccompProfiles(this, 'OperatorSeccompProfiles', { profiles: byDelivery('security-profiles-operator') });
     }
 
+    // DNS goes where the target's resolvers really are (catalog), not only to the kube-dns pods.
+    const network = { ...opts, dns: { ...opts.dns, cidrs: dnsResolverCidrs(facts, opts.dns.nodeLocalDnsCache, opts.dns.cidrs) } };
     const common = {
       kubernetesVersion: version,
-      network: opts,
+      network,
       nodeSelector: opts.nodeSelector,
       tolerations: opts.tolerations,
       clusterDomain: opts.clusterDomain,

@@ -82,6 +82,7 @@ abstract class NsJailExecutor extends Construct {
       security: plan.sandbox,
       env: plan.env,
       resources: plan.resources,
+      storage: plan.storage,
       replicas: plan.replicas,
       architectures: plan.architectures,
       nodeSelector: props.nodeSelector ?? {},

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { commonLabels } from './labels';
 import { parseCidr } from '../policy/cidr';
+import { exceptWithin, GLOBAL_UNICAST_IPV6, NON_ROUTABLE_IPV4 } from '../policy/egress';
 import { METADATA_CIDRS } from './defaults';
 
 /** Network facts every policy of the kit needs. */
@@ -10,7 +11,7 @@ export interface NetworkSettings {
   readonly backend: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
   /** Ranges user code must not reach (metadata endpoints are added on top). */
   readonly privateCidrs: readonly string[];
-  /** Cluster DNS. */
+  /** Cluster DNS: the DNS pods, and the addresses (ipBlock peers) of resolvers no selector matches. */
   readonly dns: { readonly namespace: string; readonly k8sAppLabels: readonly string[]; readonly cidrs: readonly string[] };
 }
 
@@ -42,14 +43,18 @@ export function dnsEgress(net: NetworkSettings): k8s.NetworkPolicyEgressRule {
   };
 }
 
-/** Every address of each family except the given ranges (and always the metadata endpoints). */
+/**
+ * The internet: every IPv4 address but the given ranges, the metadata endpoints and the
+ * non-routable ranges; for IPv6 only global unicast (2000::/3), which leaves out unique-local
+ * (fd00:ec2::254 included), link-local, NAT64 (64:ff9b::/96, which would reach private IPv4
+ * space), loopback and mapped addresses, minus the given ranges that lie inside it.
+ */
 export function publicAddresses(privateCidrs: readonly string[]): k8s.NetworkPolicyPeer[] {
-  const all = [...new Set([...METADATA_CIDRS, ...privateCidrs])];
+  const all = [...new Set([...METADATA_CIDRS, ...NON_ROUTABLE_IPV4, ...privateCidrs])];
   const v4 = all.filter((c) => parseCidr(c)?.family === 4);
-  const v6 = all.filter((c) => parseCidr(c)?.family === 6);
   return [
     { ipBlock: { cidr: '0.0.0.0/0', except: v4 } },
-    { ipBlock: { cidr: '::/0', except: v6 } },
+    { ipBlock: { cidr: GLOBAL_UNICAST_IPV6, ...(exceptWithin(GLOBAL_UNICAST_IPV6, all).length ? { except: exceptWithin(GLOBAL_UNICAST_IPV6, all) } : {}) } },
   ];
 }
 

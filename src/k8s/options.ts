@@ -37,11 +37,18 @@ export interface DnsSelector {
    */
   readonly k8sAppLabels?: readonly LabelValue[];
   /**
-   * Extra DNS server addresses reached on port 53 that no pod selector can match, such as a
-   * NodeLocal DNSCache on the host network (`169.254.20.10/32`).
+   * Extra DNS server addresses reached on port 53 that no pod selector can match (a cache on the
+   * host network; with NodeLocal DNSCache in iptables mode also the kube-dns Service address,
+   * which the cache answers on).
    * @default []
    */
   readonly cidrs?: readonly Cidr[];
+  /**
+   * The cluster runs NodeLocal DNSCache: pods may send DNS (port 53) to 169.254.20.10. GKE targets
+   * always allow it and the metadata server's DNS (Cloud DNS), from the catalog.
+   * @default false
+   */
+  readonly nodeLocalDnsCache?: boolean;
 }
 
 /** Namespace names, one per trust domain. */
@@ -193,7 +200,7 @@ export interface ResolvedRendererOptions {
   /** Ranges user code must not reach (metadata endpoints are added on top). */
   readonly privateCidrs: readonly string[];
   /** Cluster DNS. */
-  readonly dns: { readonly namespace: string; readonly k8sAppLabels: readonly string[]; readonly cidrs: readonly string[] };
+  readonly dns: { readonly namespace: string; readonly k8sAppLabels: readonly string[]; readonly cidrs: readonly string[]; readonly nodeLocalDnsCache: boolean };
   /** Namespace names. */
   readonly namespaces: Required<NamespaceNames>;
   /** HPAs per service. */
@@ -219,6 +226,7 @@ export function withRendererDefaults(o: KubernetesRendererOptions): ResolvedRend
       namespace: o.dns?.namespace ?? DEFAULT_DNS.namespace,
       k8sAppLabels: [...(o.dns?.k8sAppLabels ?? DEFAULT_DNS.k8sAppLabels)],
       cidrs: [...(o.dns?.cidrs ?? [])],
+      nodeLocalDnsCache: o.dns?.nodeLocalDnsCache ?? false,
     },
     namespaces: { ...DEFAULT_NAMESPACES, ...o.namespaces },
     autoscaling: Object.fromEntries(Object.entries(o.autoscaling ?? {}).map(([svc, a]) => [svc, {

@@ -1,6 +1,8 @@
 import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ContainerSecurity } from '../policy/plan';
+import { DEFAULT_SCRATCH_SIZE } from '../policy/config';
+import { ContainerSecurity, StorageBounds } from '../policy/plan';
+import { storageBounds } from '../policy/planner';
 import { ResourceRequirements, ServiceComponent } from '../policy/services';
 import { Architecture } from '../targets/types';
 import { APPARMOR_REASON_ANNOTATION } from './labels';
@@ -24,6 +26,11 @@ export interface SandboxPodProps {
   readonly env: Readonly<Record<string, string>>;
   /** Requests and limits. */
   readonly resources: ResourceRequirements;
+  /**
+   * Disk bounds: scratch emptyDir sizeLimit and the container's ephemeral-storage.
+   * @default storageBounds of the default scratch size for the container's writable paths
+   */
+  readonly storage?: StorageBounds;
   /** Service account. */
   readonly serviceAccountName: string;
   /** Whether the API token is mounted (only the agent sandbox controller needs it). */
@@ -63,7 +70,8 @@ export interface SandboxPod {
 /** Render a kit pod: the plan's security context at pod and container level, probes, spread. */
 export function sandboxPod(props: SandboxPodProps): SandboxPod {
   const sec = props.security;
-  const { volumes, mounts } = writableVolumes(sec);
+  const storage = props.storage ?? storageBounds(DEFAULT_SCRATCH_SIZE, sec.writablePaths.length);
+  const { volumes, mounts } = writableVolumes(sec, storage.scratchSizeLimit);
   for (const extra of props.extraVolumes ?? []) {
     volumes.push(extra.volume);
     mounts.push(extra.mount);
@@ -79,8 +87,16 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
     ports: [{ name: port, containerPort: props.component.port, protocol: 'TCP' }],
     ...(Object.keys(props.env).length ? { env: Object.entries(props.env).map(([name, value]) => ({ name, value })) } : {}),
     resources: {
-      requests: { cpu: k8s.Quantity.fromString(props.resources.requests.cpu), memory: k8s.Quantity.fromString(props.resources.requests.memory) },
-      limits: { cpu: k8s.Quantity.fromString(props.resources.limits.cpu), memory: k8s.Quantity.fromString(props.resources.limits.memory) },
+      requests: {
+        'cpu': k8s.Quantity.fromString(props.resources.requests.cpu),
+        'memory': k8s.Quantity.fromString(props.resources.requests.memory),
+        'ephemeral-storage': k8s.Quantity.fromString(storage.ephemeralStorageRequest),
+      },
+      limits: {
+        'cpu': k8s.Quantity.fromString(props.resources.limits.cpu),
+        'memory': k8s.Quantity.fromString(props.resources.limits.memory),
+        'ephemeral-storage': k8s.Quantity.fromString(storage.ephemeralStorageLimit),
+      },
     },
     // Slow first start (image, jail setup) must not trip the liveness probe.
     startupProbe: { ...probe(props.component.healthPath, 5), failureThreshold: 30 },

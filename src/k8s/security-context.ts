@@ -62,13 +62,13 @@ export function podLevelFields(sec: ContainerSecurity): Pick<k8s.PodSpec, 'hostU
   };
 }
 
-/** emptyDir volumes and mounts for the paths that stay writable under a read-only root. */
-export function writableVolumes(sec: ContainerSecurity): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+/** emptyDir volumes and mounts for the paths that stay writable under a read-only root, each bounded by `sizeLimit`. */
+export function writableVolumes(sec: ContainerSecurity, sizeLimit: string): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   sec.writablePaths.forEach((p, i) => {
     const name = `writable-${i}`;
-    volumes.push({ name, emptyDir: {} });
+    volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeLimit) } });
     mounts.push({ name, mountPath: p });
   });
   return { volumes, mounts };

@@ -1,5 +1,6 @@
 import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
 import { RequestedMode } from './modes';
+import { MemoryQuantity } from './quantity';
 import { ResourceRequirements, ServiceName } from './services';
 
 /**
@@ -63,6 +64,13 @@ export interface ServiceOptions {
    * @default 2
    */
   readonly replicas?: number;
+  /**
+   * Size of each writable scratch directory (e.g. /tmp under the read-only root): the emptyDir
+   * `sizeLimit` on Kubernetes; each container's ephemeral-storage limit is its scratch plus 512Mi
+   * for logs and the writable layer.
+   * @default "1Gi"
+   */
+  readonly scratchSize?: MemoryQuantity;
   /**
    * Most processes (threads included) one pod or task of the service may run: the kubelet's
    * podPidsLimit on the EKS node groups the kit creates, ECS_TASK_PIDS_LIMIT on its ECS container
@@ -159,6 +167,10 @@ export const DEFAULT_KUBERNETES_VERSION = '1.35';
 export const MIN_KUBERNETES_VERSION = '1.27';
 /** Replicas per service by default. */
 export const DEFAULT_REPLICAS = 2;
+/** Writable scratch per path by default. */
+export const DEFAULT_SCRATCH_SIZE = '1Gi';
+/** Ephemeral storage each container may use besides its scratch volumes: logs (the kubelet keeps 5 x 10Mi) and the writable layer. */
+export const EPHEMERAL_STORAGE_ALLOWANCE_MI = 512;
 /**
  * Processes per pod or task by default: far above what a service and its jails use (a few
  * hundred threads), far below what exhausts a node's PID space (4194304 at most).

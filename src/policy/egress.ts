@@ -1,4 +1,5 @@
-import { addressRange, complement, formatRange } from './address-math';
+import { TargetFacts } from '../targets/types';
+import { addressRange, complement, formatRange, rangeContains } from './address-math';
 import { ConfigProblem } from './errors';
 
 /**
@@ -24,6 +25,39 @@ export function internetIpv4Cidrs(): string[] {
  * IPv4-mapped addresses. Where the kit allows IPv6 internet at all, it allows this and nothing else.
  */
 export const GLOBAL_UNICAST_IPV6 = '2000::/3';
+
+/**
+ * IPv4 ranges no NetworkPolicy egress rule of the kit's reaches, whatever the kit file's
+ * privateCidrs say: "this network", loopback, multicast and reserved space.
+ */
+export const NON_ROUTABLE_IPV4: readonly string[] = ['0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3'];
+
+/** NodeLocal DNSCache's default link-local address (kubernetes cluster/addons/dns/nodelocaldns). */
+export const NODE_LOCAL_DNS_ADDRESS = '169.254.20.10';
+
+/**
+ * Where pods of a target send DNS besides the kube-dns pods, as /32 CIDRs for ipBlock peers on
+ * port 53: the catalog's resolvers (GKE: the metadata server for Cloud DNS, NodeLocal DNSCache),
+ * NodeLocal DNSCache where the kit file says the cluster runs it, and the kit file's own
+ * addresses. Only port 53 is opened to them: the metadata server's HTTP stays closed.
+ */
+export function dnsResolverCidrs(facts: TargetFacts, nodeLocalDnsCache: boolean | undefined, extra: readonly string[]): string[] {
+  const addresses = facts.clusterDns.value.resolvers.map((r) => `${r.address}/32`);
+  if (nodeLocalDnsCache) addresses.push(`${NODE_LOCAL_DNS_ADDRESS}/32`);
+  return [...new Set([...addresses, ...extra])];
+}
+
+/**
+ * The `except` list of an ipBlock: the given ranges that lie strictly inside `cidr` (the API
+ * server refuses others), widest first.
+ */
+export function exceptWithin(cidr: string, ranges: readonly string[]): string[] {
+  const outer = addressRange(cidr)!;
+  return [...new Set(ranges)].filter((c) => {
+    const r = addressRange(c);
+    return r !== undefined && rangeContains(outer, r) && r.prefix > outer.prefix;
+  });
+}
 
 /** Transport protocols an egress allowlist entry may name. */
 export type EgressProtocol = 'tcp' | 'udp';

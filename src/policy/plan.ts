@@ -106,6 +106,16 @@ export interface AssumptionNote {
   readonly fact: Fact<unknown>;
 }
 
+/** Disk bounds of a service's pods (Kubernetes ephemeral storage). */
+export interface StorageBounds {
+  /** `sizeLimit` of each disk-backed scratch emptyDir (the writable paths under a read-only root). */
+  readonly scratchSizeLimit: string;
+  /** `ephemeral-storage` request of each container (logs and writable layer; the scheduler reserves it). */
+  readonly ephemeralStorageRequest: string;
+  /** `ephemeral-storage` limit of each container: its scratch volumes plus the allowance for logs and writable layer. */
+  readonly ephemeralStorageLimit: string;
+}
+
 /** The planner's decision for one service on one target. */
 export interface SandboxPlan {
   /** Service. */
@@ -165,6 +175,8 @@ export interface SandboxPlan {
   readonly resources: ResourceRequirements;
   /** Replicas. */
   readonly replicas: number;
+  /** Disk bounds: every emptyDir and every container of the service's pods is limited. */
+  readonly storage: StorageBounds;
   /**
    * Most processes (threads included) one pod or task may run: kubelet podPidsLimit on
    * Kubernetes nodes, ECS_TASK_PIDS_LIMIT (the task cgroup's pids.max) on ECS container instances.

@@ -2,12 +2,12 @@ import { appArmorProfileFor } from '../apparmor/profile';
 import { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC, TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
 import { assumed, Fact } from '../targets/facts';
 import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
-import { SandboxKitConfig } from './config';
+import { EPHEMERAL_STORAGE_ALLOWANCE_MI, SandboxKitConfig } from './config';
 import { ConfigProblem, SandboxConfigError } from './errors';
 import { MODE_BOUNDARY, SandboxMode } from './modes';
-import { compareVersions } from './quantity';
+import { compareVersions, parseMemory } from './quantity';
 import { remainingRisks } from './remaining-risks';
-import { AppArmorSetting, AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, SandboxPlan, SeccompSetting } from './plan';
+import { AppArmorSetting, AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, SandboxPlan, SeccompSetting, StorageBounds } from './plan';
 import { podSecurityVerdict } from './pod-security-level';
 import { SERVICE_NAMES, SERVICES, ServiceRequirements } from './services';
 import { ResolvedConfig, ResolvedServiceOptions, resolveConfig } from './validate';
@@ -220,6 +220,7 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       resources: opts.resources,
       replicas: opts.replicas,
       pidsLimit: opts.pidsLimit,
+      storage: storageBounds(opts.scratchSize, body.sandbox.writablePaths.length),
       components: req.components,
     },
   };
@@ -270,6 +271,12 @@ function nodeOs(ctx: Context): NodeOs | undefined {
 function hasAppArmor(ctx: Context): boolean {
   const os = nodeOs(ctx);
   return ctx.facts.kind === 'kubernetes' && os !== undefined && ctx.facts.securityModule.value[os] === 'apparmor';
+}
+
+/** Disk bounds: each scratch volume at its size, each container at its scratch plus the allowance. */
+export function storageBounds(scratchSize: string, scratchVolumes: number): StorageBounds {
+  const limitMi = Math.ceil((scratchVolumes * parseMemory(scratchSize)!) / (1024 * 1024)) + EPHEMERAL_STORAGE_ALLOWANCE_MI;
+  return { scratchSizeLimit: scratchSize, ephemeralStorageRequest: `${EPHEMERAL_STORAGE_ALLOWANCE_MI}Mi`, ephemeralStorageLimit: `${limitMi}Mi` };
 }
 
 /** What bounds processes per pod where the kit does not set it itself. */

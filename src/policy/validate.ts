@@ -1,7 +1,7 @@
 import { checkConfig } from '../config/validate';
 import { TARGETS } from '../targets';
 import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
-import { AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, SandboxKitConfig, ServiceImageKind, UserNamespaceOption } from './config';
+import { AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, DEFAULT_SCRATCH_SIZE, SandboxKitConfig, ServiceImageKind, UserNamespaceOption } from './config';
 import { SandboxConfigError } from './errors';
 import { RequestedMode } from './modes';
 import { ResourceRequirements, SERVICE_NAMES, SERVICES, ServiceName } from './services';
@@ -28,6 +28,7 @@ export interface ResolvedServiceOptions {
   readonly resources: ResourceRequirements;
   readonly replicas: number;
   readonly pidsLimit: number;
+  readonly scratchSize: string;
   readonly capacity: 'fargate' | 'ec2';
 }
 
@@ -51,6 +52,7 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
       resources: o.resources ?? SERVICES[name].resources,
       replicas: o.replicas ?? DEFAULT_REPLICAS,
       pidsLimit: o.pidsLimit ?? DEFAULT_PIDS_LIMIT,
+      scratchSize: o.scratchSize ?? DEFAULT_SCRATCH_SIZE,
       capacity: c.target === 'ecs-fargate' ? o.capacity ?? 'fargate' : 'fargate',
     };
   }

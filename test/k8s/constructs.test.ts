@@ -39,7 +39,7 @@ describe('CodeExecutor / JsExecutor on their own', () => {
       seccompProfile: { type: 'Localhost', localhostProfile: sec.seccomp.type === 'Localhost' ? sec.seccomp.localhostProfile : '' },
     });
     expect(t.spec.containers[0].volumeMounts).toEqual([{ name: 'writable-0', mountPath: '/tmp' }]);
-    expect(t.spec.volumes).toEqual([{ name: 'writable-0', emptyDir: {} }]);
+    expect(t.spec.volumes).toEqual([{ name: 'writable-0', emptyDir: { sizeLimit: '1Gi' } }]);
     expect(t.metadata.annotations?.['sandbox-kit.io/sandbox-mode']).toBe('seccomp');
     expect(t.spec.topologySpreadConstraints!.map((c) => `${c.topologyKey}:${c.whenUnsatisfiable}`)).toEqual(['kubernetes.io/hostname:DoNotSchedule', 'topology.kubernetes.io/zone:ScheduleAnyway']);
   });
@@ -179,15 +179,15 @@ describe('NetworkPolicies', () => {
     expect(p.egress).toHaveLength(2);
     expect(p.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
     const blocks = p.egress[1].to!.map((t) => t.ipBlock!);
-    expect(blocks.map((b) => b.cidr)).toEqual(['0.0.0.0/0', '::/0']);
+    // IPv6: global unicast only (no unique-local, link-local, NAT64, loopback or mapped addresses).
+    expect(blocks.map((b) => b.cidr)).toEqual(['0.0.0.0/0', '2000::/3']);
     for (const denied of ['169.254.169.254/32', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']) expect(blocks[0].except).toContain(denied);
-    for (const denied of ['fd00:ec2::254/128', 'fc00::/7']) expect(blocks[1].except).toContain(denied);
   });
 
   test('the metadata endpoints stay denied even with a custom private range list', () => {
-    const r = render({ target: 'eks' }, { privateCidrs: ['10.0.0.0/16'] });
+    const r = render({ target: 'eks' }, { privateCidrs: ['10.0.0.0/16', '2001:db8::/32'] });
     const p = find(r.objects, 'NetworkPolicy', 'code-executor', 'sandbox-kit-code-executor').spec as { egress: Rule[] };
-    expect(p.egress[1].to!.map((t) => t.ipBlock!.except)).toEqual([['169.254.169.254/32', '10.0.0.0/16'], ['fd00:ec2::254/128']]);
+    expect(p.egress[1].to!.map((t) => t.ipBlock!.except)).toEqual([['169.254.169.254/32', '0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3', '10.0.0.0/16'], ['2001:db8::/32']]);
   });
 
   test('agent sandbox pods: ingress only from the controller and proxy', () => {

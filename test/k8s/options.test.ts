@@ -16,7 +16,7 @@ test('defaults', () => {
   expect(resolveRendererOptions(undefined)).toEqual({
     backend: { namespace: 'retool', podLabels: {} },
     privateCidrs: DEFAULT_PRIVATE_CIDRS,
-    dns: { namespace: 'kube-system', k8sAppLabels: ['kube-dns', 'node-local-dns'], cidrs: [] },
+    dns: { namespace: 'kube-system', k8sAppLabels: ['kube-dns', 'node-local-dns'], cidrs: [], nodeLocalDnsCache: false },
     namespaces: DEFAULT_NAMESPACES,
     autoscaling: {},
     clusterDomain: 'cluster.local',
