@@ -8,16 +8,17 @@ import { verified } from './facts';
 const MEASURED = 'measured by test/verify/gvisor-runtimeclass.test.ts (runsc 20221219 and 20240729, `runsc run` of the pod\'s container)';
 
 /**
- * NsJail cannot create its namespaces inside gVisor: with its default flags clone fails with
- * EINVAL (gVisor's CLONE_NEWCGROUP needs a cgroup2 mount in the sandbox, google/gvisor
- * pkg/sentry/kernel/task_clone.go); without the cgroup namespace its netlink set-up of the new
- * network namespace fails; without that too, prctl(PR_SET_SECUREBITS) fails (gVisor supports
- * SECBIT_KEEP_CAPS only, pkg/sentry/kernel/task_identity.go), which NsJail calls whenever it
- * creates a user namespace or runs as root.
+ * NsJail cannot create its namespaces inside gVisor, with its defaults or the kit's
+ * configurations: under runsc 20240729 its clone with namespace flags fails with EINVAL; under
+ * runsc 20221219 the clone passes but its netlink set-up of the new network namespace fails
+ * ("rtnl_link_alloc_cache(): Message sequence number mismatch"); without a network namespace it
+ * fails writing /proc/<pid>/setgroups (absent in gVisor); and NsJail calls
+ * prctl(PR_SET_SECUREBITS), which gVisor refuses beyond SECBIT_KEEP_CAPS
+ * (google/gvisor pkg/sentry/kernel/task_identity.go), whenever it creates a user namespace.
  */
 export const NSJAIL_NAMESPACES_IN_GVISOR = verified(
   false,
-  `${MEASURED}: NsJail 3.6-75-gd6454b4 with its default namespaces (-Mo --chroot /) and with the kit's configurations fails at its first clone`,
+  `${MEASURED}: NsJail 3.6-75-gd6454b4 with its defaults (-Mo --chroot /) and with the kit's namespaced configurations fails (clone EINVAL under 20240729, network namespace set-up under 20221219)`,
   'gVisor is a boundary around the pod, not a place where NsJail can build its jails',
 );
 
@@ -27,13 +28,13 @@ export const NSJAIL_NAMESPACES_IN_GVISOR = verified(
  */
 export const NSJAIL_RLIMITS_IN_GVISOR = verified(
   'prlimit' as const,
-  `${MEASURED}: setrlimit(RLIMIT_RTPRIO, 0) fails with EPERM; NsJail with disable_rl and the limits set by prlimit(1) runs`,
+  `${MEASURED}: setrlimit(RLIMIT_RTPRIO, 0) fails with EPERM; the kit's rlimits-only configuration with disable_rl and the limits set by prlimit(1) runs and applies them`,
 );
 
 /** runsc cannot start inside gVisor (nested gVisor): the agent sandbox's own runsc fails there. */
 export const RUNSC_NESTED_IN_GVISOR = verified(
   false,
-  `${MEASURED}: runsc inside runsc fails with "cannot create sandbox: cannot read client sync file: waiting for sandbox to start: EOF"`,
+  `${MEASURED}: runsc inside runsc fails to create its sandbox ("fork/exec /proc/self/exe: invalid argument" with 20221219, "cannot read client sync file: waiting for sandbox to start: EOF" with 20240729)`,
 );
 
 /**

@@ -11,3 +11,6 @@ export * from './probe-script';
 export * from './oci-spec';
 export * from './runc';
 export * from './synth-aws';
+export * from './tools';
+export * from './real-nsjail';
+export * from './gvisor-runtime';

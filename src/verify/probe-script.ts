@@ -336,7 +336,8 @@ def exec_runs(spec_file):
                     except ValueError: pass
             out[r['id']] = d; continue
         lines = [l.strip() for l in p.stderr.splitlines() if l.strip()]
-        errs = [l for l in lines if l.startswith('[E]') or l.startswith('[F]')] or lines[-3:]
+        # NsJail's errors, and its warnings that name a failed call (clone's EINVAL is a warning).
+        errs = [l for l in lines if l.startswith('[E]') or l.startswith('[F]') or (l.startswith('[W]') and 'failed' in l)] or lines[-3:]
         detail = ' | '.join(l[:240] for l in errs[:4])
         out[r['id']] = res(False, 0, 'exit %d%s: %s' % (p.returncode, '' if seen else ', no marker', detail))
     return out
