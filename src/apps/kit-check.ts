@@ -8,6 +8,7 @@ import { SandboxKitConfig } from '../policy/config';
 import { ConfigProblem, problemsOf, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { planOutcome } from '../policy/planner';
+import { TARGETS } from '../targets';
 import { TargetName } from '../targets/types';
 
 /** Everything the kit found for one target of one app. */
@@ -67,7 +68,7 @@ function awsChecks(renderer: AwsRendererOptions): AwsChecks {
       const p = outcome.plan;
       if (!p.services.length) return { plan: p, problems };
       try {
-        if (p.target === 'eks') {
+        if (TARGETS[p.target].kind === 'kubernetes') {
           checkEksPlan(p, options);
           problems.push(...chartProblems(() => kitChart(options.eks.chart)(p), scope, 'aws.renderer.eks.chart'));
         } else {

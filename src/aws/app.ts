@@ -8,6 +8,7 @@ import { checkKit } from '../apps/kit-check';
 import { loadKit, LoadOptions, problemsFor } from '../config/load';
 import { SandboxKitConfig } from '../policy/config';
 import { SandboxConfigError } from '../policy/errors';
+import { TARGETS } from '../targets';
 import { DeploymentPlan } from '../policy/plan';
 import { plan as makePlan } from '../policy/planner';
 import { writeImageContext } from '../images';
@@ -117,18 +118,18 @@ export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}
   const plans = planAwsTargets(input.configs);
   // Every check that can fail runs before the App exists: the App creates its outdir at once.
   for (const plan of plans) {
-    if (plan.target === 'eks') checkEksPlan(plan, resolved);
+    if (TARGETS[plan.target].kind === 'kubernetes') checkEksPlan(plan, resolved);
     else checkEcsPlan(plan, resolved);
   }
   const chart = options.chart ?? kitChart(resolved.eks.chart);
   // The chart checks its pods (Pod Security, API server rules) when rendered: render once now.
-  for (const plan of plans.filter((p) => p.target === 'eks')) chart(plan).toJson();
+  for (const plan of plans.filter((p) => TARGETS[p.target].kind === 'kubernetes')) chart(plan).toJson();
   const app = new App(options.appProps);
   const profiles = options.profiles ?? KIT_PROFILES;
   const buildContext = resolved.buildImages ? options.buildContext ?? defaultBuildContext(plans) : undefined;
   const stacks: Stack[] = plans.map((plan) => {
     const name = `${resolved.stackNamePrefix}-${plan.target}`;
-    if (plan.target === 'eks') return new EksSandboxStack(app, name, { plan, options: resolved, profiles, buildContext, chart });
+    if (TARGETS[plan.target].kind === 'kubernetes') return new EksSandboxStack(app, name, { plan, options: resolved, profiles, buildContext, chart });
     return new EcsSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

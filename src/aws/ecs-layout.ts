@@ -4,7 +4,9 @@ import { ContainerSecurity, DeploymentPlan, SandboxPlan } from '../policy/plan';
 import { parseCpu, memoryMiB } from '../policy/quantity';
 import { ProfileName, ResourceQuantities, ServiceComponent, ServiceName } from '../policy/services';
 import { describeMemory, FARGATE_TASK_SIZES, fargatePairProblem, FargateTaskSize, smallestFargateSize } from './fargate-sizes';
+import { TARGET_NAMES, TARGETS } from '../targets';
 import { instanceArchitecture } from './instance-architecture';
+import { ECS_PLATFORM_PACKS } from './rules';
 import { ResolvedAwsOptions } from './options';
 
 /**
@@ -66,11 +68,12 @@ export interface EcsLayout {
   readonly ec2Capacities: readonly Ec2Capacity[];
 }
 
+/** The ECS targets of the catalog. */
+const ECS_TARGETS = TARGET_NAMES.filter((t) => TARGETS[t].ecsLaunchType);
+
 /** Capability names ECS task definitions accept (KernelCapabilities). */
 const ECS_CAPABILITIES: readonly string[] = Object.values(ecs.Capability);
 
-/** Capabilities a Fargate task may add (ECS KernelCapabilities; docs/platforms.md#ecs-fargate). */
-const FARGATE_ADDABLE = ['SYS_PTRACE'];
 
 /** CPU units (1024 per vCPU) of a Kubernetes CPU quantity, rounded up. */
 export function cpuUnits(quantity: string): number {
@@ -80,10 +83,11 @@ export function cpuUnits(quantity: string): number {
 }
 
 function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, problems: ConfigProblem[]): CapacityId | undefined {
-  const onFargate = plan.placement === 'ecs-fargate';
+  const facts = TARGETS[plan.placement];
+  const onFargate = facts.ecsLaunchType === 'FARGATE';
   const bad = (message: string, ...alternatives: string[]) => { problems.push({ field, message, alternatives }); return undefined; };
-  if (plan.placement !== 'ecs-ec2' && plan.placement !== 'ecs-fargate') {
-    return bad(`the plan places ${plan.service} on ${plan.placement}, which the ECS renderer does not render`, 'target "ecs-ec2" or "ecs-fargate"');
+  if (!facts.ecsLaunchType) {
+    return bad(`the plan places ${plan.service} on ${plan.placement}, which the ECS renderer does not render`, `an ECS target (${ECS_TARGETS.map((t) => `"${t}"`).join(', ')})`);
   }
   // Settings ECS cannot express: refuse rather than drop them.
   if (sec.runtimeClassName) return bad(`runtimeClassName "${sec.runtimeClassName}" has no ECS equivalent`, 'a Kubernetes target');
@@ -93,10 +97,10 @@ function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, pr
   if (unknownCaps.length) return bad(`capabilities ${unknownCaps.join(', ')} are not ones ECS accepts`, `names from ${ECS_CAPABILITIES.join(', ')}`);
   if (sec.appArmor && sec.appArmor.type !== 'RuntimeDefault') return bad(`AppArmor ${sec.appArmor.type} is not rendered on ECS (the ECS-optimized AL2023 AMI has no AppArmor)`, 'a Kubernetes target');
   if (onFargate) {
-    if (sec.privileged) return bad('privileged containers are not supported on Fargate (RegisterTaskDefinition accepts them and the task fails at deploy)', `services.${plan.service}.capacity: "ec2"`, 'target "ecs-ec2"');
-    const extra = sec.capabilitiesAdd.filter((c) => !FARGATE_ADDABLE.includes(c));
-    if (extra.length) return bad(`Fargate can add only ${FARGATE_ADDABLE.join(', ')}, not ${extra.join(', ')}`, `services.${plan.service}.capacity: "ec2"`);
-    if (sec.seccomp.type !== 'RuntimeDefault') return bad(`Fargate applies its own seccomp profile; the plan asks for ${sec.seccomp.type}`, `services.${plan.service}.capacity: "ec2"`);
+    // The platform's own rules (catalog: platformRules), each a unit in src/aws/rules/.
+    const findings = facts.platformRules.value.flatMap((pack) => (ECS_PLATFORM_PACKS[pack] ?? []).flatMap((rule) => rule.checkContainer(sec)));
+    const elsewhere = [...(facts.mixedCapacity ? [`services.${plan.service}.capacity: "ec2"`] : []), ...ECS_TARGETS.filter((t) => TARGETS[t].ecsLaunchType === 'EC2').map((t) => `target "${t}"`)];
+    if (findings.length) return bad(findings.join('; '), ...elsewhere);
     return 'fargate';
   }
   if (sec.privileged) return 'ec2-privileged';
@@ -157,8 +161,8 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
   const problems: ConfigProblem[] = [];
   const tasks: TaskLayout[] = [];
   const capacities = new Map<string, Ec2Capacity>();
-  if (deployment.target !== 'ecs-ec2' && deployment.target !== 'ecs-fargate') {
-    throw new SandboxConfigError('sandbox-kit ECS renderer', [{ field: 'target', message: `"${deployment.target}" is not an ECS target`, alternatives: ['"ecs-ec2"', '"ecs-fargate"'] }]);
+  if (!TARGETS[deployment.target].ecsLaunchType) {
+    throw new SandboxConfigError('sandbox-kit ECS renderer', [{ field: 'target', message: `"${deployment.target}" is not an ECS target`, alternatives: ECS_TARGETS.map((t) => `"${t}"`) }]);
   }
   const supportingResources = { requests: options.ecs.supportingResources, limits: options.ecs.supportingResources };
   for (const plan of deployment.services) {
@@ -215,7 +219,7 @@ export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions):
   if (layout.ec2Capacities.length) {
     const arch = instanceArchitecture(options.ecs.instanceType);
     for (const s of plan.services) {
-      if (s.placement === 'ecs-ec2' && !s.architectures.includes(arch)) {
+      if (TARGETS[s.placement].ecsLaunchType === 'EC2' && !s.architectures.includes(arch)) {
         problems.push({
           field: 'aws.renderer.ecs.instanceType',
           message: `${options.ecs.instanceType} is ${arch}, but the plan of ${s.service} is for ${s.architectures.join(', ')}`,

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { DeploymentPlan } from '../policy/plan';
+import { TARGETS } from '../targets';
 import { Architecture } from '../targets/types';
 import { EcsCapacity } from './ecs-capacity';
 import { SandboxEgress } from './egress';
@@ -111,7 +112,7 @@ export class EcsSandboxes extends Construct {
     }
     this.capacityProviders = providers;
 
-    const fargateArch: Architecture = plan.services.some((s) => s.placement === 'ecs-fargate' && !s.architectures.includes('amd64')) ? 'arm64' : 'amd64';
+    const fargateArch: Architecture = plan.services.some((s) => TARGETS[s.placement].ecsLaunchType === 'FARGATE' && !s.architectures.includes('amd64')) ? 'arm64' : 'amd64';
     const images = {
       ec2: new ServiceImages(this, { buildImages: options.buildImages, buildContext: props.buildContext, architecture: ec2Arch }),
       fargate: new ServiceImages(new Construct(this, 'FargateImages'), { buildImages: options.buildImages, buildContext: props.buildContext, architecture: fargateArch }),
@@ -204,7 +205,8 @@ export class EcsSandboxes extends Construct {
         ...common,
         taskDefinition: taskDefinition as ecs.FargateTaskDefinition,
         assignPublicIp: false,
-        platformVersion: task.plan.minimumVersions.fargatePlatform === '1.4.0' ? ecs.FargatePlatformVersion.VERSION1_4 : ecs.FargatePlatformVersion.LATEST,
+        // The plan's platform version (catalog: minimumPlatformVersion) is one of the enum's values.
+        platformVersion: (task.plan.minimumVersions.fargatePlatform as ecs.FargatePlatformVersion | undefined) ?? ecs.FargatePlatformVersion.LATEST,
       });
     }
     const provider = providers[task.capacity]!;

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeploymentPlan } from '../policy/plan';
+import { TARGETS } from '../targets';
 import { checkEcsPlan } from './ecs-layout';
 import { EcsSandboxes } from './ecs-sandboxes';
 import { BuildContextWriter } from './images';
@@ -51,7 +52,7 @@ export class EcsSandboxStack extends Stack {
     }
     planOutputs(this, props.plan);
     // The planner does not claim no_new_privs on Fargate (catalog fact noNewPrivileges); say so where it matters.
-    if (props.plan.services.some((s) => s.placement === 'ecs-fargate' && s.sandbox.allowPrivilegeEscalation)) {
+    if (props.plan.services.some((s) => TARGETS[s.placement].ecsLaunchType === 'FARGATE' && s.sandbox.allowPrivilegeEscalation)) {
       new CfnOutput(this, 'FargateNoNewPrivileges', {
         value: 'Fargate accepts no dockerSecurityOptions, so no-new-privileges is not set on Fargate tasks; their containers run as a non-root user with every capability dropped.',
         description: 'A protection the platform cannot give, as the plan states.',

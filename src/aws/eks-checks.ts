@@ -5,6 +5,7 @@ import { SandboxKitConfig } from '../policy/config';
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
+import { TARGET_NAMES, TARGETS } from '../targets';
 import { KUBELET_SECCOMP_ROOT } from '../targets/common';
 import { ProfileName } from '../policy/services';
 import { instanceArchitecture } from './instance-architecture';
@@ -15,7 +16,8 @@ import { ResolvedAwsOptions } from './options';
  * user data unless the config names another delivery (the chart then needs no installer).
  */
 export function awsPlanConfig(config: SandboxKitConfig): SandboxKitConfig {
-  return config.target === 'eks' && config.profileDelivery === undefined ? { ...config, profileDelivery: 'node-user-data' } : config;
+  const nodeUserData = TARGETS[config.target].profileDelivery.value.includes('node-user-data');
+  return nodeUserData && config.profileDelivery === undefined ? { ...config, profileDelivery: 'node-user-data' } : config;
 }
 
 /** The kit's chart, each in its own cdk8s App (addCdk8sChart reads it with toJson). */
@@ -68,7 +70,11 @@ export function requiredKubernetesVersion(plan: DeploymentPlan): string | undefi
  */
 export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): void {
   const problems: ConfigProblem[] = [];
-  if (plan.target !== 'eks') problems.push({ field: 'target', message: `the EKS stack renders target "eks", not "${plan.target}"`, alternatives: ['"eks"'] });
+  if (!TARGETS[plan.target].profileDelivery.value.includes('node-user-data')) {
+    // The stack creates the node groups: only a target whose nodes it owns.
+    const eks = TARGET_NAMES.filter((t) => TARGETS[t].profileDelivery.value.includes('node-user-data'));
+    problems.push({ field: 'target', message: `the EKS stack renders a target whose node groups it creates, not "${plan.target}"`, alternatives: eks.map((t) => `"${t}"`) });
+  }
   const version = plan.kubernetesVersion;
   const needed = requiredKubernetesVersion(plan);
   if (!version) problems.push({ field: 'kubernetesVersion', message: 'the eks plan names no Kubernetes version', alternatives: ['"1.35"'] });

@@ -13,7 +13,7 @@ import { CodeExecutor, JsExecutor } from './executor';
 import { KubeObject, PodSpecJson, podsOf } from './manifest';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
-import { autopilotViolations, fargateViolations } from './platform-rules';
+import { platformViolations } from './platform-rules';
 import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { referencedProfiles } from './profiles';
@@ -194,8 +194,7 @@ export class SandboxKitChart extends Chart {
       }
     }
     for (const v of apiServerViolations(objects)) errors.push(`${v.source}: the API server refuses it (${v.rule}): ${v.message}`);
-    const platform = this.plan.target === 'gke-autopilot' ? autopilotViolations(objects)
-      : this.plan.target === 'eks-fargate' ? fargateViolations(objects) : [];
+    const platform = platformViolations(TARGETS[this.plan.target], objects, version);
     for (const v of platform) errors.push(`${v.source}: ${this.plan.target} refuses it (${v.rule}): ${v.message}`);
     return errors;
   }

@@ -1,17 +1,11 @@
+import { METADATA_ENDPOINTS, PRIVATE_RANGES } from '../targets/network';
 import { ComponentResources, NamespaceNames } from './options';
 
-/** Cloud metadata endpoints: always unreachable from user code, whatever privateCidrs says. */
-export const METADATA_CIDRS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+/** Cloud metadata endpoints (catalog: METADATA_ENDPOINTS): always unreachable from user code, whatever privateCidrs says. */
+export const METADATA_CIDRS: readonly string[] = METADATA_ENDPOINTS.value;
 
-/**
- * Private ranges user code may not reach by default. Link-local is included because node-local
- * credential endpoints live there besides the metadata service (EKS Pod Identity 169.254.170.23,
- * ECS 169.254.170.2).
- */
-export const DEFAULT_PRIVATE_CIDRS: readonly string[] = [
-  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16',
-  'fc00::/7', 'fe80::/10',
-];
+/** Private ranges user code may not reach by default (catalog: PRIVATE_RANGES). */
+export const DEFAULT_PRIVATE_CIDRS: readonly string[] = PRIVATE_RANGES.value;
 
 /** Default namespace names, one per trust domain. */
 export const DEFAULT_NAMESPACES: Required<NamespaceNames> = {

@@ -1,5 +1,6 @@
 import { TargetFacts } from '../targets/types';
 import { addressRange, complement, formatRange, rangeContains } from './address-math';
+import { GLOBAL_UNICAST_IPV6 as GLOBAL_UNICAST_IPV6_FACT, NON_INTERNET_IPV4 as NON_INTERNET_IPV4_FACT } from '../targets/network';
 import { ConfigProblem } from './errors';
 
 /**
@@ -9,9 +10,7 @@ import { ConfigProblem } from './errors';
  * plus the reserved 224/3. Security groups can only allow, so the default egress is the
  * complement of these: every other IPv4 address, i.e. the internet.
  */
-export const NON_INTERNET_IPV4: readonly string[] = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3',
-];
+export const NON_INTERNET_IPV4: readonly string[] = NON_INTERNET_IPV4_FACT.value;
 
 /** The IPv4 internet as CIDRs: everything but NON_INTERNET_IPV4, in as few ranges as possible. */
 export function internetIpv4Cidrs(): string[] {
@@ -24,7 +23,7 @@ export function internetIpv4Cidrs(): string[] {
  * (64:ff9b::/96 and 64:ff9b:1::/48 translate to IPv4, private ranges included), no loopback or
  * IPv4-mapped addresses. Where the kit allows IPv6 internet at all, it allows this and nothing else.
  */
-export const GLOBAL_UNICAST_IPV6 = '2000::/3';
+export const GLOBAL_UNICAST_IPV6 = GLOBAL_UNICAST_IPV6_FACT.value;
 
 /**
  * IPv4 ranges no NetworkPolicy egress rule of the kit's reaches, whatever the kit file's

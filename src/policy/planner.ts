@@ -116,7 +116,9 @@ export function planOutcome(input: SandboxKitConfig | unknown): PlanOutcome {
   for (const name of SERVICE_NAMES) {
     const opts = config.services[name];
     if (!opts.enabled) continue;
-    const placement = config.target === 'ecs-fargate' && opts.capacity === 'ec2' ? 'ecs-ec2' : config.target;
+    // A service moved to the other capacity of a mixed cluster is planned with that capacity's facts.
+    const mixed = TARGETS[config.target].mixedCapacity;
+    const placement = mixed && opts.capacity === 'ec2' ? mixed : config.target;
     const ctx: Context = { config, facts: TARGETS[placement], req: SERVICES[name], opts };
     const result = planService(ctx);
     if ('problems' in result) problems.push(...result.problems);
@@ -365,7 +367,7 @@ function privilegedMode(ctx: Context): Feasibility {
 function seccompMode(ctx: Context): Feasibility {
   const { facts, config, req } = ctx;
   if (!facts.customSeccomp.value) {
-    const why = facts.name === 'ecs-fargate' || facts.name === 'eks-fargate'
+    const why = facts.nodeOs.length === 0
       ? 'it offers no custom seccomp profile and no way to put one on a node'
       : 'no custom seccomp profile can reach its nodes';
     if (facts.profileDelivery.value.includes('docker-daemon-default')) {
@@ -523,7 +525,7 @@ function gvisorMode(ctx: Context, explicit: boolean): Feasibility {
         // As before the measurement: no AppArmor field on a gVisor pod (the node's AppArmor does not confine the Sentry's guest).
         sandbox: { ...body.sandbox, appArmor: undefined, runtimeClassName: runtime },
         jail: inside === 'rlimits-seccomp' ? { ...body.jail, rlimitsBy: NSJAIL_RLIMITS_IN_GVISOR.value } : body.jail,
-        minimumVersions: facts.name === 'gke-autopilot' ? { kubernetes: '1.27', gke: '1.27.4-gke.800' } : {},
+        minimumVersions: { ...facts.gvisorMinimumVersions?.value },
         nodePrerequisites: [...prerequisites, ...body.nodePrerequisites],
         assumptions: note('gVisor RuntimeClass is available', facts.gvisor),
         insideGvisor: inside,
@@ -555,7 +557,7 @@ function partialMode(ctx: Context, mode: 'rlimits-seccomp' | 'unsandboxed'): Fea
       podSecurityLevel: 'restricted',
       jail: { namespaces: false, procfs: 'none', cgroups: false },
       env: mode === 'unsandboxed' ? UNPRIVILEGED_ENV : {},
-      minimumVersions: ctx.facts.name === 'ecs-fargate' ? { fargatePlatform: '1.4.0' } : {},
+      minimumVersions: ctx.facts.minimumPlatformVersion ? { fargatePlatform: ctx.facts.minimumPlatformVersion.value } : {},
       nodePrerequisites: mode === 'rlimits-seccomp'
         ? ['the kit\'s NsJail runtime image (npm run images), which ships the rlimits-only NsJail configuration']
         : [],
@@ -594,8 +596,9 @@ function alternatives(ctx: Context, rejected: SandboxMode | undefined): string[]
       out.push(`services.${req.name}.imageKind: "kit" with services.${req.name}.image set to your build of the kit's NsJail image (npm run images), ${what}${mode === 'seccomp' ? '' : ` (mode ${mode})`}`);
     }
   }
-  if (config.target === 'ecs-fargate' && ctx.opts.capacity !== 'ec2') {
-    const onEc2: Context = { ...ctx, facts: TARGETS['ecs-ec2'] };
+  const mixed = TARGETS[config.target].mixedCapacity;
+  if (mixed && ctx.opts.capacity !== 'ec2') {
+    const onEc2: Context = { ...ctx, facts: TARGETS[mixed] };
     if (req.acceptedModes.some((m) => !req.explicitOnlyModes.includes(m) && feasibility(onEc2, m, true).ok)) {
       out.push(`services.${req.name}.capacity: "ec2" (runs it on an EC2 capacity provider in the same cluster)`);
     }
@@ -610,8 +613,8 @@ function alternatives(ctx: Context, rejected: SandboxMode | undefined): string[]
   }
   if (facts.kind === 'ecs' && req.kubernetesOnly) {
     out.push(`target: "eks" (the same services on Kubernetes nodes)`);
-  } else if (config.target !== 'ecs-fargate') {
-    // On ECS on Fargate the capacity line above is that alternative already.
+  } else if (!mixed) {
+    // In a mixed cluster (ECS on Fargate) the capacity line above is that alternative already.
     out.push(`target: ${facts.alternativeForSandbox}`);
   }
   out.push(`services.${req.name}.enabled: false`);

@@ -1,17 +1,12 @@
+import { BASELINE_ADDABLE_CAPABILITIES, PROC_MOUNT_USERNS_RELAXATION as PROC_MOUNT_USERNS_RELAXATION_FACT, RESTRICTED_ADDABLE_CAPABILITIES } from '../targets/pod-security-standards';
 import { ContainerSecurity, PodSecurityLevel } from './plan';
 import { compareVersions } from './quantity';
 
-/**
- * Capabilities Pod Security baseline lets a container add
- * (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy/check_capabilities_baseline.go).
- */
-export const BASELINE_CAPABILITIES: readonly string[] = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
-];
+/** Capabilities Pod Security baseline lets a container add (catalog: src/targets/pod-security-standards.ts). */
+export const BASELINE_CAPABILITIES: readonly string[] = BASELINE_ADDABLE_CAPABILITIES.value;
 
-/** Policy version from which procMount is free for pods with hostUsers: false (check_procMount.go). */
-export const PROC_MOUNT_USERNS_RELAXATION = '1.35';
+/** Policy version from which procMount is free for pods with hostUsers: false (catalog). */
+export const PROC_MOUNT_USERNS_RELAXATION = PROC_MOUNT_USERNS_RELAXATION_FACT.value;
 
 /** What a pod adds besides its containers' settings, where baseline looks at it too. */
 export interface PodExtras {
@@ -59,7 +54,7 @@ export function podSecurityVerdict(sandbox: ContainerSecurity, kubernetesVersion
       if (!c.runAsNonRoot || c.runAsUser === 0) restricted.push(`runs as root${who(name)}`);
       if (c.allowPrivilegeEscalation) restricted.push(`allows privilege escalation${who(name)}`);
       if (!c.capabilitiesDrop.includes('ALL')) restricted.push(`does not drop ALL capabilities${who(name)}`);
-      const added = c.capabilitiesAdd.filter((cap) => cap !== 'NET_BIND_SERVICE');
+      const added = c.capabilitiesAdd.filter((cap) => !RESTRICTED_ADDABLE_CAPABILITIES.value.includes(cap));
       if (added.length && !extra.length) restricted.push(`adds ${added.join(', ')}${who(name)}`);
       if (c.seccomp.type !== 'RuntimeDefault' && c.seccomp.type !== 'Localhost') restricted.push(`seccomp is not RuntimeDefault or Localhost${who(name)}`);
     }

@@ -53,7 +53,7 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
       replicas: o.replicas ?? DEFAULT_REPLICAS,
       pidsLimit: o.pidsLimit ?? DEFAULT_PIDS_LIMIT,
       scratchSize: o.scratchSize ?? DEFAULT_SCRATCH_SIZE,
-      capacity: c.target === 'ecs-fargate' ? o.capacity ?? 'fargate' : 'fargate',
+      capacity: facts.mixedCapacity ? o.capacity ?? 'fargate' : 'fargate',
     };
   }
   return {

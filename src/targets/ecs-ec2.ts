@@ -38,4 +38,6 @@ export const ECS_EC2: TargetFacts = {
   noNewPrivileges: verified(true, `dockerSecurityOptions accepts no-new-privileges: ${SOURCES.ecsContainerDefinition}`),
   vmPerWorkload: verified(false, 'tasks share the container instance kernel'),
   alternativeForSandbox: 'an EC2 capacity provider whose instances run the kit\'s Docker seccomp profile (target ecs-ec2)',
+  platformRules: verified([], `RegisterTaskDefinition accepts what the kit renders for EC2 tasks: ${SOURCES.ecsContainerDefinition}`),
+  ecsLaunchType: 'EC2',
 };

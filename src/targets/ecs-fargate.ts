@@ -38,4 +38,8 @@ export const ECS_FARGATE: TargetFacts = {
   noNewPrivileges: verified(false, `dockerSecurityOptions "isn't valid for containers in tasks using the Fargate launch type": ${SOURCES.ecsContainerDefinition}`),
   vmPerWorkload: verified(true, 'each Fargate task runs in its own microVM'),
   alternativeForSandbox: 'an EC2 capacity provider in the same cluster (set capacity: "ec2" for the service)',
+  platformRules: verified(['ecs-fargate'], `${SOURCES.ecsContainerDefinition}; ${SOURCES.ecsKernelCapabilities}`),
+  ecsLaunchType: 'FARGATE',
+  mixedCapacity: 'ecs-ec2',
+  minimumPlatformVersion: verified('1.4.0', `capabilities.add and pidMode task need platform version 1.4.0: ${SOURCES.ecsKernelCapabilities}; ${SOURCES.ecsTaskDefinition}`),
 };

@@ -30,4 +30,6 @@ export const EKS_FARGATE: TargetFacts = {
   noNewPrivileges: assumed(true, `the Fargate scheduler rejections seen are privileged, added capabilities, host network and ports, volumes; not allowPrivilegeEscalation (${platformsDoc('eks-fargate')})`),
   vmPerWorkload: verified(true, `each pod runs in its own VM with a dedicated kernel: ${SOURCES.eksFargate}`),
   alternativeForSandbox: 'an EKS managed node group in the same cluster (target eks); keep the sandbox namespace out of every Fargate profile',
+  platformRules: observed(['eks-fargate-scheduler'], `the Fargate scheduler's refusals: ${SOURCES.eksFargate}; ${SOURCES.fargateCapabilityRejections}; ${SOURCES.fargateVolumeRejection}`),
+  volumeTypes: observed(['emptyDir', 'configMap', 'secret', 'projected', 'downwardAPI', 'persistentVolumeClaim'], `other volume types are "of an unsupported volume Type": ${SOURCES.fargateVolumeRejection}; ${SOURCES.eksFargate}`),
 };

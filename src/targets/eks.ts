@@ -41,6 +41,7 @@ export const EKS: TargetFacts = {
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'pods share the EC2 node kernel'),
   alternativeForSandbox: 'a managed node group with the kit\'s seccomp profiles (target eks)',
+  platformRules: verified([], 'only Kubernetes\' own admission (Pod Security levels, the API server), which the kit checks on every target'),
 };
 
 /** Facts that only hold for Ubuntu nodes: AppArmor restricts unprivileged user namespaces. */

@@ -49,4 +49,8 @@ export const GKE_AUTOPILOT: TargetFacts = {
   noNewPrivileges: verified(true, `Autopilot enforces many restricted constraints, allowPrivilegeEscalation: false among them: ${SOURCES.gkeAutopilotSecurity}`),
   vmPerWorkload: verified(false, `GKE Sandbox puts gVisor, not a VM, around the pod: ${SOURCES.gkeSandbox}`),
   alternativeForSandbox: 'a GKE Standard cluster or node pool, whose nodes take the kit\'s seccomp profiles so that each service runs its own sandbox (target gke-standard)',
+  platformRules: observed(['gke-warden'], SOURCES.wardenMessages),
+  gvisorMinimumVersions: verified({ kubernetes: '1.27', gke: '1.27.4-gke.800' }, `GKE Sandbox ready in Autopilot from 1.27.4-gke.800: ${SOURCES.gkeSandbox}`),
+  hostPathPrefixes: observed(['/var/log/'], `[denied by autogke-no-write-mode-hostpath] "Allowed path prefixes for hostPath volumes are: [/var/log/]": ${SOURCES.wardenMessages}`),
+  managedNamespaces: observed(['kube-system', 'gke-managed-system', 'gke-gmp-system'], `"GKEAutopilot authz: the namespace ... is managed": ${SOURCES.gkeAutopilotSecurity}`),
 };

@@ -34,4 +34,5 @@ export const GKE_STANDARD: TargetFacts = {
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'GKE nodes are shared VMs'),
   alternativeForSandbox: 'a GKE Standard node pool with the kit\'s seccomp profiles (target gke-standard)',
+  platformRules: verified([], `no Warden constraints on Standard node pools: ${SOURCES.gkeAutopilotSecurity}`),
 };

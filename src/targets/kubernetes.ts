@@ -34,4 +34,5 @@ export const KUBERNETES: TargetFacts = {
   noNewPrivileges: verified(true, 'Kubernetes securityContext.allowPrivilegeEscalation'),
   vmPerWorkload: verified(false, 'pods share the node kernel'),
   alternativeForSandbox: 'nodes you control with the kit\'s seccomp profiles installed',
+  platformRules: verified([], 'only Kubernetes\' own admission (Pod Security levels, the API server), which the kit checks on every target'),
 };

@@ -103,6 +103,23 @@ export interface ProcessLimitSupport {
   readonly where: string;
 }
 
+/**
+ * A named set of admission rules a platform applies on top of Kubernetes' or ECS's own: the rule
+ * units in src/k8s/rules/<pack>/ and src/aws/rules/<pack>/ check what the kit renders against them.
+ */
+export type PlatformRulePack = 'gke-warden' | 'eks-fargate-scheduler' | 'ecs-fargate';
+
+/** How ECS runs a task: on EC2 container instances or on Fargate. */
+export type EcsLaunchType = 'EC2' | 'FARGATE';
+
+/** Versions the platform documents for its gVisor RuntimeClass. */
+export interface GvisorVersions {
+  /** Kubernetes minor version. */
+  readonly kubernetes?: string;
+  /** GKE version. */
+  readonly gke?: string;
+}
+
 /** One platform: everything the planner may rely on, each fact with its source. */
 export interface TargetFacts {
   /** Catalog key. */
@@ -160,4 +177,23 @@ export interface TargetFacts {
   readonly vmPerWorkload: Fact<boolean>;
   /** Where to run a service that this target cannot sandbox, for error messages. */
   readonly alternativeForSandbox: string;
+  /** The platform's own admission rules, which the kit checks its output against. */
+  readonly platformRules: Fact<readonly PlatformRulePack[]>;
+  /** ECS targets: the launch type of their tasks. Undefined elsewhere. */
+  readonly ecsLaunchType?: EcsLaunchType;
+  /**
+   * A target whose capacity can join this target's clusters, where a service this target cannot
+   * sandbox can run instead (ECS on Fargate: EC2 capacity providers, `capacity: "ec2"`).
+   */
+  readonly mixedCapacity?: TargetName;
+  /** Versions a pod under the platform's gVisor RuntimeClass needs, where the platform documents them. */
+  readonly gvisorMinimumVersions?: Fact<GvisorVersions>;
+  /** ECS on Fargate: the platform version the kit's task definitions need (capabilities.add, pidMode task). */
+  readonly minimumPlatformVersion?: Fact<string>;
+  /** Where hostPath volumes are limited to some paths: the prefixes admitted. */
+  readonly hostPathPrefixes?: Fact<readonly string[]>;
+  /** Namespaces the platform manages: objects the kit put there would be refused. */
+  readonly managedNamespaces?: Fact<readonly string[]>;
+  /** Where the platform admits only some volume types: those. */
+  readonly volumeTypes?: Fact<readonly string[]>;
 }

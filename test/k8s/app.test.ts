@@ -101,3 +101,16 @@ describe('a failing plan stops synth with the planner message and writes no file
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 });
+
+test('the Kubernetes app never loads aws-cdk-lib or cdk-nag (it only renders cdk8s charts)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const hook = `const M=require('module');const o=M.prototype.require;M.prototype.require=function(id){if(/aws-cdk-lib|cdk-nag/.test(id))process.stdout.write('LOADED '+id+'\\n');return o.apply(this,arguments);};`;
+  const app = path.resolve(__dirname, '../../lib/apps/k8s.js');
+  const r = spawnSync(process.execPath, ['-e', `${hook}process.exitCode=require(${JSON.stringify(app)}).main();`], {
+    encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { ...process.env, CDK8S_OUTDIR: dir, SANDBOX_KIT_CONFIG: KIT_FILE, SANDBOX_KIT_TARGETS: '' },
+  });
+  expect(r.status).toBe(0);
+  expect(fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).length).toBeGreaterThan(0);
+  expect(r.stdout).not.toContain('LOADED');
+});
