@@ -1,6 +1,8 @@
 import { TargetFacts } from '../targets/types';
 import { addressRange, complement, formatRange, rangeContains } from './address-math';
-import { GLOBAL_UNICAST_IPV6 as GLOBAL_UNICAST_IPV6_FACT, NON_INTERNET_IPV4 as NON_INTERNET_IPV4_FACT } from '../targets/network';
+import {
+  GLOBAL_UNICAST_IPV6 as GLOBAL_UNICAST_IPV6_FACT, NODE_LOCAL_DNS, NON_INTERNET_IPV4 as NON_INTERNET_IPV4_FACT, NON_ROUTABLE_IPV4 as NON_ROUTABLE_IPV4_FACT,
+} from '../targets/network';
 import { ConfigProblem } from './errors';
 
 /**
@@ -29,10 +31,10 @@ export const GLOBAL_UNICAST_IPV6 = GLOBAL_UNICAST_IPV6_FACT.value;
  * IPv4 ranges no NetworkPolicy egress rule of the kit's reaches, whatever the kit file's
  * privateCidrs say: "this network", loopback, multicast and reserved space.
  */
-export const NON_ROUTABLE_IPV4: readonly string[] = ['0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3'];
+export const NON_ROUTABLE_IPV4: readonly string[] = NON_ROUTABLE_IPV4_FACT.value;
 
-/** NodeLocal DNSCache's default link-local address (kubernetes cluster/addons/dns/nodelocaldns). */
-export const NODE_LOCAL_DNS_ADDRESS = '169.254.20.10';
+/** NodeLocal DNSCache's default link-local address (catalog: NODE_LOCAL_DNS). */
+export const NODE_LOCAL_DNS_ADDRESS = NODE_LOCAL_DNS.value;
 
 /**
  * Where pods of a target send DNS besides the kube-dns pods, as /32 CIDRs for ipBlock peers on

@@ -38,3 +38,9 @@ export const NON_INTERNET_IPV4 = verified<readonly string[]>(
  * included), no loopback or IPv4-mapped addresses.
  */
 export const GLOBAL_UNICAST_IPV6 = verified('2000::/3', `RFC 4291, RFC 6052, RFC 8215; ${platformsDoc('network')}`);
+
+/** IPv4 ranges no route leads to from a pod: "this network", loopback, multicast and reserved space. */
+export const NON_ROUTABLE_IPV4 = verified<readonly string[]>(['0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3'], `RFC 6890 (IANA IPv4 special-purpose address registry); ${platformsDoc('network')}`);
+
+/** NodeLocal DNSCache's default link-local address. */
+export const NODE_LOCAL_DNS = verified('169.254.20.10', 'kubernetes/kubernetes cluster/addons/dns/nodelocaldns; https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/');
