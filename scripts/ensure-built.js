@@ -19,14 +19,19 @@ function newest(p) {
   return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((e) => newest(path.join(p, e))));
 }
 
-if (process.argv.includes('--stamp')) {
-  fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
-} else {
+/** Build when a source is newer than the last build; returns false when the build failed. */
+function ensureBuilt() {
   const built = fs.existsSync(STAMP) ? fs.statSync(STAMP).mtimeMs : 0;
   const changed = INPUTS.map((i) => path.join(ROOT, i)).filter(fs.existsSync).some((p) => newest(p) > built);
-  if (changed) {
-    process.stderr.write('sandbox-kit: sources changed since the last build; running npm run build\n');
-    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  }
+  if (!changed) return true;
+  process.stderr.write('sandbox-kit: sources changed since the last build; running npm run build\n');
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  return r.status === 0;
+}
+
+module.exports = { ensureBuilt };
+
+if (require.main === module) {
+  if (process.argv.includes('--stamp')) fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  else if (!ensureBuilt()) process.exit(1);
 }

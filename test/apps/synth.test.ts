@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthAll } from '../../src/apps/synth';
+import { synthAll } from '../../src/apps/synth-all';
 
 const REPO = path.resolve(__dirname, '../..');
 
