@@ -33,6 +33,8 @@ export interface AppCheck {
   readonly enabled: boolean;
   /** Its targets, in file order. */
   readonly targets: readonly TargetCheck[];
+  /** Its renderer options, as written. */
+  readonly renderer?: KubernetesRendererOptions | AwsRendererOptions;
 }
 
 /** Every check of a kit file, in one pass. */
@@ -48,7 +50,7 @@ export interface KitCheck {
 /** What the AWS app adds: its options resolved, and its plan and render checks (loaded only when the AWS app has targets). */
 interface AwsChecks {
   readonly options: ResolvedAwsOptions;
-  check(config: SandboxKitConfig): { plan?: DeploymentPlan; problems: ConfigProblem[] };
+  check(config: SandboxKitConfig): { plan?: DeploymentPlan; chart?: SandboxKitChart; problems: ConfigProblem[] };
 }
 
 function awsChecks(renderer: AwsRendererOptions): AwsChecks {
@@ -67,17 +69,18 @@ function awsChecks(renderer: AwsRendererOptions): AwsChecks {
       const problems: ConfigProblem[] = outcome.refusals.map((p) => ({ ...p, scope }));
       const p = outcome.plan;
       if (!p.services.length) return { plan: p, problems };
+      let chart: SandboxKitChart | undefined;
       try {
         if (TARGETS[p.target].kind === 'kubernetes') {
           checkEksPlan(p, options);
-          problems.push(...chartProblems(() => kitChart(options.eks.chart)(p), scope, 'aws.renderer.eks.chart'));
+          problems.push(...chartProblems(() => kitChart(options.eks.chart)(p), scope, 'aws.renderer.eks.chart', (c) => { chart = c; }));
         } else {
           checkEcsPlan(p, options);
         }
       } catch (e) {
         problems.push(...problemsOf(e, 'aws.renderer', scope));
       }
-      return { plan: p, problems };
+      return { plan: p, chart, problems };
     },
   };
 }
@@ -142,12 +145,15 @@ export function checkKit(input: KitInput, options: CheckKitOptions = {}): KitChe
       if (aws.invalid.includes(config.target)) return { family: 'aws', target: config.target, config, problems: [] };
       const result = checks ? checks.check(config) : onlyPlan(config, `aws/${config.target}`);
       problems.push(...result.problems);
-      return { family: 'aws', target: config.target, config, plan: result.plan, problems: result.problems };
+      return { family: 'aws', target: config.target, config, plan: result.plan, chart: 'chart' in result ? result.chart : undefined, problems: result.problems };
     });
   }
   return {
     source: input.source,
-    apps: { kubernetes: { enabled: k8s.enabled, targets: k8sTargets }, aws: { enabled: aws.enabled, targets: awsTargets } },
+    apps: {
+      kubernetes: { enabled: k8s.enabled, targets: k8sTargets, renderer: k8s.renderer },
+      aws: { enabled: aws.enabled, targets: awsTargets, renderer: aws.renderer },
+    },
     problems,
   };
 }
