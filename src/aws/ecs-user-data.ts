@@ -1,4 +1,4 @@
-import { dockerProfilePath } from '../policy/planner';
+import { dockerProfilePath } from '../seccomp/locations';
 import { Ec2Capacity } from './ecs-layout';
 import { ProfileSource, writeProfileCommands } from './profiles';
 

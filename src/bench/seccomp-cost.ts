@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { dockerProfile } from '../seccomp/render';
-import { dockerProfilePath } from '../policy/planner';
+import { dockerProfilePath } from '../seccomp/locations';
 import { hasGcc, probeHostDir, runInNodeContainer, verifyAvailability } from '../verify/container';
 import { hostArchitecture, nodeContainerConfig } from '../verify/node-runtime';
 import { SYSCALL_LOOP_C } from '../verify/probe-script';

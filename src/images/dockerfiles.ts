@@ -1,4 +1,4 @@
-import { SANDBOX_UID } from '../policy/planner';
+import { SANDBOX_UID } from '../policy/identity';
 import { NSJAIL_CONFIG_DIR } from './nsjail-config';
 import { GVISOR_ARCH_DIRS, GVISOR_BINARIES, IMAGE_ARCHITECTURES, ImageArchitecture, ImageVersions } from './versions';
 

@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppArmorProfileName, renderedAppArmorProfiles } from '../apparmor/profile';
-import { SYSTEM_NAMESPACE } from '../policy/planner';
+import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { Architecture } from '../targets/types';
 import { commonLabels, KIT_DOMAIN, selectorLabels } from './labels';
 import { DEFAULT_INSTALLER_IMAGE, Toleration } from './options';

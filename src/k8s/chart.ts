@@ -2,7 +2,7 @@ import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_KUBERNETES_VERSION } from '../policy/config';
 import { DeploymentPlan, PodSecurityLevel, SandboxPlan } from '../policy/plan';
-import { SYSTEM_NAMESPACE } from '../policy/planner';
+import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { ServiceName } from '../policy/services';
 import { dnsResolverCidrs } from '../policy/egress';
 import { TARGETS } from '../targets';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PROFILE_DIR, SYSTEM_NAMESPACE } from '../policy/planner';
+import { PROFILE_DIR, SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { seccompProfileObject } from '../seccomp';
 import { KUBELET_SECCOMP_ROOT } from '../targets';
 import { Architecture } from '../targets/types';

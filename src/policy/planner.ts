@@ -2,7 +2,9 @@ import { appArmorProfileFor } from '../apparmor/profile';
 import { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC, TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
 import { assumed, Fact } from '../targets/facts';
 import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
+import { dockerProfilePath, localhostProfilePath } from '../seccomp/locations';
 import { EPHEMERAL_STORAGE_ALLOWANCE_MI, SandboxKitConfig } from './config';
+import { SANDBOX_UID } from './identity';
 import { ConfigProblem, SandboxConfigError } from './errors';
 import { MODE_BOUNDARY, SandboxMode } from './modes';
 import { compareVersions, parseMemory } from './quantity';
@@ -12,24 +14,6 @@ import { podSecurityVerdict } from './pod-security-level';
 import { SERVICE_NAMES, SERVICES, ServiceRequirements } from './services';
 import { ResolvedConfig, ResolvedServiceOptions, resolveConfig } from './validate';
 
-/** Directory under /var/lib/kubelet/seccomp (and /etc/docker/seccomp) that holds the kit's profiles. */
-export const PROFILE_DIR = 'sandbox-kit';
-/** Namespace of the profile installer and of Security Profiles Operator objects. */
-export const SYSTEM_NAMESPACE = 'sandbox-kit-system';
-/** Non-root user and group the kit runs unprivileged containers as. */
-export const SANDBOX_UID = 1000;
-
-/** Where a kit profile is referenced from a pod, by delivery. */
-export function localhostProfilePath(profile: string, delivery: ProfileDelivery): string {
-  return delivery === 'security-profiles-operator'
-    ? `operator/${SYSTEM_NAMESPACE}/${profile}.json`
-    : `${PROFILE_DIR}/${profile}.json`;
-}
-
-/** Where dockerd reads a kit profile on ECS container instances. */
-export function dockerProfilePath(profile: string): string {
-  return `/etc/docker/seccomp/${PROFILE_DIR}-${profile}.json`;
-}
 
 /** Assumption: Retool's agent sandbox image bundles a runsc release that starts under a masked /proc. */
 const RETOOL_RUNSC_RELEASE = assumed(

@@ -1,4 +1,4 @@
-import { dockerProfilePath, localhostProfilePath, SYSTEM_NAMESPACE } from '../policy/planner';
+import { dockerProfilePath, localhostProfilePath, SYSTEM_NAMESPACE } from './locations';
 import { KUBELET_SECCOMP_ROOT } from '../targets/common';
 import { ARCHITECTURES } from '../targets/types';
 import { PROFILE_DEFINITIONS, PROFILE_NAMES } from './additions';

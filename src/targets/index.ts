@@ -26,7 +26,3 @@ export const TARGETS: Readonly<Record<TargetName, TargetFacts>> = {
   'ecs-fargate': ECS_FARGATE,
 };
 
-/** The record for one target. */
-export function targetFacts(name: TargetName): TargetFacts {
-  return TARGETS[name];
-}

@@ -162,33 +162,3 @@ export function securityFromEcsContainer(def: unknown, where: string, daemonProf
     allowPrivilegeEscalation: options.includes('no-new-privileges') || options.includes('no-new-privileges:true') ? false : undefined,
   };
 }
-
-/** Every pod spec in a list of Kubernetes objects (Deployments, StatefulSets, Jobs, Pods, pod templates). */
-export function podSpecsOf(objects: readonly unknown[]): { kind: string; name: string; namespace?: string; labels: Record<string, string>; spec: Obj }[] {
-  const out: { kind: string; name: string; namespace?: string; labels: Record<string, string>; spec: Obj }[] = [];
-  for (const o of objects) {
-    const r = obj(o);
-    if (!r) continue;
-    const meta = obj(r.metadata) ?? {};
-    const kind = typeof r.kind === 'string' ? r.kind : '?';
-    const name = typeof meta.name === 'string' ? meta.name : '?';
-    const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
-    const spec = obj(r.spec);
-    let pod: Obj | undefined;
-    let labels: Obj = obj(meta.labels) ?? {};
-    if (kind === 'Pod') pod = spec;
-    else if (kind === 'PodTemplate') {
-      const t = obj(r.template);
-      pod = obj(t?.spec);
-      labels = obj(obj(t?.metadata)?.labels) ?? labels;
-    } else if (spec) {
-      const t = obj(spec.template) ?? obj(obj(obj(spec.jobTemplate)?.spec)?.template);
-      if (t) {
-        pod = obj(t.spec);
-        labels = { ...labels, ...(obj(obj(t.metadata)?.labels) ?? {}) };
-      }
-    }
-    if (pod) out.push({ kind, name, namespace, labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])), spec: pod });
-  }
-  return out;
-}

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runAwsApp } from '../../src/aws/app';
@@ -19,7 +20,17 @@ describe('the CDK app behind cdk.json', () => {
     const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
     expect(cdkJson.app).toBe('node lib/apps/aws.js');
     expect(cdkJson.context['@aws-cdk/aws-autoscaling:generateLaunchTemplateInsteadOfLaunchConfig']).toBe(true);
-    expect(fs.readFileSync(path.join(ROOT, 'src/apps/aws.ts'), 'utf8')).toContain('runAwsApp()');
+  });
+
+  test('the compiled app cdk.json names synthesizes the kit file\'s stacks, as `cdk synth` runs it', () => {
+    // What the CDK CLI does: run cdk.json's app with the output directory and context in the environment.
+    const outdir = tmpOutdir();
+    const kit = path.join(path.dirname(outdir), 'kit.json');
+    fs.writeFileSync(kit, JSON.stringify({ aws: { targets: ['ecs-ec2'], overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } }));
+    const env = { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(cdkContext()), SANDBOX_KIT_CONFIG: kit, SANDBOX_KIT_TARGETS: '' };
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'lib/apps/aws.js')], { cwd: ROOT, env, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(fs.readdirSync(outdir)).toContain('SandboxKit-ecs-ec2.template.json');
   });
 
   test('synthesizes the default targets without credentials, lookups or a region', () => {

@@ -4,7 +4,7 @@ import { ECS_AGENT_DROP_IN, ECS_AGENT_PRECHECK, ecsAgentPrecheckScript } from '.
 import { extractProfile } from '../../src/aws/profiles';
 import { addressRange, rangesOverlap } from '../../src/policy/address-math';
 import { internetIpv4Cidrs, NON_INTERNET_IPV4 } from '../../src/policy/egress';
-import { dockerProfilePath } from '../../src/policy/planner';
+import { dockerProfilePath } from '../../src/seccomp/locations';
 import { build, launchTemplateUserData, profileFile, template } from './support';
 
 // The ecs-ec2 target with the executors in seccomp mode through dockerd's daemon-wide profile:

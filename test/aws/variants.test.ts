@@ -11,7 +11,7 @@ import { EcsSandboxStack } from '../../src/aws/ecs-stack';
 import { KIT_PROFILES } from '../../src/aws/kit-profiles';
 import { extractProfile } from '../../src/aws/profiles';
 import { DeploymentPlan, SandboxPlan } from '../../src/policy/plan';
-import { dockerProfilePath } from '../../src/policy/planner';
+import { dockerProfilePath } from '../../src/seccomp/locations';
 import { AGENT_SANDBOX } from '../../src/policy/services';
 import { build, cdkContext, launchTemplateUserData, profileFile, template, tmpOutdir } from './support';
 

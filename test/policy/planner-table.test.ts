@@ -69,8 +69,9 @@ const cases = [
   ...TARGET_NAMES.flatMap((t) => SERVICE_NAMES.flatMap((s) => REQUESTS.map((m, i) => [t, s, m, (EXPECTED_KIT[t]?.[s] ?? EXPECTED_KIT[t === 'gke-standard' || t === 'kubernetes' ? 'eks' : t]?.[s] ?? EXPECTED[t][s])[i], 'kit'] as const))),
 ];
 
-test('the table covers every target, service, mode and image kind', () => {
-  expect(cases).toHaveLength(2 * TARGET_NAMES.length * SERVICE_NAMES.length * REQUESTS.length);
+test('the hand-written table has a row for every target of the catalog and every service', () => {
+  expect(Object.keys(EXPECTED).sort()).toEqual([...TARGET_NAMES].sort());
+  for (const t of TARGET_NAMES) expect([t, Object.keys(EXPECTED[t]).sort()]).toEqual([t, [...SERVICE_NAMES].sort()]);
 });
 
 test.each(cases)('%s / %s / mode %s → %s (%s image)', (target, service, mode, expected, imageKind) => {

@@ -1,6 +1,6 @@
 import { DEFAULT_BACKEND, DEFAULT_DNS, DEFAULT_NAMESPACES } from '../../../k8s/defaults';
 import { NamespaceNames } from '../../../k8s/options';
-import { SYSTEM_NAMESPACE } from '../../../policy/planner';
+import { SYSTEM_NAMESPACE } from '../../../seccomp/locations';
 import { ConfigProblem } from '../../../policy/errors';
 import { ConfigRule } from '../rule';
 
