@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { localhostProfilePath, dockerProfilePath, SYSTEM_NAMESPACE } from '../../src/policy/planner';
+import { dockerProfilePath, localhostProfilePath, SYSTEM_NAMESPACE } from '../../src/seccomp/locations';
 import { dockerProfile, ociProfile, profileFiles, renderedProfiles, seccompProfileObject, profileSha256 } from '../../src/seccomp';
 import { REPO_ROOT } from './helpers';
 
