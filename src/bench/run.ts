@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     ['explain', () => [explainTimeBench()]],
     ['k8s-synth', () => k8sSynthBench()],
     ['seccomp-cost', async () => [await seccompCostBench(), await seccompFilterCostBench()]],
-    ['sandbox-start', async () => [await sandboxStartBench()]],
+    ['sandbox-start', () => sandboxStartBench()],
   ];
   const names = benches.map(([n]) => n);
   let only: string[];

@@ -1,61 +1,81 @@
-import { runInNodeContainer, verifyAvailability } from '../verify/container';
+import { renderNsjailConfigs } from '../images/nsjail-config';
+import { SandboxKitConfig } from '../policy/config';
+import { addProbeFile, containerToolPath, runInNodeContainer, verifyAvailability } from '../verify/container';
 import { hostArchitecture, nodeContainerConfig } from '../verify/node-runtime';
-import { servicesUnderTest } from '../verify/rendered';
-import { RenderedSecurity } from '../verify/workload';
+import { servicesUnderTest, ServiceUnderTest } from '../verify/rendered';
+import { nsjailTool, runscTools } from '../verify/tools';
 import { BenchSuite, suite } from './types';
 
 /**
- * Sandbox start latency per mode, inside containers built from the kit's rendered settings:
- * the NsJail-needs sequence (clone with NsJail's seven default namespaces, id maps, tmpfs root, read-only bind,
- * sethostname, procfs where the mode allows it, pivot_root, umount2, child exit), and
- * `runsc do /bin/true` (rootless, no network).
+ * Sandbox start latency with the real binaries, inside containers built from the kit's rendered
+ * settings: the real NsJail with the kit's generated configuration of each mode (privileged,
+ * seccomp, rlimits-seccomp), starting `/bin/true` in place of the language runtime (so the
+ * interpreter's own start-up is not counted); and `runsc do /bin/true` (rootless, no network)
+ * with each runsc release, under the agent sandbox's settings as eks renders them.
+ * Binaries: NSJAIL and RUNSC_BINARIES (src/verify/tools.ts).
  */
 
 /** Options of the benchmark. */
 export interface SandboxStartOptions {
   /**
-   * Timed NsJail-sequence starts per mode.
+   * Timed NsJail starts per mode.
    * @default 30
    */
   readonly nsjailSamples?: number;
   /**
-   * Timed runsc starts per mode.
+   * Timed runsc starts per release.
    * @default 8
    */
   readonly runscSamples?: number;
 }
 
-function rendered(config: Parameters<typeof servicesUnderTest>[0], service: string): RenderedSecurity {
+const KIT_IMAGE = { imageKind: 'kit' as const, image: 'sandbox-kit-nsjail' };
+
+function rendered(config: SandboxKitConfig, service: string): ServiceUnderTest {
   const s = servicesUnderTest(config).find((x) => x.service === service);
   if (!s?.plan) throw new Error(`${config.target}: no planned ${service}`);
-  return s.container.security;
+  return s;
 }
 
-/** Start latency of the NsJail sequence and of runsc, per mode, in ms. */
-export async function sandboxStartBench(options: SandboxStartOptions = {}): Promise<BenchSuite> {
+function samplesOf(variant: string, run: ReturnType<typeof runInNodeContainer<{ ok: boolean; samples_ms: number[] }>>): number[] {
+  if (!run.output?.ok) throw new Error(`${variant}: the sandbox did not start (${JSON.stringify(run.output)}; exit ${run.run.exitCode}: ${run.run.stderr.trim().slice(-400)})`);
+  // The first start warms caches (page cache, dentries): drop it.
+  return run.output.samples_ms.slice(1);
+}
+
+/** Start latency of the real NsJail per mode, and of runsc per release, in ms: two suites. */
+export async function sandboxStartBench(options: SandboxStartOptions = {}): Promise<BenchSuite[]> {
   const avail = verifyAvailability();
   if (!avail.ok) throw new Error(`sandbox-start benchmark needs runc as root: ${avail.reason}`);
+  const nsjail = nsjailTool();
+  if (!nsjail.ok) throw new Error(`sandbox-start benchmark needs the real NsJail: ${nsjail.reason}`);
+  const runsc = runscTools();
+  if (!runsc.found.length) throw new Error(`sandbox-start benchmark needs runsc: ${runsc.missing.join('; ')}`);
   const arch = hostArchitecture();
-  const nsjailN = String(options.nsjailSamples ?? 30);
-  const runscN = String(options.runscSamples ?? 8);
-  const privileged = { target: 'eks' as const, services: { 'js-executor': { mode: 'privileged' as const } } };
-  // The agent sandbox exactly as eks renders it (unmasked /proc, user namespace, gvisor profile).
-  const agent: RenderedSecurity = rendered({ target: 'eks' }, 'agent-sandbox');
-  const ecsExecutors = { target: 'ecs-ec2' as const, services: { 'agent-sandbox': { enabled: false } } };
-  const runs: { variant: string; security: RenderedSecurity; args: string[]; files?: Record<string, string> }[] = [
-    { variant: 'NsJail sequence, privileged (eks)', security: rendered(privileged, 'js-executor'), args: ['nsjail-time', nsjailN] },
-    { variant: 'NsJail sequence, seccomp + userns + unmasked /proc (eks)', security: rendered({ target: 'eks' }, 'js-executor'), args: ['nsjail-time', nsjailN] },
-    { variant: 'NsJail sequence, seccomp, masked /proc, no procfs (ecs-ec2)', security: rendered(ecsExecutors, 'js-executor'), args: ['nsjail-time', nsjailN] },
-    { variant: 'runsc do /bin/true, no seccomp, unmasked /proc (reference)', security: { ...agent, seccomp: { type: 'Unconfined' } }, args: ['runsc-time', runscN] },
-    { variant: 'runsc do /bin/true, gvisor profile, unmasked /proc (eks as rendered)', security: agent, args: ['runsc-time', runscN] },
+  const n = String(options.nsjailSamples ?? 30);
+  const modes: { variant: string; sut: ServiceUnderTest }[] = [
+    { variant: 'NsJail, kit config, privileged (eks, privileged requested)', sut: rendered({ target: 'eks', services: { 'js-executor': { mode: 'privileged' } } }, 'js-executor') },
+    { variant: 'NsJail, kit config, seccomp + userns + unmasked /proc (eks)', sut: rendered({ target: 'eks' }, 'js-executor') },
+    { variant: 'NsJail, kit config, seccomp, masked /proc, no procfs (ecs-ec2, kit image)', sut: rendered({ target: 'ecs-ec2', services: { 'js-executor': KIT_IMAGE, 'agent-sandbox': { enabled: false } } }, 'js-executor') },
+    { variant: 'NsJail, kit config, rlimits-seccomp (ecs-fargate, kit image)', sut: rendered({ target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor') },
   ];
-  const variants = runs.map((r) => {
-    const cfg = nodeContainerConfig(r.security, { arch, profileFiles: r.files });
-    const run = runInNodeContainer<{ ok: boolean; samples_ms: number[] }>(cfg, ['/usr/bin/python3', '/probe/probe.py', ...r.args], 300000);
-    if (!run.output?.ok) throw new Error(`${r.variant}: the sandbox did not start (${JSON.stringify(run.output)}; exit ${run.run.exitCode}: ${run.run.stderr.trim().slice(-300)})`);
-    // The first start warms caches (page cache, dentries): drop it.
-    return { variant: r.variant, samples: run.output.samples_ms.slice(1) };
+  const nsjailRows = modes.map((m, i) => {
+    const [cfg] = renderNsjailConfigs(m.sut.plan!);
+    const config = addProbeFile(`bench-nsjail-${i}.cfg`, cfg.text, 0o644);
+    const spec = addProbeFile(`bench-nsjail-${i}.json`, JSON.stringify({ argv: [containerToolPath(nsjail.path), '--quiet', '--config', config, '--', '/bin/true'] }), 0o644);
+    const run = runInNodeContainer<{ ok: boolean; samples_ms: number[] }>(nodeContainerConfig(m.sut.container.security, { arch }), ['/usr/bin/python3', '/probe/probe.py', 'exec-time', n, spec], { tools: [nsjail.path], timeoutMs: 300000 });
+    return { variant: m.variant, samples: samplesOf(m.variant, run) };
   });
-  return suite('sandbox start latency', 'ms', variants,
-    'Timed inside the container with python3 (one sample = one start to child exit). The NsJail sequence is the probe\'s syscalls, not the NsJail binary; runsc is Debian\'s 20221219 release (ptrace platform). runsc runs under the agent sandbox\'s settings as eks renders them.');
+  const agent = rendered({ target: 'eks' }, 'agent-sandbox').container.security;
+  const runscRows = runsc.found.map((r) => {
+    const variant = `runsc ${r.release} do /bin/true, gvisor profile, unmasked /proc (eks as rendered)`;
+    const run = runInNodeContainer<{ ok: boolean; samples_ms: number[] }>(nodeContainerConfig(agent, { arch }), ['/usr/bin/python3', '/probe/probe.py', 'runsc-time', String(options.runscSamples ?? 8), containerToolPath(r.path)], { tools: [r.path], timeoutMs: 300000 });
+    return { variant, samples: samplesOf(variant, run) };
+  });
+  return [
+    suite('NsJail start latency, real binary with the kit\'s configs', 'ms', nsjailRows,
+      'The real NsJail (NSJAIL: 3.6-75-gd6454b4) with the kit\'s generated configuration of each mode, started in a container built from that mode\'s rendered settings; one sample = one `nsjail --config ... -- /bin/true` to exit (the language runtime replaced by /bin/true), timed with python3 inside the container. Privileged: cgroups (v1 on this host), namespaces, procfs; seccomp: namespaces, no cgroups; rlimits-seccomp: no namespaces.'),
+    suite('runsc start latency, per release', 'ms', runscRows,
+      'runsc do /bin/true (rootless, --network=none) in the agent sandbox\'s container as eks renders it (gvisor profile, user namespace, unmasked /proc). 20221219 is Debian bookworm\'s (ptrace platform), 20240729 bookworm-backports\' (systrap).'),
+  ];
 }

@@ -4,7 +4,7 @@ import { SandboxKitConfig } from '../policy/config';
 import { SandboxConfigError } from '../policy/errors';
 import { SandboxPlan } from '../policy/plan';
 import { plan as makePlan } from '../policy/planner';
-import { gvisorChecksumFiles, gvisorDockerfile, nsjailDockerfile } from './dockerfiles';
+import { gvisorAptSource, gvisorDockerfile, nsjailDockerfile } from './dockerfiles';
 import { NSJAIL_CONFIG_DIR, renderNsjailConfigs } from './nsjail-config';
 import { JailLanguage, NsjailConfigOptions } from './nsjail-options';
 import { checkRecipe } from './recipe-rules';
@@ -98,7 +98,7 @@ export function imageContextFiles(kind: ImageKind, options: ImageContextOptions 
       })));
     }
     files.Dockerfile = gvisorDockerfile(versions, { agentPackages: options.agentPackages });
-    Object.assign(files, gvisorChecksumFiles(versions));
+    files[`apt/${versions.gvisor.suite}.sources`] = gvisorAptSource(versions);
   } else {
     throw new SandboxConfigError('runtime image', [{ field: 'kind', message: `"${String(kind)}" is not an image kind.`, alternatives: [...IMAGE_KINDS] }]);
   }
@@ -110,7 +110,7 @@ export function imageContextFiles(kind: ImageKind, options: ImageContextOptions 
 }
 
 /** Top-level entries a build context may hold: the only ones writeImageContext replaces. */
-const CONTEXT_ENTRIES = new Set(['Dockerfile', 'nsjail', 'checksums']);
+const CONTEXT_ENTRIES = new Set(['Dockerfile', 'nsjail', 'apt']);
 
 /**
  * Write a build context directory (for `docker buildx build` or aws-cdk-lib's
@@ -141,7 +141,7 @@ export function writeImageContext(kind: ImageKind, dir: string, options: ImageCo
 
 /** Image name and tag: the pinned release, never `latest`. */
 export function imageReference(kind: ImageKind, registry: string, versions: ImageVersions = IMAGE_VERSIONS): string {
-  const tag = kind === 'nsjail' ? `nsjail-${versions.nsjail.tag}` : `gvisor-${versions.gvisor.release}`;
+  const tag = kind === 'nsjail' ? `nsjail-${versions.nsjail.describe}` : `gvisor-${versions.gvisor.release}`;
   return `${registry.replace(/\/+$/, '')}/sandbox-kit-${kind}:${tag}`;
 }
 

@@ -1,6 +1,6 @@
 import { SANDBOX_UID } from '../policy/identity';
 import { NSJAIL_CONFIG_DIR } from './nsjail-config';
-import { GVISOR_ARCH_DIRS, GVISOR_BINARIES, IMAGE_ARCHITECTURES, ImageArchitecture, ImageVersions } from './versions';
+import { ImageVersions } from './versions';
 
 /** Where the gVisor image keeps the root filesystem agent tasks see. */
 export const AGENT_ROOTFS_DIR = '/opt/agent-rootfs';
@@ -47,39 +47,48 @@ function labels(title: string, description: string, versions: Record<string, str
 }
 
 /**
- * The NsJail runtime image: NsJail built from its pinned tag (the build refuses a tag that does
- * not point at the pinned commit), Python 3 and Node.js from Debian, NsJail's run-time libraries
- * and nothing of its toolchain, the generated configurations, and a non-root user.
+ * The NsJail runtime image: NsJail built from its pinned commit (the one the kit's tests run;
+ * the build refuses any other commit, and checks the kafel submodule's too), Python 3 and
+ * Node.js from Debian, NsJail's run-time libraries and nothing of its toolchain, the generated
+ * configurations, and a non-root user.
  */
 export function nsjailDockerfile(v: ImageVersions): string {
   const n = v.nsjail;
   return [
     ...HEADER,
     '',
-    '# Stage 1: build NsJail. Git checks every object by hash, so the commit check pins the whole tree',
-    '# (kafel included: the submodule commit is part of it).',
+    '# Stage 1: build NsJail at the pinned commit. Git checks every object by hash, so the commit',
+    '# (and the kafel submodule commit it records, checked as well) pins the whole tree.',
     from(v, 'nsjail-build'),
     run(aptInstall(v.debian.nsjailBuild)),
     run([
-      `git clone --depth 1 --branch ${n.tag} --recurse-submodules --shallow-submodules ${n.repository} /src/nsjail`,
-      'actual="$(git -C /src/nsjail rev-parse HEAD)"',
-      `if [ "$actual" != "${n.commit.value}" ]; then echo "nsjail tag ${n.tag} is commit $actual, not the pinned ${n.commit.value}: refusing to build (src/images/versions.ts)" >&2; exit 1; fi`,
-      'make -C /src/nsjail -j"$(nproc)"',
-      'strip /src/nsjail/nsjail',
-      'install -D -m 0755 /src/nsjail/nsjail /out/nsjail',
+      'git init -q /src/nsjail',
+      'cd /src/nsjail',
+      `git fetch -q --depth 1 ${n.repository} ${n.commit.value}`,
+      'git checkout -q FETCH_HEAD',
+      'actual="$(git rev-parse HEAD)"',
+      `if [ "$actual" != "${n.commit.value}" ]; then echo "nsjail is commit $actual, not the pinned ${n.commit.value}: refusing to build (src/images/versions.ts)" >&2; exit 1; fi`,
+      'git submodule update -q --init --depth 1',
+      'kafel="$(git -C kafel rev-parse HEAD)"',
+      `if [ "$kafel" != "${n.kafelCommit.value}" ]; then echo "kafel is commit $kafel, not the pinned ${n.kafelCommit.value}: refusing to build" >&2; exit 1; fi`,
+      'make -j"$(nproc)"',
+      'strip nsjail',
+      'install -D -m 0755 nsjail /out/nsjail',
     ]),
     '',
-    '# Stage 2: the runtime. Only the shared libraries NsJail links against, checked with ldd.',
+    '# Stage 2: the runtime. Only the shared libraries NsJail links against, checked with ldd;',
+    '# prlimit (util-linux, essential) sets the limits of the configurations that run inside gVisor.',
     from(v),
     run([...aptInstall([...v.debian.nsjailRuntimeLibraries, ...v.debian.languageRuntimes]), ...nonRootUser('sandbox')]),
     'COPY --from=nsjail-build /out/nsjail /usr/local/bin/nsjail',
     `COPY nsjail/ ${NSJAIL_CONFIG_DIR}/`,
     run([
       'if ldd /usr/local/bin/nsjail | grep "not found"; then echo "nsjail is missing shared libraries" >&2; exit 1; fi',
+      'test -x /usr/bin/prlimit',
       `chmod -R a+rX,go-w ${NSJAIL_CONFIG_DIR}`,
     ]),
     labels('sandbox-kit-nsjail', 'NsJail with Python 3 and Node.js, configured from the sandbox-kit plan', {
-      'io.sandbox-kit.nsjail.tag': n.tag,
+      'io.sandbox-kit.nsjail.describe': n.describe,
       'io.sandbox-kit.nsjail.commit': n.commit.value,
       'io.sandbox-kit.base.digest': v.base.digest.value,
     }),
@@ -89,18 +98,9 @@ export function nsjailDockerfile(v: ImageVersions): string {
   ].join('\n');
 }
 
-/** sha512sum check files, one per architecture, from the pinned checksums. */
-export function gvisorChecksumFiles(v: ImageVersions): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const arch of IMAGE_ARCHITECTURES) {
-    out[`checksums/sha512-${arch}.txt`] = GVISOR_BINARIES.map((b) => `${v.gvisor.sha512[b][arch].value}  ${b}\n`).join('');
-  }
-  return out;
-}
-
-function archCase(): string {
-  const cases = IMAGE_ARCHITECTURES.map((a: ImageArchitecture) => `${a}) dir=${GVISOR_ARCH_DIRS[a]} ;;`).join(' ');
-  return `case "$TARGETARCH" in ${cases} *) echo "unsupported architecture $TARGETARCH" >&2; exit 1 ;; esac`;
+/** The deb822 entry of the gVisor package's suite (the base image's own keyring signs it). */
+export function gvisorAptSource(v: ImageVersions): string {
+  return [`Types: deb`, `URIs: ${v.gvisor.uri}`, `Suites: ${v.gvisor.suite}`, 'Components: main', 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg', ''].join('\n');
 }
 
 /** Options of the gVisor image. */
@@ -113,48 +113,37 @@ export interface GvisorDockerfileOptions {
 }
 
 /**
- * The gVisor runtime image: runsc and containerd-shim-runsc-v1 from the pinned release, each
- * checked against the publisher's .sha512 file AND the kit's pinned sha512; pasta from Debian;
- * the root filesystem agent tasks see at AGENT_ROOTFS_DIR; a non-root user.
+ * The gVisor runtime image: runsc from Debian's signed archive at the pinned package version (apt
+ * checks the archive signature and the package hash, for every architecture the suite builds);
+ * pasta from Debian; the root filesystem agent tasks see at AGENT_ROOTFS_DIR; a non-root user.
  */
 export function gvisorDockerfile(v: ImageVersions, options: GvisorDockerfileOptions = {}): string {
   const g = v.gvisor;
-  const bins = GVISOR_BINARIES.join(' ');
   return [
     ...HEADER,
     '',
-    '# Stage 1: fetch gVisor and verify it twice: the publisher\'s checksum files, then the kit\'s pins.',
-    from(v, 'gvisor-fetch'),
-    'ARG TARGETARCH',
-    run(aptInstall(v.debian.fetchTools)),
-    'COPY checksums/ /checksums/',
-    run([
-      archCase(),
-      `url="${g.baseUrl}/${g.release}/$dir"`,
-      'mkdir -p /out',
-      'cd /out',
-      `for f in ${bins}; do curl -fsSL --proto '=https' --tlsv1.2 -o "$f" "$url/$f"; curl -fsSL --proto '=https' --tlsv1.2 -o "$f.sha512" "$url/$f.sha512"; done`,
-      `sha512sum -c ${GVISOR_BINARIES.map((b) => `${b}.sha512`).join(' ')}`,
-      'sha512sum -c "/checksums/sha512-$TARGETARCH.txt"',
-      'rm -f ./*.sha512',
-      `chmod 0755 ${bins}`,
-    ]),
-    '',
-    `# Stage 2: the root filesystem agent tasks see (copied to ${AGENT_ROOTFS_DIR}).`,
+    `# Stage 1: the root filesystem agent tasks see (copied to ${AGENT_ROOTFS_DIR}).`,
     from(v, 'agent-rootfs'),
     run([...aptInstall([...v.debian.agentRootfs, ...(options.agentPackages ?? [])]), ...nonRootUser('agent')]),
     '',
-    '# Stage 3: the runtime.',
+    `# Stage 2: the runtime. runsc ${g.release} from Debian ${g.suite}, at exactly the pinned version:`,
+    '# apt verifies it against the signed archive, and fails when that version is not there.',
     from(v),
-    run([...aptInstall(v.debian.pasta), ...nonRootUser('sandbox')]),
-    `COPY --from=gvisor-fetch ${GVISOR_BINARIES.map((b) => `/out/${b}`).join(' ')} /usr/local/bin/`,
+    `COPY apt/${g.suite}.sources /etc/apt/sources.list.d/${g.suite}.sources`,
+    run([
+      // The exact version selects the suite's package; everything else comes from bookworm itself.
+      ...aptInstall([`${g.package}=${g.version.value}`, ...v.debian.pasta]),
+      `test "$(dpkg-query -W -f '\${Version}' ${g.package})" = '${g.version.value}'`,
+      ...nonRootUser('sandbox'),
+    ]),
     `COPY --from=agent-rootfs / ${AGENT_ROOTFS_DIR}/`,
     labels('sandbox-kit-gvisor', 'gVisor runsc with pasta and the agent task root filesystem', {
       'io.sandbox-kit.gvisor.release': g.release,
+      'io.sandbox-kit.gvisor.package': `${g.package}=${g.version.value}`,
       'io.sandbox-kit.base.digest': v.base.digest.value,
     }),
     `USER ${SANDBOX_UID}:${SANDBOX_UID}`,
-    'ENTRYPOINT ["/usr/local/bin/runsc"]',
+    'ENTRYPOINT ["/usr/bin/runsc"]',
     '',
   ].join('\n');
 }

@@ -69,6 +69,8 @@ function pinnedStrings(versions: ImageVersions): Set<string> {
       out.add(v);
       const d = /^sha256:([0-9a-f]{64})$/.exec(v);
       if (d) out.add(d[1]);
+      // The version-like parts of a pinned value (3.6 of 3.6-75-gd6454b4, 20240729.0 of a Debian version).
+      for (const m of v.matchAll(VERSION_LITERAL)) out.add(m[0]);
     } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
   };
   walk(versions);

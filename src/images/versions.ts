@@ -31,19 +31,6 @@ export interface Pin<T> {
 export const IMAGE_ARCHITECTURES = ['amd64', 'arm64'] as const;
 export type ImageArchitecture = (typeof IMAGE_ARCHITECTURES)[number];
 
-/** gVisor's directory name for each architecture in its release bucket. */
-export const GVISOR_ARCH_DIRS: Readonly<Record<ImageArchitecture, string>> = {
-  amd64: 'x86_64',
-  arm64: 'aarch64',
-};
-
-/** The binaries fetched from a gVisor release. */
-export const GVISOR_BINARIES = ['runsc', 'containerd-shim-runsc-v1'] as const;
-export type GvisorBinary = (typeof GVISOR_BINARIES)[number];
-
-/** 128 zeros: the checksum of no file, so a build with it fails at `sha512sum -c`. */
-export const PLACEHOLDER_SHA512 = '0'.repeat(128);
-
 /** The base image, by digest. */
 export interface BaseImagePin {
   /** Repository and tag, for people (the tag is not what is pulled). */
@@ -52,24 +39,35 @@ export interface BaseImagePin {
   readonly digest: Pin<string>;
 }
 
-/** NsJail, built from a tagged upstream release. */
+/** NsJail, built from one upstream commit: the one the kit's tests build and run. */
 export interface NsjailPin {
   /** Git repository. */
   readonly repository: string;
-  /** Release tag. */
-  readonly tag: string;
-  /** Commit the tag must point at (40 hex); the build refuses anything else. */
+  /** `git describe` of the commit, for people and tags (3.6-75-gd6454b4: 75 commits after tag 3.6). */
+  readonly describe: string;
+  /** The commit (40 hex) fetched and checked out; the build refuses anything else. */
   readonly commit: Pin<string>;
+  /** The kafel submodule commit that NsJail commit records; checked too. */
+  readonly kafelCommit: Pin<string>;
 }
 
-/** gVisor, from its release bucket. */
+/**
+ * gVisor's runsc from Debian's signed archive at an exact package version: apt checks the
+ * archive's signature and the package's hash, so no pin outside Debian's keyring is needed.
+ * (The node-side containerd-shim-runsc-v1 is not in the image: it belongs on nodes that offer a
+ * gVisor RuntimeClass, and Debian does not package it.)
+ */
 export interface GvisorPin {
-  /** Release name (`YYYYMMDD.N`), a directory under `releases/release/`. */
+  /** gVisor release date (`YYYYMMDD`), for tags and labels. */
   readonly release: string;
-  /** Base URL of the release bucket. */
-  readonly baseUrl: string;
-  /** sha512 (128 hex) of each binary for each architecture. */
-  readonly sha512: Readonly<Record<GvisorBinary, Readonly<Record<ImageArchitecture, Pin<string>>>>>;
+  /** Debian suite that carries that release. */
+  readonly suite: string;
+  /** Debian package. */
+  readonly package: string;
+  /** Exact Debian package version; apt refuses any other. */
+  readonly version: Pin<string>;
+  /** The archive entry added for the suite (deb822), with its key. */
+  readonly uri: string;
 }
 
 /** Debian packages, by suite. Their integrity comes from apt's signed Release files. */
@@ -85,8 +83,6 @@ export interface DebianPackages {
   readonly nsjailRuntimeLibraries: readonly string[];
   /** Language runtimes inside the NsJail image. */
   readonly languageRuntimes: readonly string[];
-  /** Download tools of the gVisor fetch stage (not in the final image). */
-  readonly fetchTools: readonly string[];
   /** pasta, gVisor's user-mode network helper. */
   readonly pasta: readonly string[];
   /** What agent tasks find in their root filesystem. */
@@ -97,9 +93,9 @@ export interface DebianPackages {
 export interface ImageVersions {
   /** Base image of every stage. */
   readonly base: BaseImagePin;
-  /** NsJail release. */
+  /** NsJail commit. */
   readonly nsjail: NsjailPin;
-  /** gVisor release. */
+  /** gVisor (runsc) package. */
   readonly gvisor: GvisorPin;
   /** Debian packages. */
   readonly debian: DebianPackages;
@@ -118,43 +114,28 @@ export const IMAGE_VERSIONS: ImageVersions = {
   },
   nsjail: {
     repository: 'https://github.com/google/nsjail.git',
-    tag: '3.6',
+    describe: '3.6-75-gd6454b4',
     commit: {
-      value: 'f78475530b46d0186111a9096b30725f816b55fe',
-      status: 'public-pins',
-      source: 'commit of google/nsjail tag 3.6 as pinned by two unrelated public projects; '
-        + 'not read from GitHub here: check with `git ls-remote https://github.com/google/nsjail.git refs/tags/3.6`',
+      value: 'd6454b4640b6d8699b532a8afa37e4d67e477078',
+      status: 'verified',
+      source: 'the google/nsjail commit the kit\'s tests build and run (test/verify: NSJAIL); check with `git -C nsjail describe --tags` (3.6-75-gd6454b4)',
+    },
+    kafelCommit: {
+      value: '18f207428068a50f2c35706c5d0b21f53c769016',
+      status: 'verified',
+      source: 'the kafel submodule of that NsJail commit, whose syscall tables src/images/data/kafel-syscalls.json holds',
     },
   },
   gvisor: {
-    release: '20250820.0',
-    baseUrl: 'https://storage.googleapis.com/gvisor/releases/release',
-    sha512: {
-      'runsc': {
-        amd64: {
-          value: 'd6c12a4cb4f714bfcba6fd6611ad4ca73fd88dce790a083d2ceda807cd7e074c0131d5dd2a3490399e8be91feed9afe450793e9708dacddc4afc99ee6e5c3d2e',
-          status: 'public-pins',
-          source: 'x86_64/runsc of release 20250820.0 as pinned by a public project; compare with x86_64/runsc.sha512 of the release',
-        },
-        arm64: {
-          value: PLACEHOLDER_SHA512,
-          status: 'placeholder',
-          source: 'not known here: copy from aarch64/runsc.sha512 of the release',
-        },
-      },
-      'containerd-shim-runsc-v1': {
-        amd64: {
-          value: PLACEHOLDER_SHA512,
-          status: 'placeholder',
-          source: 'not known here: copy from x86_64/containerd-shim-runsc-v1.sha512 of the release',
-        },
-        arm64: {
-          value: PLACEHOLDER_SHA512,
-          status: 'placeholder',
-          source: 'not known here: copy from aarch64/containerd-shim-runsc-v1.sha512 of the release',
-        },
-      },
+    release: '20240729',
+    suite: 'bookworm-backports',
+    package: 'runsc',
+    version: {
+      value: '0.0~20240729.0-4~bpo12+2',
+      status: 'verified',
+      source: 'read from the Debian archive with `apt-cache policy runsc` (bookworm-backports, amd64); the same package the tests run (.ci/run)',
     },
+    uri: 'http://deb.debian.org/debian',
   },
   debian: {
     suite: 'bookworm',
@@ -165,7 +146,6 @@ export const IMAGE_VERSIONS: ImageVersions = {
     // bookworm names: libprotobuf32 is protobuf 3.21; libnl-route-3-200 pulls libnl-3-200.
     nsjailRuntimeLibraries: ['libnl-route-3-200', 'libprotobuf32'],
     languageRuntimes: ['nodejs', 'python3'],
-    fetchTools: ['ca-certificates', 'curl'],
     pasta: ['passt'],
     agentRootfs: [
       'bash', 'ca-certificates', 'coreutils', 'curl', 'diffutils', 'file', 'findutils', 'git', 'grep', 'gzip',
@@ -176,14 +156,11 @@ export const IMAGE_VERSIONS: ImageVersions = {
 
 /** Every pin that is still a placeholder, as `field: source` lines (printed by `npm run images`). */
 export function placeholderPins(versions: ImageVersions = IMAGE_VERSIONS): string[] {
-  const out: string[] = [];
-  if (versions.base.digest.status === 'placeholder') out.push(`base.digest: ${versions.base.digest.source}`);
-  if (versions.nsjail.commit.status === 'placeholder') out.push(`nsjail.commit: ${versions.nsjail.commit.source}`);
-  for (const bin of GVISOR_BINARIES) {
-    for (const arch of IMAGE_ARCHITECTURES) {
-      const pin = versions.gvisor.sha512[bin][arch];
-      if (pin.status === 'placeholder') out.push(`gvisor.sha512.${bin}.${arch}: ${pin.source}`);
-    }
-  }
-  return out;
+  const pins: [string, Pin<string>][] = [
+    ['base.digest', versions.base.digest],
+    ['nsjail.commit', versions.nsjail.commit],
+    ['nsjail.kafelCommit', versions.nsjail.kafelCommit],
+    ['gvisor.version', versions.gvisor.version],
+  ];
+  return pins.filter(([, p]) => p.status === 'placeholder').map(([f, p]) => `${f}: ${p.source}`);
 }

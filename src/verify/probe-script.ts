@@ -23,7 +23,8 @@
  * - `exec-runs FILE`: each command of a JSON list (real NsJail, runsc) with its stdin; reports
  *   whether it printed its marker and exited 0, else the tool's own error lines.
  * - `dangerous`: each dangerous syscall with harmless, invalid arguments.
- * - `nsjail-time N` / `runsc-time N`: N timed repetitions, for the start-latency benchmark.
+ * - `nsjail-time N` / `runsc-time N [PATH]` / `exec-time N FILE`: N timed repetitions (the syscall
+ *   sequence, runsc do /bin/true, or the command of a JSON file {argv, stdin}), for the start-latency benchmark.
  * - `syscall-loop N`: ns per getppid() through ctypes (the benchmark's fallback without gcc).
  */
 export const PROBE_SCRIPT = String.raw`
@@ -394,6 +395,13 @@ def main():
         out = exec_runs(sys.argv[2])
     elif cmd == 'nsjail-time':
         out = timed(lambda i: all(v['ok'] for k, v in nsjail_once('t%d' % i).items() if k not in ('mount_proc',)), int(sys.argv[2]))
+    elif cmd == 'exec-time':
+        spec = json.load(open(sys.argv[3]))
+        def once(i):
+            p = subprocess.run(spec['argv'], input=spec.get('stdin', ''), capture_output=True, text=True, timeout=60, cwd='/tmp', env=dict(os.environ, HOME='/tmp'))
+            if p.returncode != 0: sys.stderr.write(p.stderr[-2000:])
+            return p.returncode == 0
+        out = timed(once, int(sys.argv[2]))
     elif cmd == 'runsc-time':
         binary = sys.argv[3] if len(sys.argv) > 3 else '/usr/bin/runsc'
         out = timed(lambda i: runsc_once(binary)['ok'], int(sys.argv[2]))

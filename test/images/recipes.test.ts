@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { plan } from '../../src';
 import {
-  buildCommand, checkRecipe, GVISOR_BINARIES, gvisorDockerfile, IMAGE_ARCHITECTURES, IMAGE_VERSIONS, imageContextFiles,
-  ImageVersions, nsjailDockerfile, parseDockerInstructions, placeholderPins, PLACEHOLDER_SHA512, RecipeRule, versionLiterals,
+  buildCommand, checkRecipe, gvisorDockerfile, IMAGE_VERSIONS, imageContextFiles,
+  ImageVersions, KAFEL_TABLES, nsjailDockerfile, parseDockerInstructions, placeholderPins, RecipeRule, versionLiterals,
   writeImageContext,
 } from '../../src/images';
 
@@ -59,11 +59,15 @@ describe('recipe rules, checked on the generated Dockerfiles', () => {
     expect(text).not.toMatch(/\bpip3? install|\bnpm install|:latest|\/latest\//);
   });
 
-  test('nsjail: built from the pinned tag, refusing any other commit; only run-time libraries in the final stage', () => {
+  test('nsjail: built from the pinned commit (the one the tests run), refusing any other commit or kafel; only run-time libraries in the final stage', () => {
     const text = nsjailDockerfile(V);
-    expect(text).toContain(`git clone --depth 1 --branch ${V.nsjail.tag} --recurse-submodules`);
+    expect(V.nsjail).toMatchObject({ describe: '3.6-75-gd6454b4', commit: { value: 'd6454b4640b6d8699b532a8afa37e4d67e477078' } });
+    expect(text).toContain(`git fetch -q --depth 1 ${V.nsjail.repository} ${V.nsjail.commit.value}`);
     expect(text).toContain(`if [ "$actual" != "${V.nsjail.commit.value}" ]; then`);
-    expect(V.nsjail.commit.value).toMatch(/^[0-9a-f]{40}$/);
+    // The kafel whose syscall tables the kit's policies are written against.
+    expect(V.nsjail.kafelCommit.value).toBe(KAFEL_TABLES.commit);
+    expect(text).toContain(`if [ "$kafel" != "${V.nsjail.kafelCommit.value}" ]; then`);
+    expect(text).toContain('test -x /usr/bin/prlimit');
     const ins = parseDockerInstructions(text);
     const lastFrom = ins.map((i) => i.keyword).lastIndexOf('FROM');
     const finalApt = ins.slice(lastFrom).filter((i) => i.args.includes('apt-get install')).map((i) => i.args).join(' ');
@@ -73,21 +77,24 @@ describe('recipe rules, checked on the generated Dockerfiles', () => {
     expect(text).toContain('COPY nsjail/ /etc/nsjail/');
   });
 
-  test('gvisor: each binary checked against the publisher\'s .sha512 and the kit\'s pins, per architecture', () => {
+  test('gvisor: runsc from Debian\'s signed archive at the exact pinned version (no pin outside Debian\'s keyring), pasta from Debian', () => {
     const text = gvisorDockerfile(V);
-    expect(text).toContain(`${V.gvisor.baseUrl}/${V.gvisor.release}/$dir`);
-    expect(text).toContain('sha512sum -c runsc.sha512 containerd-shim-runsc-v1.sha512');
-    expect(text).toContain('sha512sum -c "/checksums/sha512-$TARGETARCH.txt"');
-    expect(text).toContain('amd64) dir=x86_64 ;; arm64) dir=aarch64 ;;');
-    expect(text).toContain("--proto '=https'");
+    expect(V.gvisor).toMatchObject({ release: '20240729', suite: 'bookworm-backports', package: 'runsc', version: { value: '0.0~20240729.0-4~bpo12+2', status: 'verified' } });
+    expect(text).toContain(`apt-get install -y --no-install-recommends passt runsc=${V.gvisor.version.value};`);
+    expect(text).toContain(`test "$(dpkg-query -W -f '\${Version}' runsc)" = '${V.gvisor.version.value}'`);
+    expect(text).toContain('COPY apt/bookworm-backports.sources /etc/apt/sources.list.d/bookworm-backports.sources');
+    expect(text).not.toMatch(/sha512sum|storage\.googleapis|curl -/);
     const files = imageContextFiles('gvisor');
-    for (const arch of IMAGE_ARCHITECTURES) {
-      const lines = files[`checksums/sha512-${arch}.txt`].trim().split('\n');
-      expect(lines).toEqual(GVISOR_BINARIES.map((b) => `${V.gvisor.sha512[b][arch].value}  ${b}`));
-      for (const l of lines) expect(l).toMatch(/^[0-9a-f]{128} {2}\S+$/);
-    }
-    expect(text).toMatch(/apt-get install -y --no-install-recommends passt;/);
+    expect(files['apt/bookworm-backports.sources']).toBe('Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n');
     expect(text).toContain('COPY --from=agent-rootfs / /opt/agent-rootfs/');
+    expect(text).toContain('ENTRYPOINT ["/usr/bin/runsc"]');
+  });
+
+  test('the image and the tests run the same pins: .ci/run provisions this runsc version, the tests this NsJail commit', () => {
+    const ci = fs.readFileSync(path.resolve(__dirname, '..', '..', '.ci', 'run'), 'utf8');
+    expect(/^RUNSC_BACKPORTS_VERSION=(\S+)$/m.exec(ci)?.[1]).toBe(V.gvisor.version.value);
+    expect(ci).toContain(V.nsjail.commit.value);
+    expect(ci).toContain(V.nsjail.describe);
   });
 
   test('gvisor: extra agent packages go into the agent root filesystem; bad names are refused', () => {
@@ -110,34 +117,28 @@ describe('versions come from the one typed place', () => {
     const bumped: ImageVersions = {
       ...V,
       base: { ...V.base, digest: { ...V.base.digest, value: `sha256:${'a'.repeat(64)}` } },
-      nsjail: { ...V.nsjail, tag: '9.9', commit: { ...V.nsjail.commit, value: 'b'.repeat(40) } },
-      gvisor: { ...V.gvisor, release: '20990101.0' },
+      nsjail: { ...V.nsjail, describe: '9.9-1-gbbbbbbb', commit: { ...V.nsjail.commit, value: 'b'.repeat(40) } },
+      gvisor: { ...V.gvisor, release: '20990101', version: { ...V.gvisor.version, value: '0.0~20990101.0-1' } },
     };
     const n = nsjailDockerfile(bumped);
     const g = gvisorDockerfile(bumped);
-    expect(n).toContain('--branch 9.9 ');
     expect(n).toContain('b'.repeat(40));
-    expect(g).toContain('/20990101.0/');
-    for (const old of [V.base.digest.value, V.nsjail.commit.value, `--branch ${V.nsjail.tag} `, V.gvisor.release]) {
+    expect(g).toContain('runsc=0.0~20990101.0-1');
+    for (const old of [V.base.digest.value, V.nsjail.commit.value, V.gvisor.version.value]) {
       expect(n + g).not.toContain(old);
     }
     expect(checkRecipe(n, bumped)).toEqual([]);
+    expect(checkRecipe(g, bumped)).toEqual([]);
     // Checked against the real versions.ts, the bumped literals are foreign.
     expect(rulesBroken(n)).toContain('versions-from-one-place');
+    expect(rulesBroken(g)).toContain('versions-from-one-place');
   });
 
-  test('pins have the form their check needs, and placeholders are listed', () => {
-    for (const b of GVISOR_BINARIES) {
-      for (const a of IMAGE_ARCHITECTURES) {
-        const pin = V.gvisor.sha512[b][a];
-        expect(pin.value).toMatch(/^[0-9a-f]{128}$/);
-        expect(pin.status === 'placeholder').toBe(pin.value === PLACEHOLDER_SHA512);
-      }
-    }
-    const listed = placeholderPins(V);
-    const expected = GVISOR_BINARIES.flatMap((b) => IMAGE_ARCHITECTURES.filter((a) => V.gvisor.sha512[b][a].status === 'placeholder').map((a) => `gvisor.sha512.${b}.${a}`));
-    expect(listed.map((l) => l.split(':')[0])).toEqual(expected);
+  test('no pin is a placeholder any more; a placeholder would be listed', () => {
+    expect(placeholderPins(V)).toEqual([]);
+    for (const pin of [V.nsjail.commit, V.nsjail.kafelCommit]) expect(pin.value).toMatch(/^[0-9a-f]{40}$/);
     expect(placeholderPins({ ...V, base: { ...V.base, digest: { ...V.base.digest, status: 'placeholder' } } })[0]).toMatch(/^base\.digest: /);
+    expect(placeholderPins({ ...V, gvisor: { ...V.gvisor, version: { ...V.gvisor.version, status: 'placeholder' } } })[0]).toMatch(/^gvisor\.version: /);
   });
 });
 
@@ -194,16 +195,16 @@ describe('build contexts', () => {
     expect(fs.readFileSync(path.join(out, 'nsjail/ecs-fargate/code-executor/python.cfg'), 'utf8')).toMatch(/^clone_newuser: false$/m);
   });
 
-  test('writeImageContext replaces a previous context, writes the gVisor checksums, and never empties a foreign directory', () => {
+  test('writeImageContext replaces a previous context, writes the gVisor apt source, and never empties a foreign directory', () => {
     const target = path.join(dir, 'gvisor');
     writeImageContext('nsjail', target);
     expect(fs.existsSync(path.join(target, 'nsjail'))).toBe(true);
     const out = writeImageContext('gvisor', target);
-    expect(fs.readdirSync(out).sort()).toEqual(['Dockerfile', 'checksums']);
+    expect(fs.readdirSync(out).sort()).toEqual(['Dockerfile', 'apt']);
     fs.writeFileSync(path.join(dir, 'precious.txt'), 'x');
     expect(() => writeImageContext('gvisor', dir)).toThrow(/dir: .* holds .*precious\.txt.*refusing to replace it/);
     expect(fs.existsSync(path.join(dir, 'precious.txt'))).toBe(true);
-    expect(fs.readdirSync(path.join(out, 'checksums')).sort()).toEqual(['sha512-amd64.txt', 'sha512-arm64.txt']);
+    expect(fs.readdirSync(path.join(out, 'apt'))).toEqual(['bookworm-backports.sources']);
   });
 
   test('plans given: only their configs; two plans that disagree on one path are refused', () => {
@@ -220,7 +221,7 @@ describe('build contexts', () => {
 
   test('the build command is multi-architecture and tagged with the pinned release', () => {
     expect(buildCommand('nsjail', 'dist/images/nsjail', 'reg.example/x'))
-      .toBe(`docker buildx build --platform linux/amd64,linux/arm64 --tag reg.example/x/sandbox-kit-nsjail:nsjail-${V.nsjail.tag} --push dist/images/nsjail`);
+      .toBe(`docker buildx build --platform linux/amd64,linux/arm64 --tag reg.example/x/sandbox-kit-nsjail:nsjail-${V.nsjail.describe} --push dist/images/nsjail`);
     expect(buildCommand('gvisor', 'd', 'r')).toContain(`:gvisor-${V.gvisor.release} `);
   });
 });
