@@ -193,7 +193,7 @@ export function gvisorResultsTable(cells: readonly GvisorCell[]): string {
   const lines = ['| scenario | service | plan | runsc | outcomes | agrees with plan |', '|---|---|---|---|---|---|'];
   for (const c of cells) {
     for (const [release, r] of Object.entries(c.results)) {
-      const outcomes = Object.entries(r.outcomes).map(([k, o]) => `${k}: ${outcomeText(o)}`).join('; ');
+      const outcomes = Object.entries(r.outcomes).map(([k, o]) => `${k}: ${outcomeText(o)}`).join('; ').replace(/\|/g, '\\|');
       lines.push(`| ${c.scenario} | ${c.service} | ${c.mode} | ${release} | ${outcomes || r.error} | ${r.disagreements.length || r.error ? `NO: ${r.disagreements.join('; ') || r.error}` : 'yes'} |`);
     }
   }

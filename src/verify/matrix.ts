@@ -200,7 +200,8 @@ function settingsText(c: CellResult): string {
 function summary(c: CellResult, probes: readonly string[]): string {
   const relevant = c.expectations.filter((e) => probes.includes(e.probe));
   if (!relevant.length) return '';
-  const texts = relevant.map((e) => outcomeText(c.outcomes[e.probe]));
+  // Pipes would split a Markdown cell (NsJail prints clone flags as A|B).
+  const texts = relevant.map((e) => outcomeText(c.outcomes[e.probe]).replace(/\|/g, '\\|'));
   const distinct = [...new Set(texts)];
   if (distinct.length === 1) return `${distinct[0]} ×${texts.length}`;
   const failed = relevant.map((e, i) => `${e.probe}=${texts[i]}`).filter((_, i) => texts[i] !== 'ok' && texts[i] !== 'skip');
