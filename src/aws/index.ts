@@ -14,3 +14,5 @@ export * from './ecs-stack';
 export * from './app';
 export * from './nag';
 export * from './cfn-text';
+export * from './egress';
+export * from './fargate-pod-security-groups';

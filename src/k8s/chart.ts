@@ -1,6 +1,7 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_KUBERNETES_VERSION } from '../policy/config';
+import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan, PodSecurityLevel, SandboxPlan } from '../policy/plan';
 import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { ServiceName } from '../policy/services';
@@ -11,6 +12,7 @@ import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './ap
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
 import { KubeObject, PodSpecJson, podsOf } from './manifest';
+import { commonLabels } from './labels';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
 import { platformViolations } from './platform-rules';
@@ -68,6 +70,19 @@ export class SandboxKitChart extends Chart {
     this.options = resolveRendererOptions(rendererOptions);
     const opts = this.options;
     const version = plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    const sgField = 'kubernetes.renderer.podSecurityGroupIds';
+    if (plan.target === 'eks-fargate' && opts.podSecurityGroupIds.length === 0) {
+      throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
+        field: sgField,
+        message: 'NetworkPolicies do not apply to Fargate pods, so on eks-fargate the user-code pods\' egress is held by security groups (a SecurityGroupPolicy), and none are named',
+        alternatives: ['the ids of groups that allow egress to the internet only, DNS to CoreDNS and ingress from the backend (the AWS construct FargatePodSecurityGroups creates them)', 'target "eks" (NetworkPolicies on EC2 nodes)'],
+      }]);
+    }
+    if (plan.target !== 'eks-fargate' && opts.podSecurityGroupIds.length) {
+      throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
+        field: sgField, message: `applies to eks-fargate only; on ${plan.target} NetworkPolicies hold the pods' egress`, alternatives: ['remove podSecurityGroupIds'],
+      }]);
+    }
     const namespaces = new Map<string, TrustNamespace>();
     const ns = (name: string, trust: TrustDomain, level: PodSecurityLevel, reason?: string) => {
       const n = new TrustNamespace(this, `Namespace-${name}`, { name, trust, podSecurityLevel: level, podSecurityReason: reason, kubernetesVersion: version });
@@ -156,6 +171,18 @@ export class SandboxKitChart extends Chart {
       const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
       endpoints.push({ service: 'agent-sandbox', component: 'controller', env: env('controller'), url: a.controllerUrl });
       endpoints.push({ service: 'agent-sandbox', component: 'proxy', env: env('proxy'), url: a.proxyUrl });
+    }
+    if (plan.target === 'eks-fargate') {
+      // On Fargate the security groups, not the NetworkPolicies, hold user code (platforms: eks-fargate).
+      for (const s of plan.services) {
+        const namespace = { 'code-executor': opts.namespaces.codeExecutor, 'js-executor': opts.namespaces.jsExecutor, 'agent-sandbox': opts.namespaces.agentSandboxPods }[s.service];
+        new ApiObject(this, `SecurityGroupPolicy-${s.service}`, {
+          apiVersion: 'vpcresources.k8s.aws/v1beta1',
+          kind: 'SecurityGroupPolicy',
+          metadata: { name: `${s.service}-user-code`, namespace, labels: commonLabels(s.service, 'security-group-policy') },
+          spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': s.service } }, securityGroups: { groupIds: [...opts.podSecurityGroupIds] } },
+        });
+      }
     }
     this.namespaces = namespaces;
     this.endpoints = endpoints;

@@ -1,5 +1,6 @@
 import { checkKubernetesRendererOptions } from '../config/validate';
 import { SandboxConfigError } from '../policy/errors';
+import type { SecurityGroupId } from '../aws/options';
 import { Cidr, DnsLabel, DnsSubdomain, LabelKey, LabelValue } from './names';
 import {
   DEFAULT_AGENT_COMPONENT_RESOURCES, DEFAULT_BACKEND, DEFAULT_CLUSTER_DOMAIN, DEFAULT_DNS, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES,
@@ -191,6 +192,15 @@ export interface KubernetesRendererOptions {
    * @default - requests 250m / 512Mi, limits 1 / 1Gi
    */
   readonly agentComponentResources?: ComponentResources;
+  /**
+   * EKS on Fargate only, and required there: the security groups that replace the cluster
+   * security group on pods that run user code (a SecurityGroupPolicy), since NetworkPolicies do
+   * not apply to Fargate pods. They must allow what the NetworkPolicies would: egress to the
+   * internet but no private range (the AWS construct FargatePodSecurityGroups creates such
+   * groups), DNS to the cluster's CoreDNS, ingress from the backend on the service port.
+   * @default - none (refused on eks-fargate)
+   */
+  readonly podSecurityGroupIds?: readonly SecurityGroupId[];
 }
 
 /** Options with every default applied (see KubernetesRendererOptions for each field). */
@@ -215,6 +225,8 @@ export interface ResolvedRendererOptions {
   readonly tolerations: readonly Toleration[];
   /** Controller and proxy resources. */
   readonly agentComponentResources: ComponentResources;
+  /** Security groups of user-code pods on EKS Fargate. */
+  readonly podSecurityGroupIds: readonly string[];
 }
 
 /** Defaults applied to options that are known to be valid. */
@@ -237,6 +249,7 @@ export function withRendererDefaults(o: KubernetesRendererOptions): ResolvedRend
     nodeSelector: { ...(o.nodeSelector ?? {}) },
     tolerations: [...(o.tolerations ?? [])],
     agentComponentResources: o.agentComponentResources ?? DEFAULT_AGENT_COMPONENT_RESOURCES,
+    podSecurityGroupIds: [...(o.podSecurityGroupIds ?? [])],
   };
 }
 

@@ -17,11 +17,21 @@ export interface Scenario {
   readonly id: string;
   /** Config given to the planner. */
   readonly config: SandboxKitConfig;
+  /**
+   * Renderer options of the app that renders it (the example's `renderer`).
+   * @default {}
+   */
+  readonly renderer?: Record<string, unknown>;
   /** What the scenario shows. */
   readonly note: string;
 }
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+
+function exampleRenderer(file: string, family: 'kubernetes' | 'aws'): Record<string, unknown> {
+  const raw = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, { renderer?: Record<string, unknown> }>;
+  return raw[family]?.renderer ?? {};
+}
 
 function exampleDefaults(file: string, family: 'kubernetes' | 'aws', target: TargetName): SandboxKitConfig {
   const raw = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, { defaults?: Record<string, unknown> }>;
@@ -51,7 +61,7 @@ export function scenarios(): Scenario[] {
       config: { target: 'gke-autopilot', services: { 'code-executor': KIT_EXECUTORS['code-executor'], 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
       note: 'code-executor on the kit\'s image: its rlimits-only jail inside GKE Sandbox; under runc only the pod\'s own settings run',
     },
-    { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), note: 'examples/eks-fargate.config.json' },
+    { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), renderer: exampleRenderer('eks-fargate.config.json', 'kubernetes'), note: 'examples/eks-fargate.config.json' },
     { id: 'ecs-ec2', config: { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS (its controller starts Kubernetes Jobs), so it runs under the platform defaults' },
     {
       id: 'ecs-ec2 (kit image)',
@@ -183,7 +193,7 @@ export function verifyService(scenario: Scenario, sut: ServiceUnderTest, options
 
 /** Runs every service of a scenario. */
 export function verifyScenario(scenario: Scenario, options: VerifyOptions): CellResult[] {
-  return servicesUnderTest(scenario.config).map((sut) => verifyService(scenario, sut, options));
+  return servicesUnderTest(scenario.config, scenario.renderer).map((sut) => verifyService(scenario, sut, options));
 }
 
 function settingsText(c: CellResult): string {

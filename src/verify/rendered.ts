@@ -50,10 +50,10 @@ export function platformDefaultSecurity(facts: TargetFacts): RenderedSecurity {
 }
 
 /** Every service on a target under `config`: the rendered sandbox container, or the platform's defaults where refused. */
-export function servicesUnderTest(config: SandboxKitConfig): ServiceUnderTest[] {
+export function servicesUnderTest(config: SandboxKitConfig, renderer: Record<string, unknown> = {}): ServiceUnderTest[] {
   const deployment = plan(config);
   // The real output: the cdk8s app's manifest, or the CDK app's CloudFormation template.
-  const output = TARGETS[config.target].kind === 'kubernetes' ? renderedKubernetesSandboxes(config) : renderedEcsSandboxes(config);
+  const output = TARGETS[config.target].kind === 'kubernetes' ? renderedKubernetesSandboxes(config, renderer) : renderedEcsSandboxes(config);
   const out: ServiceUnderTest[] = [];
   for (const service of SERVICE_NAMES) {
     const p = deployment.services.find((s) => s.service === service);

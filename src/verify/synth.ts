@@ -24,12 +24,12 @@ function userCodeComponent(p: SandboxPlan): string {
 }
 
 /** Synthesizes `config` (a Kubernetes target) and returns the file and its objects. */
-export function synthKubernetesTarget(config: SandboxKitConfig): { file: string; objects: KubeObject[]; plans: readonly SandboxPlan[] } {
+export function synthKubernetesTarget(config: SandboxKitConfig, renderer: Record<string, unknown> = {}): { file: string; objects: KubeObject[]; plans: readonly SandboxPlan[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-synth-'));
   try {
     const { target, ...defaults } = config;
     const kitFile = path.join(dir, 'kit.json');
-    fs.writeFileSync(kitFile, JSON.stringify({ kubernetes: { targets: [target], defaults } }));
+    fs.writeFileSync(kitFile, JSON.stringify({ kubernetes: { targets: [target], defaults, renderer } }));
     const result = synthKubernetes({ file: kitFile, outdir: path.join(dir, 'dist'), env: {} });
     const file = result.files.find((f) => path.basename(f) === `${target}.k8s.yaml`);
     if (!file) throw new Error(`synthKubernetes wrote ${result.files.join(', ')}, not ${target}.k8s.yaml`);
@@ -41,8 +41,8 @@ export function synthKubernetesTarget(config: SandboxKitConfig): { file: string;
 }
 
 /** The rendered sandbox container of every planned service of a Kubernetes target. */
-export function renderedKubernetesSandboxes(config: SandboxKitConfig): Map<ServiceName, RenderedContainer> {
-  const { file, objects, plans } = synthKubernetesTarget(config);
+export function renderedKubernetesSandboxes(config: SandboxKitConfig, renderer: Record<string, unknown> = {}): Map<ServiceName, RenderedContainer> {
+  const { file, objects, plans } = synthKubernetesTarget(config, renderer);
   const pods = podsOf(objects);
   const out = new Map<ServiceName, RenderedContainer>();
   for (const p of plans) {

@@ -21,6 +21,7 @@ test('defaults', () => {
     autoscaling: {},
     clusterDomain: 'cluster.local',
     installerImage: DEFAULT_INSTALLER_IMAGE,
+    podSecurityGroupIds: [],
     nodeSelector: {},
     tolerations: [],
     agentComponentResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },

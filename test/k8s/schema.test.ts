@@ -33,9 +33,31 @@ function validateSeccompProfile(o: KubeObject): void {
   }
 }
 
+/**
+ * The VPC resource controller's SecurityGroupPolicy CRD is not in kubernetes-models: checked by
+ * hand against its v1beta1 fields (aws/amazon-vpc-resource-controller-k8s
+ * apis/vpcresources/v1beta1/securitygrouppolicy_types.go: podSelector or serviceAccountSelector,
+ * securityGroups.groupIds, at most 5).
+ */
+function validateSecurityGroupPolicy(o: KubeObject): void {
+  const spec = o.spec as { podSelector?: { matchLabels?: Record<string, string> }; securityGroups?: { groupIds?: string[] } };
+  expect(o.apiVersion).toBe('vpcresources.k8s.aws/v1beta1');
+  expect(typeof o.metadata?.namespace).toBe('string');
+  expect(Object.keys(spec.podSelector?.matchLabels ?? {}).length).toBeGreaterThan(0);
+  const ids = spec.securityGroups?.groupIds ?? [];
+  expect(ids.length).toBeGreaterThan(0);
+  expect(ids.length).toBeLessThanOrEqual(5);
+  for (const id of ids) expect(id).toMatch(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/);
+}
+
 function validateAll(objects: readonly KubeObject[]): number {
   let n = 0;
   for (const o of [...objects, ...embeddedPods(objects)]) {
+    if (o.kind === 'SecurityGroupPolicy') {
+      validateSecurityGroupPolicy(o);
+      n++;
+      continue;
+    }
     if (o.kind === 'SeccompProfile') {
       validateSeccompProfile(o);
       n++;
