@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadAppInput, loadKit, plan, resolveKitFile, SandboxConfigError } from '../../src';
+import { loadKit, plan, SandboxConfigError } from '../../src';
+import { loadAppInput, resolveKitFile } from '../../src/config/load';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KIT = path.join(ROOT, 'sandbox-kit.config.json');

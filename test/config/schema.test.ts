@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkConfig, SCHEMA_FILE } from '../../src';
+import { checkConfig } from '../../src';
+import { SCHEMA_FILE } from '../../src/config/schema';
 
 const ROOT = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
