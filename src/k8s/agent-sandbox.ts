@@ -7,6 +7,7 @@ import { ExecutorProps, defaultNetwork } from './executor';
 import { commonLabels, KIT_DOMAIN, MODE_ANNOTATION, selectorLabels } from './labels';
 import { allowPolicy, apiServerEgress, backendIngress, dnsEgress, internetEgress, podsIn } from './network-policy';
 import { ComponentResources, DEFAULT_NAMESPACES } from './options';
+import { addPlanValidation } from './plan-needs';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { profileChecksumAnnotations } from './profiles';
 import { PodSpecJson } from './manifest';
@@ -219,5 +220,6 @@ export class AgentSandbox extends Construct {
 
     this.controllerUrl = `http://${app}-controller.${this.namespace}.svc.${domain}:${controller.port}`;
     this.proxyUrl = `http://${app}-proxy.${this.namespace}.svc.${domain}:${proxy.port}`;
+    addPlanValidation(this, plan, props.kubernetesVersion);
   }
 }

@@ -15,6 +15,7 @@ import { KubeObject, PodSpecJson, podsOf } from './manifest';
 import { commonLabels } from './labels';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
+import { checksItsOutput } from './plan-needs';
 import { platformViolations } from './platform-rules';
 import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
@@ -67,6 +68,8 @@ export class SandboxKitChart extends Chart {
     const facts = TARGETS[plan.target];
     if (facts.kind !== 'kubernetes') throw new Error(`SandboxKitChart: target "${plan.target}" is not a Kubernetes target; render it with the AWS app`);
     this.plan = plan;
+    // It brings what each service needs and checks every object at synth (below): the services skip their own checks.
+    checksItsOutput(this);
     this.options = resolveRendererOptions(rendererOptions);
     const opts = this.options;
     const version = plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;

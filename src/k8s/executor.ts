@@ -4,6 +4,7 @@ import { ServiceName } from '../policy/services';
 import { MODE_ANNOTATION } from './labels';
 import { allowPolicy, backendIngress, dnsEgress, internetEgress, NetworkSettings } from './network-policy';
 import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions, Toleration } from './options';
+import { addPlanValidation } from './plan-needs';
 import { profileChecksumAnnotations } from './profiles';
 import { ServiceWorkload } from './workload';
 
@@ -102,6 +103,7 @@ abstract class NsJailExecutor extends Construct {
     });
     this.ingressEnv = component.ingressEnv ?? '';
     this.url = `http://${service}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}:${component.port}`;
+    addPlanValidation(this, plan, props.kubernetesVersion);
   }
 }
 

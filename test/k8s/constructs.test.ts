@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { AgentSandbox, CodeExecutor, JsExecutor, SandboxKitChart, TrustNamespace } from '../../src/k8s';
 import { KubeObject, PodSpecJson } from '../../src/k8s/manifest';
 import { DeploymentPlan, SandboxPlan } from '../../src/policy/plan';
@@ -9,10 +9,11 @@ type Spec = PodSpecJson & { automountServiceAccountToken?: boolean; serviceAccou
 const podSpec = (o: KubeObject) => (o.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: Spec } }).template;
 const servicePlan = (p: DeploymentPlan, name: string): SandboxPlan => p.services.find((s) => s.service === name)!;
 
+/** The objects a construct renders on its own (what synth checks then: test/k8s/standalone.test.ts). */
 function standalone(build: (chart: Chart) => void): KubeObject[] {
   const chart = new Chart(new App(), 'test');
   build(chart);
-  return chart.toJson() as KubeObject[];
+  return chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
 }
 
 describe('CodeExecutor / JsExecutor on their own', () => {

@@ -1,0 +1,137 @@
+/**
+ * The service constructs used on their own, outside SandboxKitChart: synth passes only when the
+ * app brings what the plan needs, and otherwise fails with a message scoped to the construct
+ * that names what is missing.
+ */
+import { App, Chart } from 'cdk8s';
+import {
+  AgentSandbox, AppArmorProfileLoader, CodeExecutor, DeploymentPlan, OperatorSeccompProfiles, PodSecurityLevel, plan, referencedProfiles,
+  SandboxKitChart, SandboxPlan, SeccompProfileInstaller, TrustNamespace,
+} from '../../src';
+
+const servicePlan = (p: DeploymentPlan, name: string): SandboxPlan => p.services.find((s) => s.service === name)!;
+
+interface Needs {
+  /** Level of the code-executor namespace; none: no namespace. */
+  readonly level?: PodSecurityLevel;
+  readonly installer?: boolean;
+  readonly loader?: boolean;
+}
+
+/** A chart with a gke-standard CodeExecutor and what the test gives it; returns the synth error, if any. */
+function synthCodeExecutor(deployment: DeploymentPlan, needs: Needs): string | undefined {
+  const chart = new Chart(new App(), 'app');
+  const p = servicePlan(deployment, 'code-executor');
+  const ce = new CodeExecutor(chart, 'ce', { plan: p, kubernetesVersion: deployment.kubernetesVersion });
+  if (needs.level) new TrustNamespace(chart, 'ns', { name: ce.namespace, trust: 'user-code', podSecurityLevel: needs.level, podSecurityReason: 'test' });
+  if (needs.installer) {
+    new TrustNamespace(chart, 'system', { name: 'sandbox-kit-system', trust: 'node-installer', podSecurityLevel: 'privileged', podSecurityReason: 'test' });
+    new SeccompProfileInstaller(chart, 'installer', { profiles: referencedProfiles(deployment), architectures: p.architectures });
+  }
+  if (needs.loader) new AppArmorProfileLoader(chart, 'loader', { profiles: ['sandbox-kit-nsjail'], architectures: p.architectures });
+  try {
+    chart.toJson();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const ONLY_CODE = { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } as const;
+
+describe('a gke-standard CodeExecutor on its own, privileged (Kubernetes 1.32: no user namespaces)', () => {
+  const gke = plan({ target: 'gke-standard', kubernetesVersion: '1.32', services: ONLY_CODE });
+  const p = servicePlan(gke, 'code-executor');
+
+  test('the plan needs a privileged namespace', () => {
+    expect([p.mode, p.podSecurityLevel]).toEqual(['privileged', 'privileged']);
+  });
+
+  test('with its namespace at the plan\'s level and the AppArmor loader, synth passes', () => {
+    expect(synthCodeExecutor(gke, { level: 'privileged', loader: true })).toBeUndefined();
+  });
+
+  test('in a restricted namespace, synth fails at the construct, naming the level the plan needs', () => {
+    const error = synthCodeExecutor(gke, { level: 'restricted', loader: true })!;
+    expect(error).toMatch(/\[app\/ce\] Deployment\/sandbox-kit-code-executor\/code-executor: namespace sandbox-kit-code-executor enforces Pod Security "restricted", which refuses this pod \(.*privileged/);
+    expect(error).toContain('the plan needs "privileged"');
+  });
+
+  test('without a namespace, synth fails naming the namespace and its level', () => {
+    expect(synthCodeExecutor(gke, { loader: true })).toMatch(/\[app\/ce\] .*namespace "sandbox-kit-code-executor", which no TrustNamespace of this app renders: it needs one that enforces Pod Security "privileged"/);
+  });
+
+});
+
+describe('a gke-standard CodeExecutor on its own, under the kit\'s seccomp profile (Kubernetes 1.35)', () => {
+  const gke = plan({ target: 'gke-standard', services: ONLY_CODE });
+  const p = servicePlan(gke, 'code-executor');
+
+  test('the plan references a Localhost profile the DaemonSet delivers, and the kit\'s AppArmor profile', () => {
+    expect(p.mode).toBe('seccomp');
+    expect(p.sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-nsjail' });
+    expect(p.sandbox.seccomp).toMatchObject({ type: 'Localhost', localhostProfile: 'sandbox-kit/nsjail.json' });
+    expect(p.profileDelivery).toBe('daemonset');
+  });
+
+  test('with the profile installer, synth passes', () => {
+    expect(synthCodeExecutor(gke, { level: p.podSecurityLevel, installer: true, loader: true })).toBeUndefined();
+  });
+
+  test('without the profile installer, synth fails naming the seccomp profile and each architecture', () => {
+    const error = synthCodeExecutor(gke, { level: p.podSecurityLevel, loader: true })!;
+    for (const arch of p.architectures) expect(error).toContain(`[app/ce] the pods reference seccomp profile sandbox-kit/nsjail.json, and no SeccompProfileInstaller of this app installs it on ${arch} nodes`);
+  });
+
+  test('without the AppArmor loader, synth fails naming the profile', () => {
+    expect(synthCodeExecutor(gke, { level: p.podSecurityLevel, installer: true })).toMatch(/\[app\/ce\] the pods run under AppArmor profile sandbox-kit-nsjail, and no AppArmorProfileLoader of this app loads it/);
+  });
+
+  test('with an installer for another architecture only, the missing one is named', () => {
+    const chart = new Chart(new App(), 'app');
+    const ce = new CodeExecutor(chart, 'ce', { plan: p });
+    new TrustNamespace(chart, 'ns', { name: ce.namespace, trust: 'user-code', podSecurityLevel: p.podSecurityLevel, podSecurityReason: 'test' });
+    new SeccompProfileInstaller(chart, 'installer', { profiles: referencedProfiles(gke), architectures: ['amd64'] });
+    new AppArmorProfileLoader(chart, 'loader', { profiles: ['sandbox-kit-nsjail'], architectures: p.architectures });
+    expect(() => chart.toJson()).toThrow(/installs it on arm64 nodes/);
+    expect(() => chart.toJson()).not.toThrow(/on amd64 nodes/);
+  });
+
+  test('profiles for the Security Profiles Operator: its objects are what is needed', () => {
+    const spo = plan({ target: 'gke-standard', architectures: ['amd64'], profileDelivery: 'security-profiles-operator', appArmor: 'unconfined', services: ONLY_CODE });
+    const build = (withOperator: boolean) => {
+      const chart = new Chart(new App(), 'app');
+      const sp = servicePlan(spo, 'code-executor');
+      const ce = new CodeExecutor(chart, 'ce', { plan: sp });
+      new TrustNamespace(chart, 'ns', { name: ce.namespace, trust: 'user-code', podSecurityLevel: sp.podSecurityLevel, podSecurityReason: 'test' });
+      if (withOperator) new OperatorSeccompProfiles(chart, 'spo', { profiles: referencedProfiles(spo) });
+      return () => chart.toJson();
+    };
+    expect(build(false)).toThrow(/no OperatorSeccompProfiles of this app declares it/);
+    expect(build(true)).not.toThrow();
+  });
+});
+
+test('an AgentSandbox on its own needs both its namespaces, named with their levels', () => {
+  const eks = plan({ target: 'eks' });
+  const chart = new Chart(new App(), 'app');
+  new AgentSandbox(chart, 'agent', { plan: servicePlan(eks, 'agent-sandbox') });
+  expect(() => chart.toJson()).toThrow(/\[app\/agent\] .*namespace "sandbox-kit-agent", which no TrustNamespace/);
+  expect(() => chart.toJson()).toThrow(/\[app\/agent\] .*namespace "sandbox-kit-agent-sandboxes", which no TrustNamespace/);
+});
+
+test('inside SandboxKitChart a service leaves the checks to the chart: one report, not two', () => {
+  const kit = plan({ target: 'gke-standard' });
+  const chart = new SandboxKitChart(new App(), 'kit', { plan: kit });
+  // A service in a namespace the chart does not render: the chart reports it, the service does not repeat it.
+  const extra = new CodeExecutor(chart, 'extra', { plan: servicePlan(kit, 'code-executor'), namespace: 'elsewhere' });
+  expect(extra.node.validate()).toEqual([]);
+  let message = '';
+  try {
+    chart.toJson();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message.split('\n').filter((line) => line.includes('elsewhere'))).toHaveLength(1);
+  expect(message).toMatch(/runs in namespace "elsewhere", which the chart does not render/);
+});
