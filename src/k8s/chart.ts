@@ -21,6 +21,9 @@ import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { referencedProfiles } from './profiles';
 import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
+import { deploymentPods, sizeQuota } from '../policy/quota';
+import { NamespaceFences, podCharge } from './quota';
+import { ConfigProblem } from '../policy/errors';
 
 /** Why the installer's namespace must be `privileged`. */
 export const INSTALLER_POD_SECURITY_REASON =
@@ -189,6 +192,26 @@ export class SandboxKitChart extends Chart {
     }
     this.namespaces = namespaces;
     this.endpoints = endpoints;
+
+    // Resource fences where user code lands, sized from what the rendered pods ask for.
+    const quotaProblems: ConfigProblem[] = [];
+    const rendered = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
+    const executorFences = (svc: SandboxPlan | undefined, namespace: string) => {
+      if (!svc) return;
+      const inNamespace = podsOf(rendered).filter((p) => p.namespace === namespace);
+      const deployment = inNamespace.find((p) => p.ownerKind === 'Deployment');
+      if (!deployment) return;
+      const replicas = Math.max(svc.replicas, opts.autoscaling[svc.service]?.maxReplicas ?? 0);
+      const { pods, why } = deploymentPods(replicas, 1);
+      const sizing = sizeQuota({ what: svc.service, pods, why, pod: podCharge(deployment.spec as never) }, svc.quota, `services.${svc.service}.quota`);
+      quotaProblems.push(...sizing.problems);
+      new NamespaceFences(this, `Fences-${namespace}`, {
+        namespace, hard: sizing.hard, reasons: sizing.reasons, pods: inNamespace.map((p) => p.spec as never), userCodePod: deployment.spec as never,
+      });
+    };
+    executorFences(code, opts.namespaces.codeExecutor);
+    executorFences(js, opts.namespaces.jsExecutor);
+    if (quotaProblems.length) throw new SandboxConfigError('sandbox-kit resource quotas', quotaProblems);
 
     this.node.addValidation({ validate: () => [...this.renderObjects().errors] });
   }

@@ -1,6 +1,7 @@
 import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
 import { RequestedMode } from './modes';
 import { MemoryQuantity } from './quantity';
+import { QuotaCaps } from './quota';
 import { ResourceRequirements, ServiceName } from './services';
 
 /**
@@ -87,6 +88,15 @@ export interface ServiceOptions {
    * @default "fargate"
    */
   readonly capacity?: 'fargate' | 'ec2';
+  /**
+   * Kubernetes: caps on the ResourceQuota of the namespace where the service's user code runs
+   * (pods; requests and limits of CPU, memory, ephemeral storage). The kit sizes the quota from
+   * the service's scaling (replicas and autoscaling; MAX_TOTAL_JOBS for the agent sandbox's
+   * Jobs); a cap may raise it, and one below a single pod, or below what the scaling may run at
+   * once, is refused.
+   * @default - sized from the service's scaling
+   */
+  readonly quota?: QuotaCaps;
 }
 
 /**

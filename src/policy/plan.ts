@@ -4,6 +4,7 @@ import { Architecture, Capability, NodeOs, ProfileDelivery, TargetName } from '.
 import { SandboxMode } from './modes';
 import { RemainingRisk } from './risks';
 import { ServiceImageKind } from './config';
+import { QuotaCaps } from './quota';
 import { ProfileName, ResourceRequirements, SandboxEngine, ServiceComponent, ServiceName } from './services';
 
 /** The seccomp setting of a container. */
@@ -184,6 +185,11 @@ export interface SandboxPlan {
   readonly pidsLimit: number;
   /** Processes of the service. */
   readonly components: readonly ServiceComponent[];
+  /**
+   * Caps on the quota of the service's user-code namespace (Kubernetes), as the config gives them.
+   * @default undefined (sized from the scaling)
+   */
+  readonly quota?: QuotaCaps;
 }
 
 /** Plans for every enabled service on one target. */

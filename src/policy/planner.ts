@@ -208,6 +208,7 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       pidsLimit: opts.pidsLimit,
       storage: storageBounds(opts.scratchSize, body.sandbox.writablePaths.length),
       components: req.components,
+      ...(opts.quota ? { quota: opts.quota } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import { TARGETS } from '../targets';
 import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
 import { AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, DEFAULT_SCRATCH_SIZE, SandboxKitConfig, ServiceImageKind, UserNamespaceOption } from './config';
 import { SandboxConfigError } from './errors';
+import { QuotaCaps } from './quota';
 import { RequestedMode } from './modes';
 import { ResourceRequirements, SERVICE_NAMES, SERVICES, ServiceName } from './services';
 
@@ -30,6 +31,7 @@ export interface ResolvedServiceOptions {
   readonly pidsLimit: number;
   readonly scratchSize: string;
   readonly capacity: 'fargate' | 'ec2';
+  readonly quota?: QuotaCaps;
 }
 
 /**
@@ -54,6 +56,7 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
       pidsLimit: o.pidsLimit ?? DEFAULT_PIDS_LIMIT,
       scratchSize: o.scratchSize ?? DEFAULT_SCRATCH_SIZE,
       capacity: facts.mixedCapacity ? o.capacity ?? 'fargate' : 'fargate',
+      ...(o.quota ? { quota: o.quota } : {}),
     };
   }
   return {

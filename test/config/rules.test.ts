@@ -24,6 +24,11 @@ const config: Cases<'config'> = {
     fail: { target: 'eks', services: { 'js-executor': { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } } } } },
     field: 'services.js-executor.resources.requests.memory',
   },
+  'quota-holds-one-pod': {
+    pass: { target: 'eks', services: { 'js-executor': { quota: { cpu: '8', memory: '24Gi', ephemeralStorage: '10Gi' } } } },
+    fail: { target: 'eks', services: { 'js-executor': { quota: { memory: '4Gi' } } } },
+    field: 'services.js-executor.quota.memory',
+  },
 };
 
 const kubernetes: Cases<'kubernetes-renderer'> = {

@@ -6,6 +6,7 @@ import { kubernetesVersionOnKubernetesTargets } from './kubernetes-version-on-ku
 import { nodeOsFitsTarget } from './node-os-fits-target';
 import { operatorProfilesOneArchitecture } from './operator-profiles-one-architecture';
 import { profileDeliveryFitsTarget } from './profile-delivery-fits-target';
+import { quotaHoldsOnePod } from './quota-holds-one-pod';
 import { requestsWithinLimits } from './requests-within-limits';
 
 /** Rules over one target's config (SandboxKitConfig). Add yours here. */
@@ -18,4 +19,5 @@ export const CONFIG_RULES: readonly ConfigRule<'config'>[] = [
   kitImageNeedsImage,
   capacityOnEcsFargate,
   requestsWithinLimits,
+  quotaHoldsOnePod,
 ];
