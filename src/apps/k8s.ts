@@ -31,9 +31,19 @@ export interface KubernetesSynthResult {
  * `<outdir>/<target>.k8s.yaml` each.
  */
 export function writeKubernetesTargets(targets: readonly TargetCheck[], outdir: string): KubernetesSynthResult {
+  // YAML serialization is most of synth's time, and targets share many objects (namespaces,
+  // policies, the profile ConfigMaps): each distinct object is serialized once. The text is what
+  // Yaml.stringify(...objects) writes, which joins the documents the same way.
+  const serialized = new Map<string, string>();
+  const yamlOf = (o: object): string => {
+    const key = JSON.stringify(o);
+    let text = serialized.get(key);
+    if (text === undefined) serialized.set(key, text = Yaml.stringify(o));
+    return text;
+  };
   const rendered = targets.map((t) => {
     if (!t.chart || !t.plan || t.problems.length) throw new Error(`writeKubernetesTargets: target ${t.target} did not pass its checks`);
-    return { target: t.target, chart: t.chart, plan: t.plan, file: path.join(outdir, `${t.target}.k8s.yaml`), yaml: Yaml.stringify(...t.chart.renderObjects().objects) };
+    return { target: t.target, chart: t.chart, plan: t.plan, file: path.join(outdir, `${t.target}.k8s.yaml`), yaml: t.chart.renderObjects().objects.map(yamlOf).join('---\n') };
   });
   fs.mkdirSync(outdir, { recursive: true });
   for (const r of rendered) fs.writeFileSync(r.file, r.yaml);
