@@ -11,18 +11,20 @@ import { checkKit, KitCheck, kitError, TargetCheck } from './kit-check';
 
 const USAGE = `usage: npm run explain -- [--config FILE] [--target NAME ...] [--all] [--format text|json|mermaid] [--json] [--facts]
          [--acknowledge-unsandboxed-code] [--mode SERVICE=MODE ...] [--kubernetes-version 1.35] [--node-os OS]
+         [--retool-version 3.334.0-stable]
 Plans every target of both apps as synth would, runs every check synth runs except cdk-nag, and
 prints each service's plan and every refusal, per app and target.
   --config FILE   the kit file (default: $SANDBOX_KIT_CONFIG, else ./sandbox-kit.config.json)
   --target NAME   only these targets (repeatable or comma-separated), as SANDBOX_KIT_TARGETS:
                   each app plans those it renders (${TARGET_NAMES.join(', ')})
-  --all           every target in every app that renders it, with default options; refusals are
-                  answers, so the exit code is 0
+  --all           every target in every app that renders it, with default options (and the kit
+                  file's retoolVersion, if it names one); refusals are answers, so the exit code is 0
   --format F      text (default), json (plans, problems and, with --facts, the catalog), or mermaid
                   (a diagram per target: trust domains, sandbox boundaries, allowed network paths)
   --json          same as --format json
   --facts         also print each target's platform facts with their confidence and source
-  --acknowledge-unsandboxed-code, --mode SERVICE=MODE, --kubernetes-version V, --node-os OS
+  --acknowledge-unsandboxed-code, --mode SERVICE=MODE, --kubernetes-version V, --node-os OS,
+  --retool-version R
                   set these config fields on every target (kubernetesVersion on Kubernetes targets only)
 Exits 1 when a requested target has a problem (printing every problem once, together), 2 on bad arguments.`;
 
@@ -55,6 +57,7 @@ function parse(argv: string[]): Args | 'help' {
       'mode': { type: 'string', multiple: true },
       'kubernetes-version': { type: 'string' },
       'node-os': { type: 'string' },
+      'retool-version': { type: 'string' },
       'help': { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -76,6 +79,7 @@ function parse(argv: string[]): Args | 'help' {
   if (values['acknowledge-unsandboxed-code']) fields.acknowledgeUnsandboxedCode = true;
   if (nodeOs !== undefined) fields.nodeOs = nodeOs;
   if (values['kubernetes-version'] !== undefined) fields.kubernetesVersion = values['kubernetes-version'];
+  if (values['retool-version'] !== undefined) fields.retoolVersion = values['retool-version'];
   const targets = values.target?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   if (values.all && targets) throw new UsageError('--all and --target exclude each other');
   return { config: values.config, targets, all: values.all, format, facts: values.facts, fields, modes };
@@ -115,7 +119,12 @@ function withCommandLine(raw: unknown, args: Args): unknown {
 
 function input(args: Args): KitInput {
   if (args.all) {
-    const raw = { kubernetes: { targets: [...KUBERNETES_APP_TARGETS] }, aws: { targets: [...AWS_APP_TARGETS] } };
+    // The release changes no plan, but the kit plans no Retool image without one: the kit file's, if any.
+    const kit = readKitFile({ file: args.config });
+    const named = (['kubernetes', 'aws'] as const).map((f) => (isRecord(kit.raw) && isRecord(kit.raw[f]) && isRecord((kit.raw[f] as Record<string, unknown>).defaults)
+      ? ((kit.raw[f] as Record<string, Record<string, unknown>>).defaults.retoolVersion) : undefined)).find((v) => typeof v === 'string');
+    const defaults = named ? { retoolVersion: named } : {};
+    const raw = { kubernetes: { targets: [...KUBERNETES_APP_TARGETS], defaults }, aws: { targets: [...AWS_APP_TARGETS], defaults } };
     return resolveKitFile(withCommandLine(raw, args), '(every target, default options)');
   }
   const { raw, source, found } = readKitFile({ file: args.config });

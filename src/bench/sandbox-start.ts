@@ -54,10 +54,10 @@ export async function sandboxStartBench(options: SandboxStartOptions = {}): Prom
   const arch = hostArchitecture();
   const n = String(options.nsjailSamples ?? 30);
   const modes: { variant: string; sut: ServiceUnderTest }[] = [
-    { variant: 'NsJail, kit config, privileged (eks, privileged requested)', sut: rendered({ target: 'eks', services: { 'js-executor': { mode: 'privileged' } } }, 'js-executor') },
-    { variant: 'NsJail, kit config, seccomp + userns + unmasked /proc (eks)', sut: rendered({ target: 'eks' }, 'js-executor') },
-    { variant: 'NsJail, kit config, seccomp, masked /proc, no procfs (ecs-ec2, kit image)', sut: rendered({ target: 'ecs-ec2', services: { 'js-executor': KIT_IMAGE, 'agent-sandbox': { enabled: false } } }, 'js-executor') },
-    { variant: 'NsJail, kit config, rlimits-seccomp (ecs-fargate, kit image)', sut: rendered({ target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor') },
+    { variant: 'NsJail, kit config, privileged (eks, privileged requested)', sut: rendered({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { mode: 'privileged' } } }, 'js-executor') },
+    { variant: 'NsJail, kit config, seccomp + userns + unmasked /proc (eks)', sut: rendered({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'js-executor') },
+    { variant: 'NsJail, kit config, seccomp, masked /proc, no procfs (ecs-ec2, kit image)', sut: rendered({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'js-executor': KIT_IMAGE, 'agent-sandbox': { enabled: false } } }, 'js-executor') },
+    { variant: 'NsJail, kit config, rlimits-seccomp (ecs-fargate, kit image)', sut: rendered({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor') },
   ];
   const nsjailRows = modes.map((m, i) => {
     const [cfg] = renderNsjailConfigs(m.sut.plan!);
@@ -66,7 +66,7 @@ export async function sandboxStartBench(options: SandboxStartOptions = {}): Prom
     const run = runInNodeContainer<{ ok: boolean; samples_ms: number[] }>(nodeContainerConfig(m.sut.container.security, { arch }), ['/usr/bin/python3', '/probe/probe.py', 'exec-time', n, spec], { tools: [nsjail.path], timeoutMs: 300000 });
     return { variant: m.variant, samples: samplesOf(m.variant, run) };
   });
-  const agent = rendered({ target: 'eks' }, 'agent-sandbox').container.security;
+  const agent = rendered({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'agent-sandbox').container.security;
   const runscRows = runsc.found.map((r) => {
     const variant = `runsc ${r.release} do /bin/true, gvisor profile, unmasked /proc (eks as rendered)`;
     const run = runInNodeContainer<{ ok: boolean; samples_ms: number[] }>(nodeContainerConfig(agent, { arch }), ['/usr/bin/python3', '/probe/probe.py', 'runsc-time', String(options.runscSamples ?? 8), containerToolPath(r.path)], { tools: [r.path], timeoutMs: 300000 });

@@ -15,7 +15,7 @@ export const IMAGE_KINDS = ['nsjail', 'gvisor'] as const;
 export type ImageKind = (typeof IMAGE_KINDS)[number];
 
 /** The image reference the default plans of the kit's own image name (the configs never read it). */
-const KIT_NSJAIL_IMAGE = 'sandbox-kit-nsjail';
+const KIT_NSJAIL_IMAGE = 'sandbox-kit-nsjail:build';
 
 /**
  * Configs whose plans the NsJail image carries by default: the default targets, plus the plans
@@ -23,10 +23,11 @@ const KIT_NSJAIL_IMAGE = 'sandbox-kit-nsjail';
  * masked (ecs-ec2, Kubernetes 1.32), the rlimits-seccomp plans of the Fargate targets, and the
  * rlimits-only jail inside GKE Sandbox's gVisor.
  */
+// The release names Retool's images only; it changes no sandbox setting, so any release plans the same.
 export const DEFAULT_IMAGE_CONFIGS: readonly SandboxKitConfig[] = [
-  { target: 'eks' },
-  { target: 'gke-standard' },
-  { target: 'kubernetes' },
+  { target: 'eks', retoolVersion: '3.334.0-stable' },
+  { target: 'gke-standard', retoolVersion: '3.334.0-stable' },
+  { target: 'kubernetes', retoolVersion: '3.334.0-stable' },
   // ECS cannot unmask /proc, which the agent sandbox's gVisor needs: the planner refuses it there.
   { target: 'ecs-ec2', services: { 'code-executor': { imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'js-executor': { imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'agent-sandbox': { enabled: false } } },
   { target: 'gke-autopilot', services: { 'code-executor': { imageKind: 'kit', image: KIT_NSJAIL_IMAGE }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },

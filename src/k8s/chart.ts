@@ -11,6 +11,7 @@ import { AgentSandbox } from './agent-sandbox';
 import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './apparmor-loader';
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
+import { applyImageSource, imageViolations } from './image-source';
 import { KubeObject, PodSpecJson, podsOf } from './manifest';
 import { commonLabels } from './labels';
 import { TrustDomain, TrustNamespace } from './namespace';
@@ -192,6 +193,8 @@ export class SandboxKitChart extends Chart {
     }
     this.namespaces = namespaces;
     this.endpoints = endpoints;
+    // Every image through the mirror, every pod with the pull secrets (checked again in checkOutput).
+    applyImageSource(this.node.findAll().filter(ApiObject.isApiObject), plan.images);
 
     // Resource fences where user code lands, sized from what the rendered pods ask for.
     const quotaProblems: ConfigProblem[] = [];
@@ -246,6 +249,7 @@ export class SandboxKitChart extends Chart {
         errors.push(`${pod.source}: Pod Security "${n.podSecurityLevel}" of namespace ${n.name} refuses it: ${v.message}`);
       }
     }
+    errors.push(...imageViolations(podsOf(objects), this.plan.images));
     for (const v of apiServerViolations(objects)) errors.push(`${v.source}: the API server refuses it (${v.rule}): ${v.message}`);
     const platform = platformViolations(TARGETS[this.plan.target], objects, version);
     for (const v of platform) errors.push(`${v.source}: ${this.plan.target} refuses it (${v.rule}): ${v.message}`);

@@ -23,6 +23,39 @@ export type ServiceImageKind = 'retool' | 'kit';
 export type ImageReference = string;
 
 /**
+ * A Retool release, as Retool tags its images and as the backend's Helm `image.tag` names it:
+ * `MAJOR.MINOR.PATCH-stable` or `MAJOR.MINOR.PATCH-edge`.
+ * @pattern ^[0-9]+\.[0-9]+\.[0-9]+-(stable|edge)$
+ * @mismatch is not a Retool release ("X.Y.Z-stable" or "X.Y.Z-edge", as on the backend's image tag)
+ * @example "3.334.0-stable"
+ */
+export type RetoolRelease = string;
+
+/**
+ * An image digest: `sha256:` and 64 lowercase hex digits.
+ * @pattern ^sha256:[0-9a-f]{64}$
+ * @mismatch is not an image digest ("sha256:" and 64 lowercase hex digits)
+ * @example "sha256:b3255e7dfbcd10cb367af0d409747d511aeb66dfac98cf30e97e87e4207dd76f"
+ */
+export type ImageDigest = string;
+
+/**
+ * A registry (and optional path) that mirrors Docker Hub: `host[:port][/path]`, no scheme.
+ * @pattern ^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*$
+ * @mismatch is not a registry host with an optional path ("registry.example.com/dockerhub", no scheme, lowercase)
+ * @example "registry.example.com/dockerhub"
+ */
+export type RegistryMirror = string;
+
+/**
+ * The name of a Secret of type kubernetes.io/dockerconfigjson in the namespace of the pods.
+ * @pattern ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$
+ * @mismatch is not a Secret name (lowercase DNS subdomain)
+ * @example "registry-credentials"
+ */
+export type PullSecretName = string;
+
+/**
  * A Kubernetes minor version the kit renders for: 1.27 or newer.
  * @pattern ^1\.(2[7-9]|[3-9][0-9]|[1-9][0-9]{2,})$
  * @mismatch is not a Kubernetes minor version the kit renders for ("1.27" or newer, as "1.MINOR")
@@ -43,10 +76,24 @@ export interface ServiceOptions {
    */
   readonly mode?: RequestedMode;
   /**
-   * Container image (repository:tag or repository@digest). Pin a Retool release in production.
-   * @default - the service's Retool image
+   * Container image (repository:tag or repository@digest), replacing Retool's image of the
+   * release. Never untagged or `:latest`: a tag that moves changes what runs without a synth.
+   * @default - Retool's image of the service at `retoolVersion`
    */
   readonly image?: ImageReference;
+  /**
+   * The Retool release of this service's image, when it must differ from `retoolVersion` (a
+   * support build). Retool does not generally support executors of another release than the
+   * backend's.
+   * @default - retoolVersion
+   */
+  readonly retoolVersion?: RetoolRelease;
+  /**
+   * Digest of the service's image: the rendered reference becomes `repository:tag@digest`, which
+   * the runtime pulls by digest.
+   * @default - the tag alone
+   */
+  readonly imageDigest?: ImageDigest;
   /**
    * Whose image `image` is: Retool's (`retool`), or one built from the kit's runtime image
    * (`kit`, which needs `image` set to it). Decides what the jail inside can do.
@@ -123,6 +170,28 @@ export type UserNamespaceOption = 'auto' | 'required' | 'off';
 export interface SandboxKitConfig {
   /** Where to deploy. */
   readonly target: TargetName;
+  /**
+   * The Retool release the services run: the tag of Retool's images (`3.334.0-stable`), the same
+   * release as the backend's `image.tag` (Retool does not generally support mismatched versions).
+   * Needed wherever a service runs Retool's image: the kit picks no release for you, as Retool's
+   * chart does not.
+   * @default - none: required while a service runs Retool's image
+   */
+  readonly retoolVersion?: RetoolRelease;
+  /**
+   * A registry that mirrors Docker Hub: every image the kit renders (Retool's, the installer's)
+   * is pulled from it instead, under the same path (`<mirror>/tryretool/code-executor-service`,
+   * `<mirror>/library/busybox`).
+   * @default - Docker Hub
+   */
+  readonly imageRegistry?: RegistryMirror;
+  /**
+   * Kubernetes targets: Secrets (type kubernetes.io/dockerconfigjson) every pod the kit renders
+   * pulls its images with. Create them in each of the kit's namespaces.
+   * @uniqueItems true
+   * @default []
+   */
+  readonly imagePullSecrets?: readonly PullSecretName[];
   /**
    * Kubernetes minor version of the cluster (Kubernetes targets only).
    * @default "1.35"

@@ -8,3 +8,4 @@ export * from './risks';
 export * from './services';
 export * from './validate';
 export * from './describe';
+export * from './images';

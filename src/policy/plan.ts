@@ -5,6 +5,7 @@ import { SandboxMode } from './modes';
 import { RemainingRisk } from './risks';
 import { ServiceImageKind } from './config';
 import { QuotaCaps } from './quota';
+import { ImageParts } from './images';
 import { ProfileName, ResourceRequirements, SandboxEngine, ServiceComponent, ServiceName } from './services';
 
 /** The seccomp setting of a container. */
@@ -168,8 +169,15 @@ export interface SandboxPlan {
   readonly assumptions: readonly AssumptionNote[];
   /** Retool's risk categories that remain, one sentence each. */
   readonly risks: readonly RemainingRisk[];
-  /** Image reference. */
+  /** Image reference: mirrored (imageRegistry), tagged with the release, with the digest when given. Never `:latest`. */
   readonly image: string;
+  /** The image reference's parts (the agent sandbox's job template puts its own tag placeholder on the repository). */
+  readonly imageParts: ImageParts;
+  /**
+   * The Retool release of Retool's image (the backend's `image.tag` must be the same).
+   * @default undefined (the service runs an image named in services.<name>.image)
+   */
+  readonly release?: string;
   /** Whose image it is (Retool's, or one built from the kit's runtime image): what the jail inside can do. */
   readonly imageKind: ServiceImageKind;
   /** Resources of the user-code container. */
@@ -200,4 +208,17 @@ export interface DeploymentPlan {
   readonly kubernetesVersion?: string;
   /** Plans, in the catalog's service order. */
   readonly services: readonly SandboxPlan[];
+  /** Where every image the kit renders is pulled from, and with what credentials. */
+  readonly images: ImageSource;
+}
+
+/** Where images come from, for every image a renderer adds (installers, loaders) besides the plans'. */
+export interface ImageSource {
+  /**
+   * The Docker Hub mirror every image is pulled through (mirrorImage).
+   * @default undefined (Docker Hub)
+   */
+  readonly registry?: string;
+  /** Kubernetes Secrets (dockerconfigjson) every pod pulls its images with. */
+  readonly pullSecrets: readonly string[];
 }

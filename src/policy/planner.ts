@@ -113,6 +113,7 @@ export function planOutcome(input: SandboxKitConfig | unknown): PlanOutcome {
       target: config.target,
       kubernetesVersion: TARGETS[config.target].kind === 'kubernetes' ? config.kubernetesVersion : undefined,
       services,
+      images: { ...(config.imageRegistry ? { registry: config.imageRegistry } : {}), pullSecrets: config.imagePullSecrets },
     },
     refusals: problems,
   };
@@ -202,6 +203,8 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       nodeOs: nodeOs(ctx),
       risks: remainingRisks(req, mode, facts, body.insideGvisor),
       image: opts.image,
+      imageParts: opts.imageParts,
+      ...(opts.release !== undefined ? { release: opts.release } : {}),
       imageKind: opts.imageKind,
       resources: opts.resources,
       replicas: opts.replicas,

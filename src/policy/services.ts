@@ -1,3 +1,4 @@
+import { RETOOL_REPOSITORIES } from '../targets/retool';
 import { SandboxMode } from './modes';
 import { CpuQuantity, MemoryQuantity } from './quantity';
 
@@ -76,8 +77,8 @@ export interface ServiceRequirements {
    * @default undefined (ECS too)
    */
   readonly kubernetesOnly?: string;
-  /** Default image (repository:tag). */
-  readonly image: string;
+  /** Retool's image repository (its tag is the release, `retoolVersion`). */
+  readonly repository: string;
   /** Default resources. */
   readonly resources: ResourceRequirements;
   /** Processes of the service. */
@@ -108,7 +109,7 @@ export const CODE_EXECUTOR: ServiceRequirements = {
   unsupportedModeReasons: {},
   kernelNeeds: NSJAIL_KERNEL_NEEDS,
   freshProcfs: 'optional',
-  image: 'tryretool/code-executor-service:latest',
+  repository: RETOOL_REPOSITORIES.value['code-executor'],
   resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
   components: [{ name: 'main', port: 3004, healthPath: '/api/checkHealth', runsUserCode: true, ingressEnv: 'CODE_EXECUTOR_INGRESS_DOMAIN' }],
   writablePaths: ['/tmp'],
@@ -128,7 +129,7 @@ export const JS_EXECUTOR: ServiceRequirements = {
   },
   kernelNeeds: NSJAIL_KERNEL_NEEDS,
   freshProcfs: 'optional',
-  image: 'tryretool/js-executor-service:latest',
+  repository: RETOOL_REPOSITORIES.value['js-executor'],
   resources: { requests: { cpu: '2', memory: '6Gi' }, limits: { cpu: '2', memory: '6Gi' } },
   components: [{
     name: 'main', port: 3000, healthPath: '/api/health', readinessPath: '/api/readiness', runsUserCode: true,
@@ -161,7 +162,7 @@ export const AGENT_SANDBOX: ServiceRequirements = {
   // proc: operation not permitted" under a masked /proc; runsc 20240729 starts.
   freshProcfs: 'preferred',
   kubernetesOnly: 'Retool\'s agent sandbox controller starts every sandbox as a Kubernetes Job in its own namespace (tryretool/retool-helm charts/retool/templates/deployment_agent_sandbox.yaml, JOB_TEMPLATE_CONFIGMAP)',
-  image: 'tryretool/agent-sandbox-service:latest',
+  repository: RETOOL_REPOSITORIES.value['agent-sandbox'],
   resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   components: [
     { name: 'controller', port: 3018, healthPath: '/api/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN' },

@@ -4,6 +4,7 @@ import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/ty
 import { AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, DEFAULT_SCRATCH_SIZE, SandboxKitConfig, ServiceImageKind, UserNamespaceOption } from './config';
 import { SandboxConfigError } from './errors';
 import { QuotaCaps } from './quota';
+import { formatImage, ImageParts, mirrorImage, parseImage } from './images';
 import { RequestedMode } from './modes';
 import { ResourceRequirements, SERVICE_NAMES, SERVICES, ServiceName } from './services';
 
@@ -17,6 +18,8 @@ export interface ResolvedConfig {
   readonly userNamespaces: UserNamespaceOption;
   readonly appArmor: AppArmorOption;
   readonly acknowledgeUnsandboxedCode: boolean;
+  readonly imageRegistry?: string;
+  readonly imagePullSecrets: readonly string[];
   readonly services: Readonly<Record<ServiceName, ResolvedServiceOptions>>;
 }
 
@@ -24,7 +27,12 @@ export interface ResolvedConfig {
 export interface ResolvedServiceOptions {
   readonly enabled: boolean;
   readonly mode: RequestedMode;
+  /** The reference the container pulls: mirrored, tagged with the release, digest when given. */
   readonly image: string;
+  /** Its parts. */
+  readonly imageParts: ImageParts;
+  /** The Retool release of Retool's image; undefined for an image named in `image`. */
+  readonly release?: string;
   readonly imageKind: ServiceImageKind;
   readonly resources: ResourceRequirements;
   readonly replicas: number;
@@ -46,10 +54,17 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
   const services = {} as Record<ServiceName, ResolvedServiceOptions>;
   for (const name of SERVICE_NAMES) {
     const o = c.services?.[name] ?? {};
+    const release = o.image === undefined ? o.retoolVersion ?? c.retoolVersion : undefined;
+    // checkConfig refused a Retool image without a release; a custom image is taken as named.
+    const named = o.image ?? formatImage({ repository: SERVICES[name].repository, tag: release!, digest: o.imageDigest });
+    const withDigest = o.image !== undefined && o.imageDigest !== undefined ? formatImage({ ...parseImage(named), digest: o.imageDigest }) : named;
+    const image = mirrorImage(withDigest, c.imageRegistry);
     services[name] = {
       enabled: o.enabled ?? true,
       mode: o.mode ?? 'auto',
-      image: o.image ?? SERVICES[name].image,
+      image,
+      imageParts: parseImage(image),
+      ...(release !== undefined ? { release } : {}),
       imageKind: o.imageKind ?? 'retool',
       resources: o.resources ?? SERVICES[name].resources,
       replicas: o.replicas ?? DEFAULT_REPLICAS,
@@ -68,6 +83,8 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
     userNamespaces: c.userNamespaces ?? 'auto',
     appArmor: c.appArmor ?? 'auto',
     acknowledgeUnsandboxedCode: c.acknowledgeUnsandboxedCode ?? false,
+    imageRegistry: c.imageRegistry,
+    imagePullSecrets: [...(c.imagePullSecrets ?? [])],
     services,
   };
 }

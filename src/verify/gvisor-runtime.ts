@@ -48,7 +48,7 @@ export interface GvisorRuns {
 
 /** The kit's configuration a service's own full jail would run (its gke-standard plan: namespaces, procfs). */
 function namespacedConfigs(service: ServiceName): ReturnType<typeof renderNsjailConfigs> {
-  const p = makePlan({ target: 'gke-standard', services: { [service]: {}, ...Object.fromEntries((['code-executor', 'js-executor', 'agent-sandbox'] as const).filter((s) => s !== service).map((s) => [s, { enabled: false }])) } }).services[0];
+  const p = makePlan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', services: { [service]: {}, ...Object.fromEntries((['code-executor', 'js-executor', 'agent-sandbox'] as const).filter((s) => s !== service).map((s) => [s, { enabled: false }])) } }).services[0];
   return renderNsjailConfigs(p);
 }
 

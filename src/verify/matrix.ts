@@ -52,42 +52,42 @@ const KIT_EXECUTORS = {
 export function scenarios(): Scenario[] {
   const privilegedNsjail = { 'code-executor': { mode: 'privileged' as const }, 'js-executor': { mode: 'privileged' as const }, 'agent-sandbox': { enabled: false } };
   return [
-    { id: 'eks', config: { target: 'eks' }, note: 'default plan' },
-    { id: 'gke-standard', config: { target: 'gke-standard' }, note: 'default plan' },
-    { id: 'kubernetes', config: { target: 'kubernetes' }, note: 'default plan' },
+    { id: 'eks', config: { target: 'eks', retoolVersion: '3.334.0-stable' }, note: 'default plan' },
+    { id: 'gke-standard', config: { target: 'gke-standard', retoolVersion: '3.334.0-stable' }, note: 'default plan' },
+    { id: 'kubernetes', config: { target: 'kubernetes', retoolVersion: '3.334.0-stable' }, note: 'default plan' },
     { id: 'gke-autopilot', config: exampleDefaults('gke-autopilot.config.json', 'kubernetes', 'gke-autopilot'), note: 'examples/gke-autopilot.config.json (code-executor\'s unprivileged mode inside GKE Sandbox); under runc only the pod\'s own settings run (gVisor: gvisor-runtimeclass.test.ts)' },
     {
       id: 'gke-autopilot (kit image)',
-      config: { target: 'gke-autopilot', services: { 'code-executor': KIT_EXECUTORS['code-executor'], 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+      config: { target: 'gke-autopilot', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT_EXECUTORS['code-executor'], 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
       note: 'code-executor on the kit\'s image: its rlimits-only jail inside GKE Sandbox; under runc only the pod\'s own settings run',
     },
     { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), renderer: exampleRenderer('eks-fargate.config.json', 'kubernetes'), note: 'examples/eks-fargate.config.json' },
-    { id: 'ecs-ec2', config: { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS (its controller starts Kubernetes Jobs), so it runs under the platform defaults' },
+    { id: 'ecs-ec2', config: { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS (its controller starts Kubernetes Jobs), so it runs under the platform defaults' },
     {
       id: 'ecs-ec2 (kit image)',
-      config: { target: 'ecs-ec2', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
+      config: { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
       note: 'the kit\'s image: seccomp through dockerd\'s daemon-wide profile, masked /proc, jail without procfs',
     },
     { id: 'ecs-fargate', config: exampleDefaults('ecs-fargate.config.json', 'aws', 'ecs-fargate'), note: 'examples/ecs-fargate.config.json (js-executor on EC2 capacity, privileged)' },
     {
       id: 'ecs-fargate (Fargate only)',
-      config: { target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+      config: { target: 'ecs-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
       note: 'every service on Fargate capacity: js-executor and the agent sandbox are refused',
     },
     {
       id: 'ecs-fargate (rlimits-seccomp)',
-      config: { target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT_EXECUTORS['code-executor'] }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+      config: { target: 'ecs-fargate', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'rlimits-seccomp', ...KIT_EXECUTORS['code-executor'] }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
       note: 'code-executor on the kit\'s image in mode rlimits-seccomp on Fargate',
     },
-    { id: 'eks (privileged)', config: { target: 'eks', services: privilegedNsjail }, note: 'mode privileged requested' },
+    { id: 'eks (privileged)', config: { target: 'eks', retoolVersion: '3.334.0-stable', services: privilegedNsjail }, note: 'mode privileged requested' },
     {
       id: 'kubernetes 1.32',
-      config: { target: 'kubernetes', kubernetesVersion: '1.32' },
+      config: { target: 'kubernetes', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.32' },
       note: 'no hostUsers: false before 1.33, so /proc stays masked: Retool\'s executors privileged; the agent sandbox in seccomp mode with runsc 20240729 or newer (20221219 needs an unmasked /proc)',
     },
     {
       id: 'kubernetes 1.32 (kit image)',
-      config: { target: 'kubernetes', kubernetesVersion: '1.32', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
+      config: { target: 'kubernetes', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.32', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
       note: 'the kit\'s image: seccomp with masked /proc, jail without procfs',
     },
   ];

@@ -81,7 +81,7 @@ export function servicesUnderTest(config: SandboxKitConfig, renderer: Record<str
  * default, given a target name), or undefined if the planner plans it.
  */
 export function refusalOf(config: SandboxKitConfig | TargetName, service: ServiceName): string | undefined {
-  const base: SandboxKitConfig = typeof config === 'string' ? { target: config } : config;
+  const base: SandboxKitConfig = typeof config === 'string' ? { target: config, retoolVersion: '3.334.0-stable' } : config;
   const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, { ...(base.services?.[s] ?? {}), enabled: s === service }]));
   try {
     plan({ ...base, services });

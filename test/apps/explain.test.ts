@@ -107,10 +107,11 @@ test('one run, one list: problems of both apps, from the schema, the rules, the 
   const file = kitFile({
     kubernetes: {
       targets: ['eks', 'gke-autopilot'],
+      defaults: { retoolVersion: '3.334.0-stable' },
       overrides: { eks: { profileDelivery: 'security-profiles-operator' }, 'gke-autopilot': { userNamespaces: 'required', acknowledgeUnsandboxedCode: true } },
       renderer: { tolerations: [{ key: 'sandbox', operator: 'Exists', value: 'yes' }] },
     },
-    aws: { targets: ['ecs-ec2'], renderer: { ecs: { colour: 'blue' } } },
+    aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { ecs: { colour: 'blue' } } },
   });
   const r = explain('--config', file, '--json');
   expect(r.code).toBe(1);
@@ -129,7 +130,7 @@ test('one run, one list: problems of both apps, from the schema, the rules, the 
 });
 
 test('a renderer check explain runs that used to fail only at synth: an autoscaler below the plan\'s replicas', () => {
-  const file = kitFile({ kubernetes: { targets: ['eks'], defaults: { services: { 'js-executor': { replicas: 4 } } }, renderer: { autoscaling: { 'js-executor': { maxReplicas: 2 } } } } });
+  const file = kitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable', services: { 'js-executor': { replicas: 4 } } }, renderer: { autoscaling: { 'js-executor': { maxReplicas: 2 } } } } });
   const r = explain('--config', file);
   expect(r.code).toBe(1);
   expect(r.out).toMatch(/\[kubernetes\/eks\] kubernetes\.renderer: .*autoscaling\.maxReplicas \(2\) is below the plan's replicas \(4\)/);

@@ -37,7 +37,7 @@ function fakeCdk(ok: boolean): string[] {
 const run = (cdkCommand: string[], env: NodeJS.ProcessEnv = {}) => synthAll({ root, env, cdkCommand, log: (t) => { log += t; } });
 
 test('both apps succeed: dist/ and cdk.out/ are replaced together', () => {
-  kitFile({ kubernetes: { targets: ['eks'] }, aws: { targets: ['ecs-ec2'], overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
+  kitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
   previousOutputs();
   expect(run(fakeCdk(true))).toBe(0);
   expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['eks.k8s.yaml']);
@@ -47,7 +47,7 @@ test('both apps succeed: dist/ and cdk.out/ are replaced together', () => {
 });
 
 test('the AWS app fails after the Kubernetes app succeeded: neither output changes', () => {
-  kitFile({ kubernetes: { targets: ['eks'] }, aws: { targets: ['ecs-ec2'], overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
+  kitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
   previousOutputs();
   expect(run(fakeCdk(false))).toBe(1);
   for (const d of ['dist', 'cdk.out']) expect(fs.readdirSync(path.join(root, d))).toEqual(['previous']);
@@ -57,7 +57,7 @@ test('the AWS app fails after the Kubernetes app succeeded: neither output chang
 });
 
 test('a problem in either app stops both before anything runs, with every problem in one error', () => {
-  kitFile({ kubernetes: { targets: ['eks-fargate'] }, aws: { targets: ['ecs-ec2'], renderer: { ecs: { colour: 'blue' } } } });
+  kitFile({ kubernetes: { targets: ['eks-fargate'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { ecs: { colour: 'blue' } } } });
   previousOutputs();
   expect(run(fakeCdk(true))).toBe(1);
   for (const d of ['dist', 'cdk.out']) expect(fs.readdirSync(path.join(root, d))).toEqual(['previous']);
@@ -67,7 +67,7 @@ test('a problem in either app stops both before anything runs, with every proble
 });
 
 test('an app that is off leaves no output behind; SANDBOX_KIT_TARGETS picks per app', () => {
-  kitFile({ kubernetes: { targets: ['eks', 'gke-standard'] }, aws: { targets: ['ecs-ec2'] } });
+  kitFile({ kubernetes: { targets: ['eks', 'gke-standard'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' } } });
   previousOutputs();
   expect(run(fakeCdk(true), { SANDBOX_KIT_TARGETS: 'gke-standard' })).toBe(0);
   expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['gke-standard.k8s.yaml']);
@@ -80,7 +80,7 @@ test('the real cdk synth, run as npm run synth runs it, writes the ECS stack nex
   const cdkJson = JSON.parse(fs.readFileSync(path.join(REPO, 'cdk.json'), 'utf8'));
   fs.writeFileSync(path.join(root, 'cdk.json'), JSON.stringify({ ...cdkJson, app: `node ${path.join(REPO, 'lib/apps/aws.js')}` }));
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
-  kitFile({ kubernetes: { targets: ['kubernetes'] }, aws: { targets: ['ecs-ec2'], overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
+  kitFile({ kubernetes: { targets: ['kubernetes'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
   const code = synthAll({ root, env: { ...process.env, SANDBOX_KIT_CONFIG: '', SANDBOX_KIT_TARGETS: '' }, log: (t) => { log += t; } });
   expect([code, code ? log : '']).toEqual([0, '']);
   expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['kubernetes.k8s.yaml']);

@@ -26,7 +26,7 @@ describe('the CDK app behind cdk.json', () => {
     // What the CDK CLI does: run cdk.json's app with the output directory and context in the environment.
     const outdir = tmpOutdir();
     const kit = path.join(path.dirname(outdir), 'kit.json');
-    fs.writeFileSync(kit, JSON.stringify({ aws: { targets: ['ecs-ec2'], overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } }));
+    fs.writeFileSync(kit, JSON.stringify({ aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } }));
     const env = { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(cdkContext()), SANDBOX_KIT_CONFIG: kit, SANDBOX_KIT_TARGETS: '' };
     const r = spawnSync(process.execPath, [path.join(ROOT, 'lib/apps/aws.js')], { cwd: ROOT, env, encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);

@@ -31,7 +31,7 @@ function expectNoTemplate(outdir: string): void {
 
 describe('bad input fails at synth with a clear error and writes nothing', () => {
   test('Fargate with js-executor and no EC2 capacity: the planner refuses and names capacity "ec2"', () => {
-    const r = synth({ aws: { targets: ['ecs-fargate'], defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'agent-sandbox': { enabled: false } } } } });
+    const r = synth({ aws: { targets: ['ecs-fargate'], defaults: { retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'agent-sandbox': { enabled: false } } } } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('services.js-executor.mode');
     expect(r.stderr).toContain('services.js-executor.capacity: "ec2"');
@@ -42,7 +42,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     const r = synth({
       aws: {
         targets: ['ecs-fargate'],
-        defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+        defaults: { retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
         renderer: { ecs: { fargateTaskSizes: { 'code-executor': { cpu: 2048, memoryMiB: 2048 } } } },
       },
     });
@@ -56,7 +56,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     const r = synth({
       aws: {
         targets: ['ecs-fargate'],
-        defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+        defaults: { retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
         renderer: { ecs: { fargateTaskSizes: { 'code-executor': { cpu: 3072, memoryMiB: 8192 } } } },
       },
     });
@@ -70,6 +70,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
       aws: {
         targets: ['ecs-fargate'],
         defaults: {
+          retoolVersion: '3.334.0-stable',
           acknowledgeUnsandboxedCode: true,
           services: { 'code-executor': { mode: 'unsandboxed', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '32', memory: '64Gi' } } }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } },
         },
@@ -84,7 +85,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     const r = synth({
       aws: {
         targets: ['ecs-fargate'],
-        defaults: { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+        defaults: { retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
         renderer: { ecs: { fargateTaskSizes: { 'code-executor': { cpu: 1024, memoryMiB: 2048 } } } },
       },
     });
@@ -94,7 +95,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
   });
 
   test('unknown and malformed renderer options are each named', () => {
-    const r = synth({ aws: { targets: ['ecs-ec2'], renderer: { logRetentionDays: 42, ecs: { instanceType: 'huge', colour: 'blue' } } } });
+    const r = synth({ aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { logRetentionDays: 42, ecs: { instanceType: 'huge', colour: 'blue' } } } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('aws.renderer.logRetentionDays: 42 is not a value this field takes');
     expect(r.stderr).toContain('would work: one of 1, 3, 5, 7, 14, 30,');
@@ -107,7 +108,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     const r = synth({
       aws: {
         targets: ['ecs-ec2'],
-        defaults: { services: { 'agent-sandbox': { enabled: false } } },
+        defaults: { retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } },
         renderer: { ecs: { egressAllowlist: [
           { cidr: '10.20.0.0/24', port: 5432 },
           { cidr: 'db.internal', port: 5432 },
@@ -135,7 +136,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
     const r = synth({
       aws: {
         targets: ['ecs-ec2'],
-        defaults: { services: { 'agent-sandbox': { enabled: false } } },
+        defaults: { retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } },
         renderer: { vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0123456789abcdef0'] }, ecs: { clusterName: 'existing' } },
       },
     });
@@ -147,7 +148,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
   });
 
   test('an instance type of an architecture the plan does not cover', () => {
-    const r = synth({ aws: { targets: ['ecs-ec2'], defaults: { architectures: ['amd64'], services: { 'agent-sandbox': { enabled: false } } }, renderer: { ecs: { instanceType: 'm7g.xlarge' } } } });
+    const r = synth({ aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable', architectures: ['amd64'], services: { 'agent-sandbox': { enabled: false } } }, renderer: { ecs: { instanceType: 'm7g.xlarge' } } } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('aws.renderer.ecs.instanceType: m7g.xlarge is arm64');
     expectNothingWritten(r.outdir);
@@ -155,7 +156,7 @@ describe('bad input fails at synth with a clear error and writes nothing', () =>
 });
 
 describe('defence in depth: settings ECS on Fargate cannot run are refused even if a plan carried them', () => {
-  const fargatePlan = plan({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+  const fargatePlan = plan({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
   function forged(change: (s: DeploymentPlan['services'][number]) => DeploymentPlan['services'][number]): DeploymentPlan {
     return { ...fargatePlan, services: fargatePlan.services.map(change) };
   }

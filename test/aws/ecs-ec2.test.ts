@@ -19,7 +19,7 @@ let userData: string[];
 /** Images built FROM the kit's NsJail runtime image (npm run images). */
 const kitImage = (service: string) => ({ imageKind: 'kit' as const, image: `registry.example.com/${service}-on-sandbox-kit-nsjail:1.0.0` });
 beforeAll(() => {
-  built = build([{ target: 'ecs-ec2', services: { 'code-executor': kitImage('code-executor'), 'js-executor': kitImage('js-executor'), 'agent-sandbox': { enabled: false } } }], {}, { nag: false });
+  built = build([{ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'code-executor': kitImage('code-executor'), 'js-executor': kitImage('js-executor'), 'agent-sandbox': { enabled: false } } }], {}, { nag: false });
   t = template(built, 'ecs-ec2');
   userData = Object.values(launchTemplateUserData(t));
 });

@@ -40,7 +40,7 @@ function outcome(t: Template, target: 'ecs-ec2' | 'ecs-fargate', d: (typeof ECS_
 }
 
 const built = build([
-  { target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } },
+  { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } },
   ...kitConfigs('examples/ecs-fargate.config.json'),
 ], {}, { nag: false });
 const templates = { 'ecs-ec2': template(built, 'ecs-ec2'), 'ecs-fargate': template(built, 'ecs-fargate') };

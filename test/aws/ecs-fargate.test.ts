@@ -28,7 +28,7 @@ describe('ecs-fargate example: a mixed cluster', () => {
   });
 
   test('code-executor: a Fargate task of an offered size, no privileged flag, no docker security options, unprivileged mode env', () => {
-    const task = taskWithImage('tryretool/code-executor-service:latest');
+    const task = taskWithImage('tryretool/code-executor-service:3.334.0-stable');
     expect(task.RequiresCompatibilities).toEqual(['FARGATE']);
     // Limits are 2 vCPU / 2 GiB; Fargate's smallest size holding them is 2048 units with 4096 MiB.
     expect([task.Cpu, task.Memory]).toEqual(['2048', '4096']);
@@ -56,7 +56,7 @@ describe('ecs-fargate example: a mixed cluster', () => {
   });
 
   test('js-executor runs on an EC2 capacity provider of the same cluster, privileged on its own capacity', () => {
-    const js = taskWithImage('tryretool/js-executor-service:latest');
+    const js = taskWithImage('tryretool/js-executor-service:3.334.0-stable');
     expect(js.RequiresCompatibilities).toEqual(['EC2']);
     expect((js.ContainerDefinitions as Record<string, unknown>[])[0]).toMatchObject({ Privileged: true });
     const clusters = new Set(Object.values(t.findResources('AWS::ECS::Service')).map((s) => JSON.stringify((s as { Properties: { Cluster: unknown } }).Properties.Cluster)));

@@ -135,13 +135,13 @@ describe('eks stack', () => {
   });
 
   test('a Kubernetes version below what the plan needs is refused', () => {
-    const p = plan({ target: 'eks', profileDelivery: 'node-user-data' });
+    const p = plan({ target: 'eks', retoolVersion: '3.334.0-stable', profileDelivery: 'node-user-data' });
     expect(() => checkEksPlan({ ...p, kubernetesVersion: '1.31' }, resolveAwsOptions({})))
       .toThrow('kubernetesVersion: the plan needs Kubernetes 1.35 or newer (user namespaces, procMount), the config says 1.31');
   });
 
   test('a node instance type of the wrong architecture is refused', () => {
-    const p = plan({ target: 'eks', profileDelivery: 'node-user-data' });
+    const p = plan({ target: 'eks', retoolVersion: '3.334.0-stable', profileDelivery: 'node-user-data' });
     expect(() => checkEksPlan(p, resolveAwsOptions({ eks: { instanceTypes: { arm64: 'm7i.xlarge' } } })))
       .toThrow('aws.renderer.eks.instanceTypes.arm64: m7i.xlarge is amd64, not arm64');
   });

@@ -2,7 +2,7 @@ import { ECS_FARGATE_RULES } from '../../src/aws/rules';
 import { ContainerSecurity } from '../../src/policy/plan';
 import { plan } from '../../src/policy/planner';
 
-const fargate = plan({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }).services[0].sandbox;
+const fargate = plan({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }).services[0].sandbox;
 const cases: Record<string, [ContainerSecurity, ContainerSecurity]> = {
   'fargate-no-privileged': [fargate, { ...fargate, privileged: true }],
   'fargate-addable-capabilities': [{ ...fargate, capabilitiesAdd: ['SYS_PTRACE'] }, { ...fargate, capabilitiesAdd: ['SYS_ADMIN'] }],

@@ -41,13 +41,13 @@ describe('Fargate sizes', () => {
 function twoProfilePlan(): DeploymentPlan {
   // The executors in seccomp mode through dockerd's profile: the kit's NsJail image (Retool's gets privileged on ECS).
   const kit = (service: string) => ({ imageKind: 'kit' as const, image: `registry.example.com/${service}-on-sandbox-kit-nsjail:1.0.0` });
-  const base = plan({ target: 'ecs-ec2', services: { 'code-executor': kit('code-executor'), 'js-executor': kit('js-executor'), 'agent-sandbox': { enabled: false } } });
+  const base = plan({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'code-executor': kit('code-executor'), 'js-executor': kit('js-executor'), 'agent-sandbox': { enabled: false } } });
   const js = base.services.find((s) => s.service === 'js-executor')!;
   const agent: SandboxPlan = {
     ...js,
     service: 'agent-sandbox',
     engine: 'gvisor',
-    image: 'tryretool/agent-sandbox-service:latest',
+    image: 'tryretool/agent-sandbox-service:3.334.0-stable',
     components: AGENT_SANDBOX.components,
     sandbox: { ...js.sandbox, seccomp: { type: 'DockerDaemonDefault', profile: 'gvisor', path: dockerProfilePath('gvisor') } },
   };
@@ -118,7 +118,7 @@ describe('ecs-ec2 stack of a plan with two profiles and supporting containers', 
   test('supporting containers keep their own settings (no daemon profile, no user-code environment)', () => {
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
-        Match.objectLike({ Name: 'controller', Image: 'tryretool/agent-sandbox-service:latest', User: '1000:1000', Cpu: 256, Memory: 512, DockerSecurityOptions: ['no-new-privileges'] }),
+        Match.objectLike({ Name: 'controller', Image: 'tryretool/agent-sandbox-service:3.334.0-stable', User: '1000:1000', Cpu: 256, Memory: 512, DockerSecurityOptions: ['no-new-privileges'] }),
         Match.objectLike({ Name: 'proxy', PortMappings: [{ ContainerPort: 3019, Protocol: 'tcp' }] }),
       ],
     });
@@ -129,7 +129,7 @@ describe('ecs-ec2 with js-executor in privileged mode, an existing VPC and backe
   let built: AwsApp;
   let t: Template;
   beforeAll(() => {
-    built = build([{ target: 'ecs-ec2', services: { 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }], {
+    built = build([{ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }], {
       vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] },
       backendSecurityGroupId: 'sg-0123456789abcdef0',
       logRetentionDays: 90,
@@ -141,7 +141,7 @@ describe('ecs-ec2 with js-executor in privileged mode, an existing VPC and backe
     expect(built.plans[0].services[1].mode).toBe('privileged');
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
-        Image: 'tryretool/js-executor-service:latest',
+        Image: 'tryretool/js-executor-service:3.334.0-stable',
         Privileged: true,
         User: '0:0',
         DockerSecurityOptions: Match.absent(),
@@ -175,7 +175,7 @@ describe('ecs-ec2 with js-executor in privileged mode, an existing VPC and backe
 
 describe('buildImages: DockerImageAsset, synthesized without Docker', () => {
   test('containers use the asset image and the cloud assembly carries the build', () => {
-    const built = build([{ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false }, 'js-executor': { enabled: false } } }], { buildImages: true }, { nag: false });
+    const built = build([{ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false }, 'js-executor': { enabled: false } } }], { buildImages: true }, { nag: false });
     const t = template(built, 'ecs-ec2');
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Image: { 'Fn::Sub': Match.stringLikeRegexp('dkr\\.ecr\\..*cdk-hnb659fds-container-assets') } })],
@@ -193,7 +193,7 @@ describe('buildImages: DockerImageAsset, synthesized without Docker', () => {
 describe('ecs-fargate with only code-executor in rlimits-seccomp mode, on an existing cluster', () => {
   let t: Template;
   beforeAll(() => {
-    const built = build([{ target: 'ecs-fargate', services: { 'code-executor': { mode: 'rlimits-seccomp', imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit-nsjail:1.0.0' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }], {
+    const built = build([{ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'rlimits-seccomp', imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit-nsjail:1.0.0' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }], {
       vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] },
       ecs: { clusterName: 'existing-cluster' },
     }, { nag: false });
@@ -218,7 +218,7 @@ describe('ecs-fargate with only code-executor in rlimits-seccomp mode, on an exi
 
 describe('egress allowlist', () => {
   test('each entry opens exactly its destination and ports, IPv4 or IPv6, in the destinations group', () => {
-    const built = build([{ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }], {
+    const built = build([{ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } }], {
       ecs: { egressAllowlist: [
         { cidr: '10.20.0.0/24', port: 5432, description: 'analytics database' },
         { cidr: '2001:db8:100::/64', port: 8000, toPort: 8010, protocol: 'udp' },

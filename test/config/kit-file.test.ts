@@ -64,13 +64,13 @@ test('the Fargate examples plan, with the acknowledgement and EC2 capacity they 
 
 describe('an app is on only where the file says so', () => {
   test('a missing section turns its app off', () => {
-    const input = loadKit({ file: file({ kubernetes: { targets: ['eks'] } }), env: {} });
+    const input = loadKit({ file: file({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' } } }), env: {} });
     expect(input.apps.aws).toMatchObject({ enabled: false, configs: [] });
     expect(input.apps.kubernetes.enabled).toBe(true);
   });
 
   test('targets: [] turns its app off, and is not a problem', () => {
-    const input = loadKit({ file: file({ kubernetes: { targets: [] }, aws: { targets: ['ecs-ec2'] } }), env: {} });
+    const input = loadKit({ file: file({ kubernetes: { targets: [], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' } } }), env: {} });
     expect(input.problems).toEqual([]);
     expect(targetsOf(input)).toEqual({ kubernetes: [], aws: ['ecs-ec2'] });
   });
@@ -114,7 +114,7 @@ test('overrides merge over defaults per service', () => {
   const input = resolveKitFile({
     kubernetes: {
       targets: ['eks'],
-      defaults: { services: { 'code-executor': { replicas: 3 } } },
+      defaults: { retoolVersion: '3.334.0-stable', services: { 'code-executor': { replicas: 3 } } },
       overrides: { eks: { services: { 'code-executor': { mode: 'privileged' } } } },
     },
   }, 'test');
@@ -127,10 +127,10 @@ test('every problem of a file comes back at once, each where the file holds it a
     kubernetes: {
       targets: ['eks', 'ecs-ec2'],
       target: 'eks',
-      defaults: { nodeOs: 'bottlerocket', services: { 'code-executor': { resources: { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } } } },
+      defaults: { retoolVersion: '3.334.0-stable', nodeOs: 'bottlerocket', services: { 'code-executor': { resources: { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } } } },
       overrides: { 'ecs-fargate': {}, 'gke-standard': { nodeOs: 'al2023' } },
     },
-    aws: { targets: [] },
+    aws: { targets: [], defaults: { retoolVersion: '3.334.0-stable' } },
   }, 'test');
   expect(input.problems.map((p) => [p.scope, p.field])).toEqual([
     [undefined, 'k8s'],

@@ -6,29 +6,42 @@ import { checkConfig, checkKubernetesRendererOptions } from '../../src/config/va
 type Cases<S extends keyof RuleSubjects> = Record<string, { pass: RuleSubjects[S]; fail: RuleSubjects[S]; field: string }>;
 
 const config: Cases<'config'> = {
-  'node-os-fits-target': { pass: { target: 'eks', nodeOs: 'ubuntu' }, fail: { target: 'gke-standard', nodeOs: 'al2023' }, field: 'nodeOs' },
-  'kubernetes-version-on-kubernetes-targets': { pass: { target: 'eks', kubernetesVersion: '1.33' }, fail: { target: 'ecs-ec2', kubernetesVersion: '1.33' }, field: 'kubernetesVersion' },
-  'profile-delivery-fits-target': { pass: { target: 'eks', profileDelivery: 'node-user-data' }, fail: { target: 'kubernetes', profileDelivery: 'node-user-data' }, field: 'profileDelivery' },
+  'node-os-fits-target': { pass: { target: 'eks', retoolVersion: '3.334.0-stable', nodeOs: 'ubuntu' }, fail: { target: 'gke-standard', retoolVersion: '3.334.0-stable', nodeOs: 'al2023' }, field: 'nodeOs' },
+  'kubernetes-version-on-kubernetes-targets': { pass: { target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.33' }, fail: { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.33' }, field: 'kubernetesVersion' },
+  'profile-delivery-fits-target': { pass: { target: 'eks', retoolVersion: '3.334.0-stable', profileDelivery: 'node-user-data' }, fail: { target: 'kubernetes', retoolVersion: '3.334.0-stable', profileDelivery: 'node-user-data' }, field: 'profileDelivery' },
   'operator-profiles-one-architecture': {
-    pass: { target: 'kubernetes', profileDelivery: 'security-profiles-operator', architectures: ['arm64'] },
-    fail: { target: 'kubernetes', profileDelivery: 'security-profiles-operator' }, field: 'architectures',
+    pass: { target: 'kubernetes', retoolVersion: '3.334.0-stable', profileDelivery: 'security-profiles-operator', architectures: ['arm64'] },
+    fail: { target: 'kubernetes', retoolVersion: '3.334.0-stable', profileDelivery: 'security-profiles-operator' }, field: 'architectures',
   },
-  'apparmor-needs-apparmor-nodes': { pass: { target: 'gke-standard', appArmor: 'unconfined' }, fail: { target: 'eks', nodeOs: 'al2023', appArmor: 'kit-profile' }, field: 'appArmor' },
+  'apparmor-needs-apparmor-nodes': { pass: { target: 'gke-standard', retoolVersion: '3.334.0-stable', appArmor: 'unconfined' }, fail: { target: 'eks', retoolVersion: '3.334.0-stable', nodeOs: 'al2023', appArmor: 'kit-profile' }, field: 'appArmor' },
   'kit-image-needs-image': {
-    pass: { target: 'eks', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/sandbox-kit-nsjail:1' } } },
-    fail: { target: 'eks', services: { 'code-executor': { imageKind: 'kit' } } }, field: 'services.code-executor.image',
+    pass: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/sandbox-kit-nsjail:1' } } },
+    fail: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { imageKind: 'kit' } } }, field: 'services.code-executor.image',
   },
-  'capacity-on-ecs-fargate': { pass: { target: 'ecs-fargate', services: { 'js-executor': { capacity: 'ec2' } } }, fail: { target: 'ecs-ec2', services: { 'js-executor': { capacity: 'ec2' } } }, field: 'services.js-executor.capacity' },
+  'capacity-on-ecs-fargate': { pass: { target: 'ecs-fargate', retoolVersion: '3.334.0-stable', services: { 'js-executor': { capacity: 'ec2' } } }, fail: { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'js-executor': { capacity: 'ec2' } } }, field: 'services.js-executor.capacity' },
   'requests-within-limits': {
-    pass: { target: 'eks', services: { 'js-executor': { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } } } },
-    fail: { target: 'eks', services: { 'js-executor': { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } } } } },
+    pass: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } } } },
+    fail: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } } } } },
     field: 'services.js-executor.resources.requests.memory',
   },
   'quota-holds-one-pod': {
-    pass: { target: 'eks', services: { 'js-executor': { quota: { cpu: '8', memory: '24Gi', ephemeralStorage: '10Gi' } } } },
-    fail: { target: 'eks', services: { 'js-executor': { quota: { memory: '4Gi' } } } },
+    pass: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { quota: { cpu: '8', memory: '24Gi', ephemeralStorage: '10Gi' } } } },
+    fail: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { quota: { memory: '4Gi' } } } },
     field: 'services.js-executor.quota.memory',
   },
+  'retool-version-named': {
+    pass: { target: 'eks', services: { 'code-executor': { retoolVersion: '3.334.0-stable' }, 'js-executor': { image: 'registry.example.com/js:1' }, 'agent-sandbox': { enabled: false } } },
+    fail: { target: 'eks', services: { 'code-executor': { retoolVersion: '3.334.0-stable' } } }, field: 'retoolVersion',
+  },
+  'retool-version-supported': {
+    pass: { target: 'eks', retoolVersion: '3.20.15-stable' },
+    fail: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { retoolVersion: '3.20.14-stable' } } }, field: 'services.js-executor.retoolVersion',
+  },
+  'image-pinned': {
+    pass: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { image: 'registry.example.com:5000/code-executor:3.334.0-stable' } } },
+    fail: { target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { image: 'registry.example.com:5000/code-executor' } } }, field: 'services.code-executor.image',
+  },
+  'pull-secrets-on-kubernetes': { pass: { target: 'eks', retoolVersion: '3.334.0-stable', imagePullSecrets: ['mirror'] }, fail: { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', imagePullSecrets: ['mirror'] }, field: 'imagePullSecrets' },
 };
 
 const kubernetes: Cases<'kubernetes-renderer'> = {
@@ -78,7 +91,7 @@ suite('Kubernetes renderer rules', KUBERNETES_RENDERER_RULES, kubernetes, (v) =>
 suite('AWS renderer rules', AWS_RENDERER_RULES, aws, (v) => checkAwsRendererOptions(v), 'aws.renderer.');
 
 test('a rule problem on a field the schema already refused is not reported twice', () => {
-  const problems = checkConfig({ target: 'gke-standard', nodeOs: 'windows' });
+  const problems = checkConfig({ target: 'gke-standard', retoolVersion: '3.334.0-stable', nodeOs: 'windows' });
   expect(problems.map((p) => p.field)).toEqual(['nodeOs']);
   expect(problems[0].message).toMatch(/is not a value this field takes/);
 });

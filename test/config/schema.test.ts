@@ -39,7 +39,7 @@ test('objects are closed (a misspelt field is an error) and take a $comment', ()
     if (n.type === 'object' && n.properties && n.additionalProperties !== false) open.push(at);
   });
   expect(open).toEqual([]);
-  expect(checkConfig({ target: 'eks', $comment: 'why', services: { 'js-executor': { $comment: 'why', enabled: false } } })).toEqual([]);
+  expect(checkConfig({ target: 'eks', retoolVersion: '3.334.0-stable', $comment: 'why', services: { 'js-executor': { $comment: 'why', enabled: false } } })).toEqual([]);
 });
 
 test('the root is the kit file, and its definitions include what the library validates on its own', () => {
@@ -55,5 +55,5 @@ test('what the schema says is what the types say: a sample of constraints from J
   expect(d.SandboxKitConfig.properties.architectures).toMatchObject({ minItems: 1, uniqueItems: true });
   // `@default -` prose ends up in the description.
   expect(d.ServiceOptions.properties.image.default).toBeUndefined();
-  expect(d.ServiceOptions.properties.image.description).toMatch(/Default: the service's Retool image\./);
+  expect(d.ServiceOptions.properties.image.description).toMatch(/Default: Retool's image of the service at `retoolVersion`\./);
 });

@@ -17,10 +17,10 @@ import { parseKafelTable } from '../../src/images/kafel-extract';
 function allConfigs(): { path: string; text: string }[] {
   const plans = [
     ...DEFAULT_IMAGE_CONFIGS.flatMap((c) => plan(c).services),
-    ...plan({ target: 'eks', services: { 'code-executor': { mode: 'privileged' }, 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }).services,
+    ...plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' }, 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }).services,
   ];
   const out = plans.flatMap((p) => renderNsjailConfigs(p).map((c) => ({ path: `${c.path} (${p.mode})`, text: c.text })));
-  const eks = plan({ target: 'eks' }).services[0];
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' }).services[0];
   out.push({ path: 'eks code-executor javascript, egress', text: renderNsjailConfig(eks, 'javascript', { network: { mode: 'egress', allow: [{ cidr: '10.0.0.0/8', ports: [443] }] } }).text });
   return out;
 }

@@ -56,11 +56,11 @@ function blocks(text: string, name: string): Array<Record<string, string>> {
 const CLONE_FIELDS = ['clone_newnet', 'clone_newuser', 'clone_newns', 'clone_newpid', 'clone_newipc', 'clone_newuts', 'clone_newcgroup', 'clone_newtime'];
 
 describe('NsJail configuration rendered from the plan', () => {
-  const eksCode = planOf({ target: 'eks' }, 'code-executor');
-  const ec2Code = planOf({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor');
-  const gvisorCode = planOf({ target: 'gke-autopilot', services: { 'code-executor': KIT } }, 'code-executor');
+  const eksCode = planOf({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'code-executor');
+  const ec2Code = planOf({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT } }, 'code-executor');
+  const gvisorCode = planOf({ target: 'gke-autopilot', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT } }, 'code-executor');
   const fargateCode = planOf(FARGATE_RLIMITS, 'code-executor');
-  const privileged = planOf({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }, 'code-executor');
+  const privileged = planOf({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' } } }, 'code-executor');
 
   test('the plans under test are what the planner says (guards the premises of this file)', () => {
     expect(eksCode.jail).toEqual({ namespaces: true, procfs: 'new', cgroups: false });
@@ -260,7 +260,7 @@ describe('NsJail configuration rendered from the plan', () => {
   });
 
   test('renderNsjailConfigs: python and javascript for code-executor, javascript for js-executor, none for the agent sandbox', () => {
-    const eks = plan({ target: 'eks' }).services;
+    const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' }).services;
     expect(eks.map((p) => renderNsjailConfigs(p).map((c) => c.path))).toEqual([
       ['/etc/nsjail/eks/code-executor/python.cfg', '/etc/nsjail/eks/code-executor/javascript.cfg'],
       ['/etc/nsjail/eks/js-executor/javascript.cfg'],
@@ -274,7 +274,7 @@ describe('NsJail configuration rendered from the plan', () => {
 });
 
 describe('bad input: a clear error naming the field', () => {
-  const eksCode = planOf({ target: 'eks' }, 'code-executor');
+  const eksCode = planOf({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'code-executor');
 
   function problems(fn: () => unknown): Array<{ field: string; message: string }> {
     try {
@@ -323,9 +323,9 @@ describe('bad input: a clear error naming the field', () => {
   });
 
   test('a plan that runs no NsJail', () => {
-    const agent = planOf({ target: 'eks' }, 'agent-sandbox');
+    const agent = planOf({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'agent-sandbox');
     expect(problems(() => renderNsjailConfig(agent, 'python'))[0].field).toBe('services.agent-sandbox');
-    const unsandboxed = planOf({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor');
+    const unsandboxed = planOf({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }, 'code-executor');
     expect(problems(() => renderNsjailConfig(unsandboxed, 'python'))[0].field).toBe('services.code-executor.mode');
   });
 });

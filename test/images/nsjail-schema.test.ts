@@ -90,7 +90,7 @@ describe('rendered configs match NsJail\'s config.proto', () => {
   });
 
   test('with every option set, including cgroups and egress', () => {
-    const privileged = plan({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }).services[0];
+    const privileged = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' } } }).services[0];
     const text = renderNsjailConfig(privileged, 'javascript', {
       cpuMsPerSecond: 800, addressSpaceMiB: 'unlimited', network: { mode: 'egress', allow: [{ cidr: '10.0.0.0/8', ports: [443] }] },
       runtimePaths: [{ src: '/opt/node', dst: '/usr/local/node', mandatory: false }],

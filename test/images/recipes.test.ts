@@ -208,12 +208,12 @@ describe('build contexts', () => {
   });
 
   test('plans given: only their configs; two plans that disagree on one path are refused', () => {
-    const eks = plan({ target: 'eks' }).services;
+    const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' }).services;
     const files = Object.keys(imageContextFiles('nsjail', { plans: eks })).sort();
     expect(files).toEqual(['Dockerfile', 'nsjail/eks/code-executor/javascript.cfg', 'nsjail/eks/code-executor/python.cfg', 'nsjail/eks/js-executor/javascript.cfg']);
     // The same plan twice is fine (eks is in both kit file sections by default).
     expect(() => imageContextFiles('nsjail', { plans: [...eks, ...eks] })).not.toThrow();
-    const older = plan({ target: 'eks', kubernetesVersion: '1.30', services: { 'agent-sandbox': { enabled: false } } }).services; // no unmasked /proc before 1.33: privileged
+    const older = plan({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.30', services: { 'agent-sandbox': { enabled: false } } }).services; // no unmasked /proc before 1.33: privileged
     expect(older[0].mode).toBe('privileged');
     expect(() => imageContextFiles('nsjail', { plans: [...eks, ...older] }))
       .toThrow(/plans: two plans for code-executor on eks give different python configurations/);

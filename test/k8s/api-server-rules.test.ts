@@ -66,7 +66,7 @@ describe('API server rules the schema does not see', () => {
   test('every manifest the kit renders passes (privileged mode included)', () => {
     const all = [
       ...Object.values(renderKitFile(KIT_FILE)), ...Object.values(renderKitFile(FARGATE_KIT_FILE)),
-      render({ target: 'eks', services: { 'code-executor': { mode: 'privileged' }, 'js-executor': { mode: 'privileged' } } }),
+      render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' }, 'js-executor': { mode: 'privileged' } } }),
     ];
     for (const r of all) expect([r.plan.target, apiServerViolations(r.objects)]).toEqual([r.plan.target, []]);
     const priv = all[all.length - 1].objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'code-executor')!;

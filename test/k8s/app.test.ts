@@ -34,7 +34,7 @@ test('writes one dist/<target>.k8s.yaml per target and returns the service URLs'
 
 test('one target through SANDBOX_KIT_TARGETS, renderer options from the file', () => {
   const outdir = path.join(dir, 'dist');
-  const file = writeKitFile({ kubernetes: { targets: ['eks'], renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' } } } });
+  const file = writeKitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' } } } });
   const result = synthKubernetes({ outdir, env: { SANDBOX_KIT_CONFIG: file, SANDBOX_KIT_TARGETS: 'kubernetes' } });
   expect(fs.readdirSync(outdir)).toEqual(['kubernetes.k8s.yaml']);
   expect(result.endpoints.kubernetes.find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local:3000');
@@ -47,11 +47,11 @@ test('the eks-fargate example renders code-executor alone', () => {
 });
 
 describe('a failing plan stops synth with the planner message and writes no file', () => {
-  const failing = { kubernetes: { targets: ['eks', 'eks-fargate'] } };
+  const failing = { kubernetes: { targets: ['eks', 'eks-fargate'], defaults: { retoolVersion: '3.334.0-stable' } } };
   let expected: SandboxConfigError;
   beforeAll(() => {
     try {
-      plan({ target: 'eks-fargate' });
+      plan({ target: 'eks-fargate', retoolVersion: '3.334.0-stable' });
       throw new Error('expected eks-fargate with default services to be refused');
     } catch (e) {
       expect(e).toBeInstanceOf(SandboxConfigError);
@@ -96,7 +96,7 @@ describe('a failing plan stops synth with the planner message and writes no file
   });
 
   test('bad renderer options stop synth naming the field', () => {
-    const file = writeKitFile({ kubernetes: { targets: ['eks'], renderer: { privateCidrs: ['10.0.0.0/33'] } } });
+    const file = writeKitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { privateCidrs: ['10.0.0.0/33'] } } });
     expect(() => synthKubernetes({ file, outdir: path.join(dir, 'dist'), env: {} })).toThrow(/kubernetes\.renderer\.privateCidrs\[0\]: "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR/);
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });

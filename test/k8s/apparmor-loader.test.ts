@@ -86,7 +86,7 @@ test('fails closed: a load that fails, or a profile the kernel does not list, fa
 });
 
 describe('rendered', () => {
-  const { objects } = render({ target: 'gke-standard' });
+  const { objects } = render({ target: 'gke-standard', retoolVersion: '3.334.0-stable' });
   const loader = objects.find((o) => o.kind === 'DaemonSet' && o.metadata?.name === 'apparmor-profile-loader') as KubeObject;
   const spec = (loader.spec as { template: { spec: PodSpecJson & { initContainers: PodSpecJson['containers']; hostPID?: boolean } } }).template.spec;
 
@@ -117,7 +117,7 @@ describe('rendered', () => {
   });
 
   test('no loader where no pod references a kit AppArmor profile', () => {
-    for (const config of [{ target: 'eks' as const }, { target: 'gke-standard' as const, appArmor: 'unconfined' as const }]) {
+    for (const config of [{ target: 'eks' as const, retoolVersion: '3.334.0-stable' }, { target: 'gke-standard' as const, retoolVersion: '3.334.0-stable', appArmor: 'unconfined' as const }]) {
       expect(render(config).objects.filter((o) => o.metadata?.name === 'apparmor-profile-loader')).toEqual([]);
     }
   });

@@ -7,7 +7,7 @@ import { FARGATE_KIT_FILE, KIT_FILE, render, renderKitFile } from './helpers';
  * no emptyDir without a sizeLimit, no container without an ephemeral-storage limit, so no pod can
  * fill a node's disk.
  */
-const rendered = { ...renderKitFile(KIT_FILE), ...renderKitFile(FARGATE_KIT_FILE), 'gke-standard-spo': render({ target: 'kubernetes', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }) };
+const rendered = { ...renderKitFile(KIT_FILE), ...renderKitFile(FARGATE_KIT_FILE), 'gke-standard-spo': render({ target: 'kubernetes', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }) };
 
 describe.each(Object.keys(rendered))('%s', (name) => {
   const pods = podsOf(rendered[name].objects);
@@ -38,7 +38,7 @@ describe.each(Object.keys(rendered))('%s', (name) => {
 });
 
 test('scratchSize sets the emptyDir and the container limit follows (scratch + 512Mi)', () => {
-  const { objects } = render({ target: 'eks', services: { 'js-executor': { scratchSize: '4Gi' } } });
+  const { objects } = render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { scratchSize: '4Gi' } } });
   const pod = podsOf(objects).find((p) => p.source.includes('js-executor') && p.ownerKind === 'Deployment')!;
   expect(pod.spec.volumes!.map((v) => (v as { emptyDir?: { sizeLimit?: string } }).emptyDir?.sizeLimit)).toEqual(['4Gi']);
   expect((pod.spec.containers[0] as { resources: { limits: Record<string, string> } }).resources.limits['ephemeral-storage']).toBe('4608Mi');

@@ -17,7 +17,7 @@ function standalone(build: (chart: Chart) => void): KubeObject[] {
 }
 
 describe('CodeExecutor / JsExecutor on their own', () => {
-  const eks = plan({ target: 'eks' });
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' });
   const objects = standalone((c) => new CodeExecutor(c, 'ce', { plan: servicePlan(eks, 'code-executor') }));
 
   test('Deployment, Service, ServiceAccount without token, PDB, NetworkPolicy', () => {
@@ -60,7 +60,7 @@ describe('CodeExecutor / JsExecutor on their own', () => {
 
 describe('AppArmor, RuntimeClass and user namespaces follow the plan and the version', () => {
   test('gke-standard: the kit\'s Localhost profile on the sandbox container (field, reason annotated), RuntimeDefault on supporting ones', () => {
-    const { objects } = render({ target: 'gke-standard' });
+    const { objects } = render({ target: 'gke-standard', retoolVersion: '3.334.0-stable' });
     const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
     expect(ce.spec.containers[0].securityContext!.appArmorProfile).toEqual({ type: 'Localhost', localhostProfile: 'sandbox-kit-nsjail' });
     expect(ce.metadata.annotations?.['sandbox-kit.io/apparmor-reason']).toMatch(/denies mount/);
@@ -70,7 +70,7 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
   test('Kubernetes 1.29: the AppArmor annotation instead of the field', () => {
     // The agent sandbox cannot run there (no user namespaces, and runsc cannot nest in gVisor).
     // code-executor with the kit's image: seccomp without a procfs (Retool's would be privileged under the masked /proc).
-    const { objects } = render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit:1' }, 'agent-sandbox': { enabled: false } } });
+    const { objects } = render({ target: 'kubernetes', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit:1' }, 'agent-sandbox': { enabled: false } } });
     const ce = podSpec(find(objects, 'Deployment', 'code-executor'));
     expect(ce.spec.containers[0].securityContext!.appArmorProfile).toBeUndefined();
     expect(ce.metadata.annotations?.['container.apparmor.security.beta.kubernetes.io/code-executor']).toBe('localhost/sandbox-kit-nsjail');
@@ -78,7 +78,7 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
   });
 
   test('gke-autopilot (the example): code-executor under runtimeClassName gvisor, RuntimeDefault seccomp, no hostUsers or procMount', () => {
-    const { objects } = render({ target: 'gke-autopilot', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+    const { objects } = render({ target: 'gke-autopilot', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
     const t = podSpec(find(objects, 'Deployment', 'code-executor'));
     expect(t.spec.runtimeClassName).toBe('gvisor');
     expect(t.spec.hostUsers).toBeUndefined();
@@ -91,7 +91,7 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
 });
 
 describe('AgentSandbox', () => {
-  const { objects, chart } = render({ target: 'eks' });
+  const { objects, chart } = render({ target: 'eks', retoolVersion: '3.334.0-stable' });
 
   test('least RBAC: pods in the sandbox namespace only, bound to the controller', () => {
     expect(ofKind(objects, 'ClusterRole')).toEqual([]);
@@ -137,7 +137,7 @@ describe('AgentSandbox', () => {
       matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent-sandboxes' } } },
     });
     const rules = spec.validations.map((v) => v.expression);
-    expect(rules).toContain("object.spec.containers.all(c, c.image == 'tryretool/agent-sandbox-service:latest' || c.image.startsWith('tryretool/agent-sandbox-service:latest@'))");
+    expect(rules).toContain("object.spec.containers.all(c, c.image == 'tryretool/agent-sandbox-service:3.334.0-stable' || c.image.startsWith('tryretool/agent-sandbox-service:3.334.0-stable@'))");
     expect(rules).toContain("object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.seccompProfile) && c.securityContext.seccompProfile.type == 'Localhost' && has(c.securityContext.seccompProfile.localhostProfile) && c.securityContext.seccompProfile.localhostProfile == 'sandbox-kit/gvisor.json')");
     expect(rules).toContain('has(object.spec.hostUsers) && !object.spec.hostUsers');
     expect(rules).toContain("has(object.spec.serviceAccountName) && object.spec.serviceAccountName == 'agent-sandbox-sandbox'");
@@ -148,7 +148,7 @@ describe('AgentSandbox', () => {
 
   test('the admission rules follow the template: no AppArmor rule where the plan is Unconfined, no RuntimeClass rule without one', () => {
     // (No agent sandbox runs under a gVisor RuntimeClass: runsc cannot nest, measured.)
-    const rulesOf = (appArmor?: 'unconfined') => (ofKind(render({ target: 'gke-standard', appArmor }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
+    const rulesOf = (appArmor?: 'unconfined') => (ofKind(render({ target: 'gke-standard', retoolVersion: '3.334.0-stable', appArmor }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
     expect(rulesOf('unconfined').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
     expect(rulesOf().join()).toContain("appArmorProfile.type != 'Unconfined'");
     expect(rulesOf().join()).not.toContain('runtimeClassName');
@@ -160,7 +160,7 @@ describe('AgentSandbox', () => {
 });
 
 describe('NetworkPolicies', () => {
-  const { objects } = render({ target: 'eks' }, { backend: { namespace: 'apps', podLabels: { app: 'retool-backend' } } });
+  const { objects } = render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { backend: { namespace: 'apps', podLabels: { app: 'retool-backend' } } });
   const policies = ofKind(objects, 'NetworkPolicy');
   type Rule = { from?: Record<string, unknown>[]; to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: { port: number; protocol: string }[] };
   const policy = (name: string, ns: string) => find(policies, 'NetworkPolicy', name, ns).spec as { ingress: Rule[]; egress: Rule[]; policyTypes: string[] };
@@ -186,7 +186,7 @@ describe('NetworkPolicies', () => {
   });
 
   test('the metadata endpoints stay denied even with a custom private range list', () => {
-    const r = render({ target: 'eks' }, { privateCidrs: ['10.0.0.0/16', '2001:db8::/32'] });
+    const r = render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { privateCidrs: ['10.0.0.0/16', '2001:db8::/32'] });
     const p = find(r.objects, 'NetworkPolicy', 'code-executor', 'sandbox-kit-code-executor').spec as { egress: Rule[] };
     expect(p.egress[1].to!.map((t) => t.ipBlock!.except)).toEqual([['169.254.169.254/32', '0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3', '10.0.0.0/16'], ['2001:db8::/32']]);
   });
@@ -205,7 +205,7 @@ describe('NetworkPolicies', () => {
 
 test('sandbox nodes: nodeSelector and tolerations on user-code pods and the installer, not on the controller and proxy', () => {
   const toleration = { key: 'sandbox-kit.io/sandbox', operator: 'Exists' as const, effect: 'NoSchedule' as const };
-  const { objects } = render({ target: 'eks' }, { nodeSelector: { pool: 'sandboxes' }, tolerations: [toleration] });
+  const { objects } = render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { nodeSelector: { pool: 'sandboxes' }, tolerations: [toleration] });
   for (const [kind, name] of [['Deployment', 'code-executor'], ['Deployment', 'js-executor'], ['DaemonSet', 'seccomp-profile-installer-amd64']]) {
     const spec = podSpec(find(objects, kind, name)).spec as Spec & { tolerations?: unknown[] };
     expect([name, spec.nodeSelector?.pool, spec.tolerations]).toEqual([name, 'sandboxes', [toleration]]);
@@ -224,7 +224,7 @@ describe('TrustNamespace and SandboxKitChart checks', () => {
   });
 
   test('synth refuses a plan whose pods the namespace level would reject', () => {
-    const p = plan({ target: 'eks', services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
+    const p = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } });
     const ce = p.services[0];
     // A tampered plan: privileged sandbox, but a namespace level of restricted.
     const bad: DeploymentPlan = { ...p, services: [{ ...ce, sandbox: { ...ce.sandbox, privileged: true, allowPrivilegeEscalation: false } }] };
@@ -234,6 +234,6 @@ describe('TrustNamespace and SandboxKitChart checks', () => {
   });
 
   test('an ECS plan is refused', () => {
-    expect(() => new SandboxKitChart(new App(), 'x', { plan: plan({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }) })).toThrow(/not a Kubernetes target/);
+    expect(() => new SandboxKitChart(new App(), 'x', { plan: plan({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } }) })).toThrow(/not a Kubernetes target/);
   });
 });

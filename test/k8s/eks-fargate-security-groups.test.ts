@@ -24,8 +24,8 @@ test('eks-fargate: a SecurityGroupPolicy gives the user-code pods the named grou
 });
 
 test('eks-fargate without security groups is refused, with what would work; other targets refuse the option', () => {
-  expect(() => render({ target: 'eks-fargate', ...ack })).toThrow(/kubernetes\.renderer\.podSecurityGroupIds: NetworkPolicies do not apply to Fargate pods[\s\S]*FargatePodSecurityGroups/);
-  expect(() => render({ target: 'eks' }, { podSecurityGroupIds: GROUPS })).toThrow(/podSecurityGroupIds: applies to eks-fargate only/);
+  expect(() => render({ target: 'eks-fargate', retoolVersion: '3.334.0-stable', ...ack })).toThrow(/kubernetes\.renderer\.podSecurityGroupIds: NetworkPolicies do not apply to Fargate pods[\s\S]*FargatePodSecurityGroups/);
+  expect(() => render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { podSecurityGroupIds: GROUPS })).toThrow(/podSecurityGroupIds: applies to eks-fargate only/);
 });
 
 test('FargatePodSecurityGroups: backend in, DNS to CoreDNS, the IPv4 internet and nothing private out', () => {

@@ -9,7 +9,7 @@ import { egressAllowed } from './netpol';
  * destination an attacker in a sandbox would try.
  */
 const executors = { namespace: 'sandbox-kit-code-executor', labels: { 'app.kubernetes.io/name': 'code-executor', 'app.kubernetes.io/component': 'main' } };
-const objectsOf = Object.fromEntries((['eks', 'gke-standard', 'kubernetes'] as const).map((t) => [t, render({ target: t }).objects]));
+const objectsOf = Object.fromEntries((['eks', 'gke-standard', 'kubernetes'] as const).map((t) => [t, render({ target: t, retoolVersion: '3.334.0-stable' }).objects]));
 
 describe.each(Object.keys(objectsOf))('%s: code-executor egress', (target) => {
   const objects = objectsOf[target];
@@ -20,7 +20,7 @@ describe.each(Object.keys(objectsOf))('%s: code-executor egress', (target) => {
 });
 
 test('NodeLocal DNSCache on another target when the kit file says the cluster runs it (port 53 only)', () => {
-  const { objects } = render({ target: 'eks' }, { dns: { nodeLocalDnsCache: true } });
+  const { objects } = render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { dns: { nodeLocalDnsCache: true } });
   expect(egressAllowed(objects, executors, udp('169.254.20.10', 53))).toBe(true);
   expect(egressAllowed(objects, executors, tcp('169.254.20.10', 53))).toBe(true);
   expect(egressAllowed(objects, executors, tcp('169.254.20.10', 8080))).toBe(false);

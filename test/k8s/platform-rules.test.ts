@@ -30,7 +30,7 @@ describe('GKE Autopilot (GKE Warden) rules', () => {
   });
 
   test('an eks plan with privileged code-executor fails on privilege too', () => {
-    const r = render({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } });
+    const r = render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' } } });
     expect(autopilotViolations(r.objects).map((v) => v.rule)).toContain('autogke-disallow-privilege');
   });
 

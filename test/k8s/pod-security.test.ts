@@ -100,9 +100,9 @@ describe('every pod the kit renders passes the level its namespace enforces', ()
   const rendered = {
     ...renderKitFile(KIT_FILE),
     ...renderKitFile(FARGATE_KIT_FILE),
-    'eks (privileged code-executor)': render({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }),
-    'kubernetes 1.33 (procMount Default)': render({ target: 'kubernetes', kubernetesVersion: '1.33' }),
-    'eks (SPO)': render({ target: 'eks', architectures: ['arm64'], profileDelivery: 'security-profiles-operator' }),
+    'eks (privileged code-executor)': render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' } } }),
+    'kubernetes 1.33 (procMount Default)': render({ target: 'kubernetes', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.33' }),
+    'eks (SPO)': render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['arm64'], profileDelivery: 'security-profiles-operator' }),
   };
   test.each(Object.keys(rendered))('%s', (name) => {
     const { objects, plan } = rendered[name as keyof typeof rendered];

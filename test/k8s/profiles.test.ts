@@ -107,11 +107,11 @@ test('the installer script keeps the files it installs equal to the ConfigMap, a
 
 test('gke-autopilot and node-user-data plans render no installer; SPO plans render SeccompProfile objects at the referenced path', () => {
   expect(renderKitFile(AUTOPILOT_KIT_FILE)['gke-autopilot'].objects.filter((o) => ['DaemonSet', 'ConfigMap'].includes(o.kind) && o.metadata?.namespace === 'sandbox-kit-system')).toEqual([]);
-  const userData = render({ target: 'eks', profileDelivery: 'node-user-data' });
+  const userData = render({ target: 'eks', retoolVersion: '3.334.0-stable', profileDelivery: 'node-user-data' });
   expect(userData.objects.filter((o) => o.kind === 'DaemonSet' || o.metadata?.name === 'sandbox-kit-system')).toEqual([]);
   expect(podsOf(userData.objects).flatMap((p) => localhostRefs(p.spec)).sort()).toEqual(['sandbox-kit/gvisor.json', 'sandbox-kit/nsjail.json', 'sandbox-kit/nsjail.json']);
 
-  const spo = render({ target: 'eks', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' });
+  const spo = render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' });
   const profiles = spo.objects.filter((o) => o.kind === 'SeccompProfile');
   expect(profiles.map((o) => `operator/${o.metadata!.namespace}/${o.metadata!.name}.json`).sort()).toEqual(['operator/sandbox-kit-system/gvisor.json', 'operator/sandbox-kit-system/nsjail.json']);
   const refs = podsOf(spo.objects).flatMap((p) => localhostRefs(p.spec));
@@ -123,5 +123,5 @@ test('gke-autopilot and node-user-data plans render no installer; SPO plans rend
 });
 
 test('SPO with two architectures is refused with the reason and what works', () => {
-  expect(() => render({ target: 'eks', architectures: ['amd64', 'arm64'], profileDelivery: 'security-profiles-operator' })).toThrow(/architectures.*daemonset/s);
+  expect(() => render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64', 'arm64'], profileDelivery: 'security-profiles-operator' })).toThrow(/architectures.*daemonset/s);
 });

@@ -85,9 +85,9 @@ describe.each(Object.keys(rendered))('%s', (target) => {
 
 test('optional objects validate too: HPA, SPO objects, privileged mode, pre-1.30 AppArmor annotations', () => {
   const variants = [
-    render({ target: 'eks', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }, { autoscaling: { 'js-executor': { maxReplicas: 5 } } }),
-    render({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }),
-    render({ target: 'kubernetes', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit:1' }, 'agent-sandbox': { enabled: false } } }),
+    render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }, { autoscaling: { 'js-executor': { maxReplicas: 5 } } }),
+    render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' } } }),
+    render({ target: 'kubernetes', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.29', userNamespaces: 'off', services: { 'code-executor': { imageKind: 'kit', image: 'registry.example.com/code-executor-on-sandbox-kit:1' }, 'agent-sandbox': { enabled: false } } }),
   ];
   const kinds = new Set(variants.flatMap((v) => v.objects.map((o) => o.kind)));
   expect([...kinds]).toEqual(expect.arrayContaining(['HorizontalPodAutoscaler', 'SeccompProfile']));

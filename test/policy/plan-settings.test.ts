@@ -12,7 +12,7 @@ function service(config: SandboxKitConfig, name: ServiceName): SandboxPlan {
 const KIT = { imageKind: 'kit' as const, image: 'registry.example.com/executor-on-sandbox-kit-nsjail:1.0.0' };
 
 describe('seccomp mode on nodes the user controls', () => {
-  const p = service({ target: 'eks' }, 'js-executor');
+  const p = service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'js-executor');
 
   test('drops every capability, adds none and uses the kit profile through the DaemonSet', () => {
     expect(p.sandbox.privileged).toBe(false);
@@ -40,7 +40,7 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('on Kubernetes 1.33 and 1.34 Retool\'s jail still needs its procfs: /proc unmasked, so its namespace is privileged', () => {
-    const q = service({ target: 'eks', kubernetesVersion: '1.34' }, 'js-executor');
+    const q = service({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.34' }, 'js-executor');
     expect(q.sandbox.hostUsers).toBe(false);
     expect(q.sandbox.procMount).toBe('Unmasked');
     expect(q.jail.procfs).toBe('new');
@@ -48,7 +48,7 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('on Kubernetes 1.33 and 1.34 the kit\'s image keeps Pod Security restricted: user namespace yes, jail without procfs', () => {
-    const q = service({ target: 'eks', kubernetesVersion: '1.34', services: { 'js-executor': KIT } }, 'js-executor');
+    const q = service({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.34', services: { 'js-executor': KIT } }, 'js-executor');
     expect(q.sandbox.hostUsers).toBe(false);
     expect(q.sandbox.procMount).toBe('Default');
     expect(q.jail.procfs).toBe('none');
@@ -56,10 +56,10 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('before 1.33, /proc stays masked: Retool\'s image gets privileged (its jail mounts a procfs), the kit\'s seccomp without a procfs', () => {
-    const retool = service({ target: 'eks', kubernetesVersion: '1.31' }, 'code-executor');
+    const retool = service({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.31' }, 'code-executor');
     expect(retool.mode).toBe('privileged');
     expect(retool.reason).toMatch(/Retool's code-executor image mounts a fresh procfs in every jail/);
-    const q = service({ target: 'eks', kubernetesVersion: '1.31', services: { 'code-executor': KIT } }, 'code-executor');
+    const q = service({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.31', services: { 'code-executor': KIT } }, 'code-executor');
     expect(q.mode).toBe('seccomp');
     expect(q.sandbox.hostUsers).toBe(true);
     expect(q.sandbox.procMount).toBe('Default');
@@ -67,14 +67,14 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('Bottlerocket has no user namespaces yet', () => {
-    expect(service({ target: 'eks', nodeOs: 'bottlerocket' }, 'code-executor').mode).toBe('privileged');
-    const q = service({ target: 'eks', nodeOs: 'bottlerocket', services: { 'code-executor': KIT } }, 'code-executor');
+    expect(service({ target: 'eks', retoolVersion: '3.334.0-stable', nodeOs: 'bottlerocket' }, 'code-executor').mode).toBe('privileged');
+    const q = service({ target: 'eks', retoolVersion: '3.334.0-stable', nodeOs: 'bottlerocket', services: { 'code-executor': KIT } }, 'code-executor');
     expect(q.sandbox.hostUsers).toBe(true);
     expect(q.jail.procfs).toBe('none');
   });
 
   test('the agent sandbox uses the gvisor profile and unmasks /proc for the gofer\'s procfs', () => {
-    const a = service({ target: 'eks' }, 'agent-sandbox');
+    const a = service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'agent-sandbox');
     expect(a.sandbox.seccomp).toMatchObject({ type: 'Localhost', profile: 'gvisor' });
     expect(a.sandbox.procMount).toBe('Unmasked');
     expect(a.sandbox.hostUsers).toBe(false);
@@ -84,7 +84,7 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('on 1.33 and 1.34 the agent sandbox still unmasks /proc (runsc has no way around it), so its namespace is privileged', () => {
-    const a = service({ target: 'eks', kubernetesVersion: '1.34' }, 'agent-sandbox');
+    const a = service({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.34' }, 'agent-sandbox');
     expect(a.sandbox.procMount).toBe('Unmasked');
     expect(a.podSecurityLevel).toBe('privileged');
     expect(a.podSecurityReason).toMatch(/v1\.35/);
@@ -93,9 +93,9 @@ describe('seccomp mode on nodes the user controls', () => {
 
   test('without user namespaces /proc stays masked: the agent sandbox needs runsc 20240729 or newer there (20221219 cannot start), and says so', () => {
     for (const config of [
-      { target: 'eks', kubernetesVersion: '1.31' },
-      { target: 'eks', nodeOs: 'bottlerocket' },
-      { target: 'eks', userNamespaces: 'off' },
+      { target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.31' },
+      { target: 'eks', retoolVersion: '3.334.0-stable', nodeOs: 'bottlerocket' },
+      { target: 'eks', retoolVersion: '3.334.0-stable', userNamespaces: 'off' },
     ] as SandboxKitConfig[]) {
       const a = service(config, 'agent-sandbox');
       expect({ mode: a.mode, procMount: a.sandbox.procMount, procfs: a.jail.procfs }).toEqual({ mode: 'seccomp', procMount: 'Default', procfs: 'none' });
@@ -103,29 +103,29 @@ describe('seccomp mode on nodes the user controls', () => {
       expect(a.assumptions.some((x) => x.fact.confidence === 'assumed' && /runsc is 20240729 or newer/.test(x.what))).toBe(true);
     }
     // Where /proc is unmasked, any runsc starts: no such prerequisite.
-    expect(service({ target: 'eks' }, 'agent-sandbox').nodePrerequisites.join(' ')).not.toMatch(/runsc 20240729/);
+    expect(service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'agent-sandbox').nodePrerequisites.join(' ')).not.toMatch(/runsc 20240729/);
   });
 
   test('on ECS the agent sandbox is refused (its controller starts Kubernetes Jobs), pointing at a Kubernetes target', () => {
-    expect(() => service({ target: 'ecs-ec2' }, 'agent-sandbox')).toThrow(/runs only on Kubernetes: Retool's agent sandbox controller starts every sandbox as a Kubernetes Job/);
-    expect(() => service({ target: 'ecs-ec2' }, 'agent-sandbox')).toThrow(/would work: target: "eks"/);
+    expect(() => service({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable' }, 'agent-sandbox')).toThrow(/runs only on Kubernetes: Retool's agent sandbox controller starts every sandbox as a Kubernetes Job/);
+    expect(() => service({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable' }, 'agent-sandbox')).toThrow(/would work: target: "eks"/);
   });
 
   test('Security Profiles Operator delivery references the operator path', () => {
-    const q = service({ target: 'kubernetes', profileDelivery: 'security-profiles-operator', architectures: ['amd64'] }, 'code-executor');
+    const q = service({ target: 'kubernetes', retoolVersion: '3.334.0-stable', profileDelivery: 'security-profiles-operator', architectures: ['amd64'] }, 'code-executor');
     expect(q.sandbox.seccomp).toMatchObject({ localhostProfile: 'operator/sandbox-kit-system/nsjail.json' });
     expect(q.nodePrerequisites.join(' ')).toMatch(/Security Profiles Operator/);
   });
 
   test('AppArmor nodes get the kit\'s Localhost profile on the sandbox container, with the reason; the namespace is not held at privileged by it', () => {
-    const q = service({ target: 'gke-standard' }, 'js-executor');
+    const q = service({ target: 'gke-standard', retoolVersion: '3.334.0-stable' }, 'js-executor');
     expect(q.nodeOs).toBe('cos');
     expect(q.sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-nsjail' });
     expect(q.sandbox.appArmorReason).toMatch(/mount/);
     expect(q.podSecurityLevel).not.toBe('privileged');
     expect(q.podSecurityReason ?? '').not.toMatch(/AppArmor/);
     expect(q.supporting.appArmor).toEqual({ type: 'RuntimeDefault' });
-    expect(service({ target: 'gke-standard' }, 'agent-sandbox').sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-gvisor' });
+    expect(service({ target: 'gke-standard', retoolVersion: '3.334.0-stable' }, 'agent-sandbox').sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-gvisor' });
     // The run-time effect is not observed here (no AppArmor in this kernel): the plan says so.
     expect(q.assumptions.filter((a) => a.fact.confidence === 'assumed').map((a) => a.what).join(' ')).toMatch(/sandbox-kit-nsjail permits what the sandbox does/);
     expect(q.assumptions.map((a) => a.what).join(' ')).toMatch(/userns rule/);
@@ -133,37 +133,37 @@ describe('seccomp mode on nodes the user controls', () => {
   });
 
   test('appArmor: "unconfined" is Unconfined, and keeps the namespace privileged with the reason', () => {
-    const q = service({ target: 'gke-standard', appArmor: 'unconfined' }, 'js-executor');
+    const q = service({ target: 'gke-standard', retoolVersion: '3.334.0-stable', appArmor: 'unconfined' }, 'js-executor');
     expect(q.sandbox.appArmor).toEqual({ type: 'Unconfined' });
     expect(q.podSecurityLevel).toBe('privileged');
     expect(q.podSecurityReason).toMatch(/AppArmor Unconfined/);
   });
 
   test('nodes without AppArmor get no AppArmor setting at all', () => {
-    expect(service({ target: 'eks' }, 'code-executor').sandbox.appArmor).toBeUndefined();
-    expect(service({ target: 'eks', nodeOs: 'ubuntu' }, 'code-executor').sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-nsjail' });
+    expect(service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'code-executor').sandbox.appArmor).toBeUndefined();
+    expect(service({ target: 'eks', retoolVersion: '3.334.0-stable', nodeOs: 'ubuntu' }, 'code-executor').sandbox.appArmor).toEqual({ type: 'Localhost', profile: 'sandbox-kit-nsjail' });
   });
 
   test('SELinux nodes: the plan states that their policy must allow the sandbox\'s mounts', () => {
     for (const nodeOs of ['al2023', 'bottlerocket'] as const) {
-      const q = service({ target: 'eks', nodeOs, services: { 'code-executor': KIT } }, 'code-executor');
+      const q = service({ target: 'eks', retoolVersion: '3.334.0-stable', nodeOs, services: { 'code-executor': KIT } }, 'code-executor');
       expect(q.assumptions.some((a) => a.fact.confidence === 'assumed' && a.what.includes(`${nodeOs} nodes' SELinux`))).toBe(true);
     }
   });
 
   test('Ubuntu nodes: the kit profile grants userns, so only an Unconfined plan needs the sysctls that lift the restriction', () => {
-    expect(service({ target: 'kubernetes', nodeOs: 'ubuntu' }, 'code-executor').nodePrerequisites.join(' ')).not.toMatch(/apparmor_restrict_unprivileged_userns=0/);
-    const q = service({ target: 'kubernetes', nodeOs: 'ubuntu', appArmor: 'unconfined' }, 'code-executor');
+    expect(service({ target: 'kubernetes', retoolVersion: '3.334.0-stable', nodeOs: 'ubuntu' }, 'code-executor').nodePrerequisites.join(' ')).not.toMatch(/apparmor_restrict_unprivileged_userns=0/);
+    const q = service({ target: 'kubernetes', retoolVersion: '3.334.0-stable', nodeOs: 'ubuntu', appArmor: 'unconfined' }, 'code-executor');
     expect(q.nodePrerequisites.join(' ')).toMatch(/apparmor_restrict_unprivileged_userns=0/);
   });
 
   test('userNamespaces: off keeps host users', () => {
-    expect(service({ target: 'eks', userNamespaces: 'off' }, 'code-executor').sandbox.hostUsers).toBe(true);
+    expect(service({ target: 'eks', retoolVersion: '3.334.0-stable', userNamespaces: 'off' }, 'code-executor').sandbox.hostUsers).toBe(true);
   });
 });
 
 describe('privileged mode', () => {
-  const p = service({ target: 'eks', services: { 'code-executor': { mode: 'privileged' } } }, 'code-executor');
+  const p = service({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' } } }, 'code-executor');
   test('is privileged, unconfined and does not claim no_new_privs (the API server refuses that pair)', () => {
     expect(p.sandbox.privileged).toBe(true);
     expect(p.sandbox.seccomp).toEqual({ type: 'Unconfined' });
@@ -175,9 +175,9 @@ describe('privileged mode', () => {
 });
 
 describe('gVisor on GKE Autopilot', () => {
-  const example = { target: 'gke-autopilot' as const, acknowledgeUnsandboxedCode: true };
+  const example = { target: 'gke-autopilot' as const, retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true };
   test('code-executor: the built-in RuntimeClass with restricted settings and only allowed capabilities', () => {
-    for (const p of [service(example, 'code-executor'), service({ target: 'gke-autopilot', services: { 'code-executor': KIT } }, 'code-executor')]) {
+    for (const p of [service(example, 'code-executor'), service({ target: 'gke-autopilot', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT } }, 'code-executor')]) {
       expect(p.sandbox.runtimeClassName).toBe('gvisor');
       expect(p.sandbox.privileged).toBe(false);
       expect(p.sandbox.seccomp.type).toBe('RuntimeDefault');
@@ -191,7 +191,7 @@ describe('gVisor on GKE Autopilot', () => {
   });
   test('Retool\'s image runs its unprivileged mode inside gVisor; the kit\'s image its rlimits-only jail with prlimit', () => {
     expect(service(example, 'code-executor')).toMatchObject({ insideGvisor: 'unsandboxed', env: { CONTAINER_UNPRIVILEGED_MODE: 'true' } });
-    const kit = service({ target: 'gke-autopilot', services: { 'code-executor': KIT } }, 'code-executor');
+    const kit = service({ target: 'gke-autopilot', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT } }, 'code-executor');
     expect(kit).toMatchObject({ insideGvisor: 'rlimits-seccomp', env: {}, imageKind: 'kit', jail: { namespaces: false, procfs: 'none', rlimitsBy: 'prlimit' } });
     expect(kit.boundary).toMatch(/rlimits and syscall filter/);
   });
@@ -199,63 +199,63 @@ describe('gVisor on GKE Autopilot', () => {
 
 describe('ECS', () => {
   test('ECS on EC2: Retool\'s executors run privileged (their jail mounts a procfs; /proc stays masked), as Retool runs them there', () => {
-    const p = service({ target: 'ecs-ec2' }, 'code-executor');
+    const p = service({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable' }, 'code-executor');
     expect(p.mode).toBe('privileged');
     expect(p.reason).toMatch(/cannot unmask \/proc/);
   });
   test('ECS on EC2 seccomp mode (the kit\'s image) installs the profile as the Docker daemon default', () => {
-    const p = service({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor');
+    const p = service({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT } }, 'code-executor');
     expect(p.sandbox.seccomp).toEqual({ type: 'DockerDaemonDefault', profile: 'nsjail', path: '/etc/docker/seccomp/sandbox-kit-nsjail.json' });
     expect(p.profileDelivery).toBe('docker-daemon-default');
     // ECS cannot unmask /proc, so the jail runs without a procfs of its own.
     expect(p.jail.procfs).toBe('none');
   });
   test('ECS on Fargate with EC2 capacity plans js-executor as on ECS on EC2', () => {
-    const p = service({ target: 'ecs-fargate', services: { 'js-executor': { capacity: 'ec2' } } }, 'js-executor');
+    const p = service({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', services: { 'js-executor': { capacity: 'ec2' } } }, 'js-executor');
     expect(p.target).toBe('ecs-fargate');
     expect(p.placement).toBe('ecs-ec2');
     expect(p.mode).toBe('privileged');
   });
   test('Fargate code-executor in unsandboxed mode states every remaining risk, one sentence each', () => {
-    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true }, 'code-executor');
+    const p = service({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true }, 'code-executor');
     expect(p.mode).toBe('unsandboxed');
     for (const r of p.risks) expect(r.sentence).toMatch(/^[A-Z][^.]*(\.[^.]+)*\.$/);
     expect(p.risks.find((r) => r.category === 'system')?.sentence).toMatch(/Fargate microVM/);
   });
   test('ECS on Fargate cannot set no_new_privs, so the plan does not claim it', () => {
-    const p = service({ target: 'ecs-fargate', acknowledgeUnsandboxedCode: true }, 'code-executor');
+    const p = service({ target: 'ecs-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true }, 'code-executor');
     expect(p.sandbox.allowPrivilegeEscalation).toBe(true);
     expect(p.sandbox.capabilitiesDrop).toEqual(['ALL']);
-    expect(service({ target: 'ecs-ec2', services: { 'code-executor': KIT } }, 'code-executor').sandbox.allowPrivilegeEscalation).toBe(false);
+    expect(service({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT } }, 'code-executor').sandbox.allowPrivilegeEscalation).toBe(false);
   });
 });
 
 describe('bounds and egress the plan states per target', () => {
   const ack = { acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'unsandboxed' as const }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } };
   test('process limits: a node prerequisite where the kubelet owns them, set by the kit on ECS on EC2, a risk where nothing bounds them', () => {
-    expect(service({ target: 'gke-standard' }, 'js-executor').nodePrerequisites).toContain('at most 4096 processes per pod: kubelet podPidsLimit in the node pool\'s system configuration (kubeletConfig.podPidsLimit)');
-    expect(service({ target: 'eks', services: { 'js-executor': { pidsLimit: 1024 } } }, 'js-executor').nodePrerequisites.join(' ')).toMatch(/at most 1024 processes per pod: kubelet podPidsLimit: the kit's EKS stack sets it/);
-    const ecs = service({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } }, 'code-executor');
+    expect(service({ target: 'gke-standard', retoolVersion: '3.334.0-stable' }, 'js-executor').nodePrerequisites).toContain('at most 4096 processes per pod: kubelet podPidsLimit in the node pool\'s system configuration (kubeletConfig.podPidsLimit)');
+    expect(service({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { pidsLimit: 1024 } } }, 'js-executor').nodePrerequisites.join(' ')).toMatch(/at most 1024 processes per pod: kubelet podPidsLimit: the kit's EKS stack sets it/);
+    const ecs = service({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } }, 'code-executor');
     expect(ecs.pidsLimit).toBe(4096);
     expect(ecs.nodePrerequisites.join(' ')).not.toMatch(/processes per/);
     for (const target of ['ecs-fargate', 'eks-fargate', 'gke-autopilot'] as const) {
-      const p = service({ target, ...ack }, 'code-executor');
+      const p = service({ target, retoolVersion: '3.334.0-stable', ...ack }, 'code-executor');
       expect([target, p.risks.some((r) => r.category === 'system' && /Nothing bounds the processes/.test(r.sentence))]).toEqual([target, true]);
     }
   });
 
   test('egress: what the security groups cannot close on ECS is named (task metadata, DNS)', () => {
     for (const target of ['ecs-ec2', 'ecs-fargate'] as const) {
-      const p = service(target === 'ecs-ec2' ? { target, services: { 'agent-sandbox': { enabled: false } } } : { target, ...ack }, 'code-executor');
+      const p = service(target === 'ecs-ec2' ? { target, retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } } : { target, retoolVersion: '3.334.0-stable', ...ack }, 'code-executor');
       const egress = p.risks.find((r) => r.category === 'external-misuse')!.sentence;
       expect(egress).toMatch(/security groups/);
       expect(egress).toMatch(/169\.254\.170\.2/);
       expect(egress).toMatch(/Amazon-provided DNS resolver/);
     }
-    expect(service({ target: 'gke-standard' }, 'code-executor').risks.find((r) => r.category === 'external-misuse')!.sentence).toMatch(/DNS \(port 53 only\) to the metadata server/);
+    expect(service({ target: 'gke-standard', retoolVersion: '3.334.0-stable' }, 'code-executor').risks.find((r) => r.category === 'external-misuse')!.sentence).toMatch(/DNS \(port 53 only\) to the metadata server/);
   });
 
   test('pidsLimit outside what the kit renders is bad input', () => {
-    expect(() => service({ target: 'eks', services: { 'js-executor': { pidsLimit: 10 } } }, 'js-executor')).toThrow(/services\.js-executor\.pidsLimit: 10 is out of range: it must be >= 64/);
+    expect(() => service({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { pidsLimit: 10 } } }, 'js-executor')).toThrow(/services\.js-executor\.pidsLimit: 10 is out of range: it must be >= 64/);
   });
 });

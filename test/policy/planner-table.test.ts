@@ -61,7 +61,7 @@ const EXPECTED_KIT: Partial<Record<TargetName, Partial<Record<ServiceName, Row>>
 function only(target: TargetName, service: ServiceName, mode: string, ack = false, kit = false): SandboxKitConfig {
   const own = kit ? { mode, imageKind: 'kit', image: `registry.example.com/${service}-on-sandbox-kit:1` } : { mode };
   const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, s === service ? own : { enabled: false }]));
-  return { target, services, acknowledgeUnsandboxedCode: ack } as SandboxKitConfig;
+  return { target, retoolVersion: '3.334.0-stable', services, acknowledgeUnsandboxedCode: ack } as SandboxKitConfig;
 }
 
 const cases = [

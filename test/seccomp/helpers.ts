@@ -27,7 +27,7 @@ export function everyFeasiblePlan(): SandboxPlan[] {
       for (const mode of SANDBOX_MODES) {
         const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, s === service ? { mode } : { enabled: false }]));
         try {
-          plans.push(...plan({ target, acknowledgeUnsandboxedCode: true, architectures: ['amd64', 'arm64'], services }).services);
+          plans.push(...plan({ target, retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, architectures: ['amd64', 'arm64'], services }).services);
         } catch (e) {
           if (!(e instanceof SandboxConfigError)) throw e;
         }

@@ -19,7 +19,7 @@ const committed = fs.readFileSync(path.resolve(__dirname, '..', '..', 'profiles'
 
 describeWithRunc('what gVisor (runsc rootless) needs from its container', () => {
   const eks = (): RenderedSecurity => {
-    const s = servicesUnderTest({ target: 'eks' }).find((x) => x.service === 'agent-sandbox');
+    const s = servicesUnderTest({ target: 'eks', retoolVersion: '3.334.0-stable' }).find((x) => x.service === 'agent-sandbox');
     if (!s) throw new Error('eks renders no agent sandbox');
     return s.container.security;
   };
@@ -39,7 +39,7 @@ describeWithRunc('what gVisor (runsc rootless) needs from its container', () => 
   });
 
   test.each(runscBinaries().map((r) => [r.release, r] as const))('runsc %s without a user namespace of its pod (hostUsers: true) and masked /proc, as Kubernetes < 1.33 renders it', (release, runsc) => {
-    const k132 = servicesUnderTest({ target: 'kubernetes', kubernetesVersion: '1.32' }).find((x) => x.service === 'agent-sandbox');
+    const k132 = servicesUnderTest({ target: 'kubernetes', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.32' }).find((x) => x.service === 'agent-sandbox');
     expect(k132?.plan?.nodePrerequisites.join(' ')).toMatch(/runsc 20240729 or newer/);
     const security = k132!.container.security;
     expect({ procMount: security.procMount, hostUsers: security.hostUsers }).toEqual({ procMount: 'Default', hostUsers: true });

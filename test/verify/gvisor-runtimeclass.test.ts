@@ -23,7 +23,7 @@ const GVISOR_SCENARIOS: Scenario[] = [
   byId('gke-autopilot (kit image)'),
   {
     id: 'gke-standard (gvisor-runtimeclass requested)',
-    config: { target: 'gke-standard', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'gvisor-runtimeclass' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
+    config: { target: 'gke-standard', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: { 'code-executor': { mode: 'gvisor-runtimeclass' }, 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
     note: 'code-executor under a GKE Sandbox node pool, requested explicitly',
   },
 ];

@@ -18,7 +18,7 @@ import { describeWithRunc, runscBinaries, runscProblem, STRICT } from './helpers
 const ARCH = hostArchitecture();
 
 function renderedOnEks(service: 'js-executor' | 'agent-sandbox'): RenderedSecurity {
-  const sut = servicesUnderTest({ target: 'eks' }).find((s) => s.service === service);
+  const sut = servicesUnderTest({ target: 'eks', retoolVersion: '3.334.0-stable' }).find((s) => s.service === service);
   if (!sut) throw new Error(`eks renders no ${service}`);
   return sut.container.security;
 }

@@ -26,10 +26,10 @@ const PRIVILEGED: RenderedSecurity = {
 function allConfigs(): { id: string; language: 'python' | 'javascript'; text: string }[] {
   const plans = [
     ...DEFAULT_IMAGE_CONFIGS.flatMap((c) => plan(c).services),
-    ...plan({ target: 'eks', services: { 'code-executor': { mode: 'privileged' }, 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }).services,
+    ...plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'privileged' }, 'js-executor': { mode: 'privileged' }, 'agent-sandbox': { enabled: false } } }).services,
   ];
   const out = plans.flatMap((p) => renderNsjailConfigs(p).map((c) => ({ id: `${p.target}/${p.service}/${c.language} (${p.mode}${p.insideGvisor ? `, ${p.insideGvisor} inside gVisor` : ''})`, language: c.language, text: c.text })));
-  const eks = plan({ target: 'eks' }).services[0];
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' }).services[0];
   out.push({ id: 'eks/code-executor/javascript (seccomp, egress)', language: 'javascript', text: renderNsjailConfig(eks, 'javascript', { network: { mode: 'egress', allow: [{ cidr: '10.0.0.0/8', ports: [443] }] } }).text });
   return out;
 }

@@ -1,4 +1,8 @@
 import { ConfigRule } from '../rule';
+import { imagePinned } from './image-pinned';
+import { pullSecretsOnKubernetes } from './pull-secrets-on-kubernetes';
+import { retoolVersionNamed } from './retool-version-named';
+import { retoolVersionSupported } from './retool-version-supported';
 import { appArmorNeedsAppArmorNodes } from './apparmor-needs-apparmor-nodes';
 import { capacityOnEcsFargate } from './capacity-on-ecs-fargate';
 import { kitImageNeedsImage } from './kit-image-needs-image';
@@ -20,4 +24,8 @@ export const CONFIG_RULES: readonly ConfigRule<'config'>[] = [
   capacityOnEcsFargate,
   requestsWithinLimits,
   quotaHoldsOnePod,
+  retoolVersionNamed,
+  retoolVersionSupported,
+  imagePinned,
+  pullSecretsOnKubernetes,
 ];

@@ -9,7 +9,7 @@ export const kitImageNeedsImage: ConfigRule<'config'> = {
     .filter((s) => c.services?.[s]?.imageKind === 'kit' && c.services?.[s]?.image === undefined)
     .map((s) => ({
       field: `services.${s}.image`,
-      message: `imageKind "kit" runs an image built from the kit's runtime image, which the kit does not publish; the default image is Retool's (${SERVICES[s].image})`,
+      message: `imageKind "kit" runs an image built from the kit's runtime image, which the kit does not publish; the default image is Retool's (${SERVICES[s].repository})`,
       alternatives: [`services.${s}.image: your build of the kit's image (npm run images)`, `remove services.${s}.imageKind (Retool's image)`],
     })),
 };

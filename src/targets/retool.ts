@@ -1,0 +1,27 @@
+import { verified } from './facts';
+
+/** Retool's Helm chart the kit's contract was read from (tryretool/retool-helm, charts/retool). */
+export const RETOOL_CHART = {
+  version: '6.11.21',
+  commit: '5ff424460e8247d8f74ef2b2d5f7107f281ac7e3',
+  url: 'https://github.com/tryretool/retool-helm/tree/5ff424460e8247d8f74ef2b2d5f7107f281ac7e3/charts/retool',
+} as const;
+
+/**
+ * The oldest backend release whose tag Retool's executor images carry: for an older (or
+ * non-version) `image.tag` the chart falls back to executor tag 1.1.0.
+ */
+export const MIN_EXECUTOR_RELEASE = verified(
+  '3.20.15',
+  'tryretool/retool-helm charts/retool/templates/_helpers.tpl (retool.codeExecutor.image.tag, retool.jsExecutor.image.tag: semverCompare ">= 3.20.15-0", else "1.1.0")',
+);
+
+/** Docker Hub repositories of Retool's images. */
+export const RETOOL_REPOSITORIES = verified(
+  {
+    'code-executor': 'tryretool/code-executor-service',
+    'js-executor': 'tryretool/js-executor-service',
+    'agent-sandbox': 'tryretool/agent-sandbox-service',
+  } as const,
+  'tryretool/retool-helm charts/retool/values.yaml (codeExecutor.image.repository, rr.jsExecutor.image.repository, rr.agentSandbox.image.repository)',
+);
