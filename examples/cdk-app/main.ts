@@ -9,7 +9,7 @@ const app = new App();
 
 // ECS on EC2: the executors under NsJail with the kit's seccomp profiles. The agent sandbox
 // needs Kubernetes (its controller starts each sandbox as a Job), so it is turned off here.
-const ecs = plan({ target: 'ecs-ec2', services: { 'agent-sandbox': { enabled: false } } });
+const ecs = plan({ target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } });
 
 // Network, cluster, capacity split by what each host imposes, and one ECS service per planned
 // service; the endpoints to give Retool's backend are stack outputs.

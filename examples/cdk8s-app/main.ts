@@ -7,7 +7,7 @@ const app = new App();
 
 // The planner picks the strongest sandbox the target allows, and refuses (SandboxConfigError,
 // every problem at once) what it cannot run safely.
-const gke = plan({ target: 'gke-standard', architectures: ['amd64'] });
+const gke = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', architectures: ['amd64'] });
 
 // The chart brings everything its plan needs: trust-level namespaces, the seccomp profile
 // installer, the services and their NetworkPolicies. At synth it checks its own output against

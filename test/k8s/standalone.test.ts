@@ -40,7 +40,7 @@ function synthCodeExecutor(deployment: DeploymentPlan, needs: Needs): string | u
 const ONLY_CODE = { 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } as const;
 
 describe('a gke-standard CodeExecutor on its own, privileged (Kubernetes 1.32: no user namespaces)', () => {
-  const gke = plan({ target: 'gke-standard', kubernetesVersion: '1.32', services: ONLY_CODE });
+  const gke = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.32', services: ONLY_CODE });
   const p = servicePlan(gke, 'code-executor');
 
   test('the plan needs a privileged namespace', () => {
@@ -64,7 +64,7 @@ describe('a gke-standard CodeExecutor on its own, privileged (Kubernetes 1.32: n
 });
 
 describe('a gke-standard CodeExecutor on its own, under the kit\'s seccomp profile (Kubernetes 1.35)', () => {
-  const gke = plan({ target: 'gke-standard', services: ONLY_CODE });
+  const gke = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', services: ONLY_CODE });
   const p = servicePlan(gke, 'code-executor');
 
   test('the plan references a Localhost profile the DaemonSet delivers, and the kit\'s AppArmor profile', () => {
@@ -98,7 +98,7 @@ describe('a gke-standard CodeExecutor on its own, under the kit\'s seccomp profi
   });
 
   test('profiles for the Security Profiles Operator: its objects are what is needed', () => {
-    const spo = plan({ target: 'gke-standard', architectures: ['amd64'], profileDelivery: 'security-profiles-operator', appArmor: 'unconfined', services: ONLY_CODE });
+    const spo = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator', appArmor: 'unconfined', services: ONLY_CODE });
     const build = (withOperator: boolean) => {
       const chart = new Chart(new App(), 'app');
       const sp = servicePlan(spo, 'code-executor');
@@ -113,7 +113,7 @@ describe('a gke-standard CodeExecutor on its own, under the kit\'s seccomp profi
 });
 
 test('an AgentSandbox on its own needs both its namespaces, named with their levels', () => {
-  const eks = plan({ target: 'eks' });
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' });
   const chart = new Chart(new App(), 'app');
   new AgentSandbox(chart, 'agent', { plan: servicePlan(eks, 'agent-sandbox') });
   expect(() => chart.toJson()).toThrow(/\[app\/agent\] .*namespace "sandbox-kit-agent", which no TrustNamespace/);
@@ -121,7 +121,7 @@ test('an AgentSandbox on its own needs both its namespaces, named with their lev
 });
 
 test('inside SandboxKitChart a service leaves the checks to the chart: one report, not two', () => {
-  const kit = plan({ target: 'gke-standard' });
+  const kit = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable' });
   const chart = new SandboxKitChart(new App(), 'kit', { plan: kit });
   // A service in a namespace the chart does not render: the chart reports it, the service does not repeat it.
   const extra = new CodeExecutor(chart, 'extra', { plan: servicePlan(kit, 'code-executor'), namespace: 'elsewhere' });

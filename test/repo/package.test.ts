@@ -60,7 +60,7 @@ test('the installed package plans and renders through its public entry points; t
     M.prototype.require = function (id) { if (/^(aws-cdk-lib|cdk-nag)/.test(id)) loaded.push(id); return original.apply(this, arguments); };
     const kit = require('sandbox-kit');
     const { App } = require('cdk8s');
-    const p = kit.plan({ target: 'eks', architectures: ['amd64'] });
+    const p = kit.plan({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'] });
     const chart = new kit.SandboxKitChart(new App(), 'c', { plan: p });
     const kinds = chart.toJson().map((o) => o.kind);
     const beforeAws = loaded.length;
@@ -68,7 +68,7 @@ test('the installed package plans and renders through its public entry points; t
     let deep;
     try { require('sandbox-kit/lib/policy/planner'); deep = 'resolved'; } catch (e) { deep = e.code; }
     let refused;
-    try { kit.plan({ target: 'eks', services: { 'code-executor': { mode: 'bogus' } } }); } catch (e) { refused = e instanceof kit.SandboxConfigError; }
+    try { kit.plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { mode: 'bogus' } } }); } catch (e) { refused = e instanceof kit.SandboxConfigError; }
     console.log(JSON.stringify({ services: p.services.map((s) => s.service), kinds, beforeAws, aws: typeof aws.EcsSandboxStack, deep, refused }));
   `;
   const r = node(project, ['-e', script]);
