@@ -90,7 +90,7 @@ describe('sizing', () => {
 });
 
 describe('rendered (eks)', () => {
-  const { objects, plan } = render({ target: 'eks', architectures: ['amd64'] }, { autoscaling: { 'code-executor': { maxReplicas: 6 } } });
+  const { objects, plan } = render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'] }, { autoscaling: { 'code-executor': { maxReplicas: 6 } } });
   const ns = (name: string) => objects.filter((o) => o.metadata?.namespace === name);
 
   test.each([['sandbox-kit-code-executor', 'code-executor', 6], ['sandbox-kit-js-executor', 'js-executor', 2]] as const)('%s: a quota for what the Deployment may run at once, critical priority refused, a LimitRange it meets', (namespace, service, replicas) => {
@@ -117,8 +117,8 @@ test('bad input: a quota below one sandbox, an allowlist entry that is no CIDR, 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-quota-'));
   try {
     fs.writeFileSync(path.join(root, 'sandbox-kit.config.json'), JSON.stringify({
-      kubernetes: { targets: ['eks'], defaults: { nodeOs: 'al2023', appArmor: 'kit-profile', services: { 'code-executor': { quota: { memory: '1Gi' } } } } },
-      aws: { targets: ['ecs-ec2'], overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } }, renderer: { ecs: { egressAllowlist: [{ cidr: 'db.internal', port: 5432 }, { cidr: '10.20.0.0/24', port: 70000 }] } } },
+      kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable', nodeOs: 'al2023', appArmor: 'kit-profile', services: { 'code-executor': { quota: { memory: '1Gi' } } } } },
+      aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } }, renderer: { ecs: { egressAllowlist: [{ cidr: 'db.internal', port: 5432 }, { cidr: '10.20.0.0/24', port: 70000 }] } } },
     }));
     let log = '';
     const code = synthAll({ root, env: {}, cdkCommand: ['false'], log: (t) => { log += t; } });
