@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { accountFiles, ContainerAccount } from './entrypoint';
 import { NodeContainerConfig } from './node-runtime';
 import { OciMount, prepareRootfs } from './oci-spec';
 import { PROBE_SCRIPT } from './probe-script';
@@ -104,6 +105,25 @@ export interface RunOptions {
    * @default []
    */
   readonly tools?: readonly string[];
+  /**
+   * Accounts the container's /etc/passwd and /etc/group must hold besides the host's (an image's
+   * own user, such as Retool's `retool_user`, that runuser looks up by name).
+   * @default []
+   */
+  readonly accounts?: readonly ContainerAccount[];
+}
+
+/** Binds of /etc/passwd and /etc/group holding `accounts` (files in the shared probe directory). */
+function accountMounts(accounts: readonly ContainerAccount[]): OciMount[] {
+  if (!accounts.length) return [];
+  const { probeDir } = sharedDirs();
+  const files = accountFiles(fs.readFileSync('/etc/passwd', 'utf8'), fs.readFileSync('/etc/group', 'utf8'), accounts);
+  const tag = crypto.createHash('sha256').update(accounts.map((a) => `${a.name}:${a.uid}:${a.gid}`).join(',')).digest('hex').slice(0, 8);
+  return (['passwd', 'group'] as const).map((f) => {
+    const source = path.join(probeDir, `etc-${f}-${tag}`);
+    fs.writeFileSync(source, files[f], { mode: 0o644 });
+    return { destination: `/etc/${f}`, type: 'bind', source, options: ['rbind', 'ro', 'nosuid', 'nodev'] };
+  });
 }
 
 /** Result of one probe container. */
@@ -136,7 +156,7 @@ export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly s
     maskedPaths: cfg.maskedPaths,
     readonlyPaths: cfg.readonlyPaths,
     writableCgroups: cfg.writableCgroups,
-    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools],
+    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools, ...accountMounts(opts.accounts ?? [])],
   }, {
     timeoutMs,
     // The shared rootfs (absolute path) replaces the runner's per-bundle one, whose directories

@@ -2,6 +2,7 @@ import { SandboxMode } from '../policy/modes';
 import { SandboxPlan } from '../policy/plan';
 import { SandboxEngine } from '../policy/services';
 import { RUNSC_UNDER_MASKED_PROC } from '../targets/gvisor-runtime';
+import { ENTRYPOINT_DROP_KEY } from './entrypoint';
 import { Architecture } from '../targets/types';
 
 /**
@@ -189,6 +190,12 @@ export interface RealNsjailRuns {
    * runs no NsJail configuration of the kit's: unsandboxed, refused).
    */
   readonly kitFacts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * The account the image's entrypoint drops to before NsJail runs (`runuser`): the process must
+   * then be that uid and gid with no capabilities left.
+   * @default undefined (NsJail runs as the container's user)
+   */
+  readonly entrypointDrop?: { readonly uid: number; readonly gid: number; readonly name: string };
 }
 
 /** The fresh procfs NsJail's defaults mount, and how real NsJail reports the kernel refusing it. */
@@ -208,6 +215,10 @@ function realNsjailExpectations(view: PlanView, runs: RealNsjailRuns | undefined
   if (!runs || view.engine !== 'nsjail') return [];
   const out: ProbeExpectation[] = [];
   const onHost = sandboxOnHostKernel(view.mode);
+  const drop = runs.entrypointDrop;
+  if (drop) {
+    out.push({ probe: ENTRYPOINT_DROP_KEY, expected: { kind: 'pass', facts: { uid: drop.uid, gid: drop.gid, capEff: 0, capPrm: 0 } }, why: `the image's entrypoint drops from root to ${drop.name} with runuser (SETUID, SETGID), keeping no capability, before NsJail runs` });
+  }
   for (const language of runs.languages) {
     if (!onHost) {
       out.push({ probe: nsjailRunKey('stock', language), expected: { kind: 'fail' }, why: `mode ${view.mode}: no namespaces for NsJail here` });

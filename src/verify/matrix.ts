@@ -8,6 +8,7 @@ import { expectationsFor, expectedText, meets, NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS
 import { knownGap } from './known-gaps';
 import { nodeContainerConfig, NodeContainerConfig } from './node-runtime';
 import { realNsjailRuns } from './real-nsjail';
+import { afterDrop, ENTRYPOINT_DROP_KEY, entrypointDropOf } from './entrypoint';
 import { ServiceUnderTest, servicesUnderTest } from './rendered';
 import { RunscBinary } from './tools';
 
@@ -53,6 +54,11 @@ export function scenarios(): Scenario[] {
   const privilegedNsjail = { 'code-executor': { mode: 'privileged' as const }, 'js-executor': { mode: 'privileged' as const }, 'agent-sandbox': { enabled: false } };
   return [
     { id: 'eks', config: { target: 'eks', retoolVersion: '3.334.0-stable' }, note: 'default plan' },
+    {
+      id: 'eks (kit image)',
+      config: { target: 'eks', retoolVersion: '3.334.0-stable', services: { ...KIT_EXECUTORS, 'agent-sandbox': { enabled: false } } },
+      note: 'the kit\'s image, which runs as the rendered user: the kit\'s configurations under eks\'s settings (Retool\'s image runs its own after its entrypoint\'s drop)',
+    },
     { id: 'gke-standard', config: { target: 'gke-standard', retoolVersion: '3.334.0-stable' }, note: 'default plan' },
     { id: 'kubernetes', config: { target: 'kubernetes', retoolVersion: '3.334.0-stable' }, note: 'default plan' },
     { id: 'gke-autopilot', config: exampleDefaults('gke-autopilot.config.json', 'kubernetes', 'gke-autopilot'), note: 'examples/gke-autopilot.config.json (code-executor\'s unprivileged mode inside GKE Sandbox); under runc only the pod\'s own settings run (gVisor: gvisor-runtimeclass.test.ts)' },
@@ -109,6 +115,11 @@ export interface CellResult {
   readonly node: NodeContainerConfig;
   /** What cannot be verified on this machine, if anything. */
   readonly notVerifiableHere?: string;
+  /**
+   * The account the probe ran as after the image's entrypoint drop (Retool's runuser), if any.
+   * @default undefined (the probe ran as the container's user)
+   */
+  readonly dropsTo?: string;
   /** Expectations. */
   readonly expectations: readonly ProbeExpectation[];
   /** Outcomes by probe. */
@@ -157,9 +168,12 @@ export function verifyService(scenario: Scenario, sut: ServiceUnderTest, options
     if (!options.runsc?.length) parts.push('runsc');
   }
   let realNsjail: RealNsjailRuns | undefined;
+  // Retool's executor images start as root and drop to retool_user before the service (and NsJail)
+  // runs: the probe runs after the same drop (entrypoint.ts).
+  const dropTo = view.engine === 'nsjail' ? entrypointDropOf(sut.plan, sut.container.security) : undefined;
   if (options.nsjail && view.engine === 'nsjail') {
     const tag = `cell-${scenario.id}-${sut.service}`.replace(/[^a-z0-9-]+/gi, '_');
-    const runs = realNsjailRuns(sut.service, sut.plan, containerToolPath(options.nsjail), tag, options.nsjailConfigText);
+    const runs = realNsjailRuns(sut.service, sut.plan, containerToolPath(options.nsjail), tag, options.nsjailConfigText, dropTo);
     parts.push(`exec=${addProbeFile(`${tag}.json`, JSON.stringify(runs.commands), 0o644)}`);
     tools.push(options.nsjail);
     realNsjail = runs.expectations;
@@ -169,7 +183,8 @@ export function verifyService(scenario: Scenario, sut: ServiceUnderTest, options
     runscReleases: options.runsc?.length ? options.runsc.map((r) => r.release) : undefined,
     realNsjail,
   });
-  const run = runInNodeContainer<Record<string, ProbeOutcome>>(node, ['/usr/bin/python3', '/probe/probe.py', 'all', parts.join(',')], { tools });
+  const probe = ['/usr/bin/python3', '/probe/probe.py', 'all', parts.join(',')];
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(node, dropTo ? afterDrop(dropTo, probe) : probe, { tools, accounts: dropTo ? [dropTo] : [] });
   const outcomes = run.output ?? {};
   const disagreements = expectations.filter((e) => !meets(outcomes[e.probe], e.expected))
     .map((e) => `${e.probe}: expected ${expectedText(e.expected)}, got ${outcomeText(outcomes[e.probe])}${outcomes[e.probe]?.detail ? ` (${outcomes[e.probe]?.detail})` : ''} [${e.why}]`);
@@ -184,6 +199,7 @@ export function verifyService(scenario: Scenario, sut: ServiceUnderTest, options
     source: sut.container.source,
     node,
     notVerifiableHere,
+    ...(dropTo ? { dropsTo: `${dropTo.name} (${dropTo.uid})` } : {}),
     expectations,
     outcomes,
     disagreements,
@@ -199,7 +215,7 @@ export function verifyScenario(scenario: Scenario, options: VerifyOptions): Cell
 function settingsText(c: CellResult): string {
   const n = c.node;
   const parts = [
-    `uid ${n.user.uid}`,
+    `uid ${n.user.uid}${c.dropsTo ? `, runuser to ${c.dropsTo}` : ''}`,
     n.capabilities.length ? (n.capabilities.length > 20 ? 'all caps' : `${n.capabilities.length} caps`) : 'no caps',
     n.userNamespace ? 'userns' : 'host users',
     n.maskedPaths.length ? 'masked /proc' : 'unmasked /proc',
@@ -230,7 +246,7 @@ export function resultsTable(cells: readonly CellResult[]): string {
   ];
   for (const c of cells) {
     const probes = c.expectations.map((e) => e.probe);
-    const stock = probes.filter((p) => p.startsWith('nsjail_stock_'));
+    const stock = probes.filter((p) => p.startsWith('nsjail_stock_') || p === ENTRYPOINT_DROP_KEY);
     const kit = probes.filter((p) => p.startsWith('nsjail_kit_'));
     const runsc = probes.filter((p) => p.startsWith('runsc_'));
     const danger = probes.filter((p) => ![...runsc, ...stock, ...kit, 'unshare_newns', ...PROCFS_STEPS, ...jail, ...newapi].includes(p));

@@ -3,6 +3,7 @@ import { JailLanguage, resolveNsjailOptions } from '../images/nsjail-options';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceName } from '../policy/services';
 import { addProbeFile } from './container';
+import { ContainerAccount, ENTRYPOINT_DROP_KEY, whoAmI } from './entrypoint';
 import { nsjailRunKey, RealNsjailRuns } from './expectations';
 
 /**
@@ -88,23 +89,29 @@ export function serviceLanguages(service: ServiceName): readonly JailLanguage[] 
  * @param nsjail NsJail's path inside the container
  * @param tag a file name prefix unique to the cell
  * @param configText what to run instead of a generated configuration (negative controls)
+ * @param dropTo the account the image's entrypoint drops to before it runs NsJail (Retool's
+ *   `runuser`, entrypoint.ts), when the probe runs after that drop: a first command then reports
+ *   who the process is, and the kit's configurations are not run (they are the kit's image's,
+ *   which runs as the rendered user and maps that uid; Retool's image runs its own)
  */
 export function realNsjailRuns(
   service: ServiceName, plan: SandboxPlan | undefined, nsjail: string, tag: string,
   configText: (generated: string, language: string) => string = (t) => t,
+  dropTo?: ContainerAccount,
 ): { commands: ProbeCommand[]; expectations: RealNsjailRuns } {
   const languages = serviceLanguages(service);
   const commands: ProbeCommand[] = [];
+  if (dropTo) commands.push({ id: ENTRYPOINT_DROP_KEY, argv: ['/usr/bin/python3', '-c', whoAmI(SANDBOX_MARKER)], marker: SANDBOX_MARKER });
   const kitFactsByLanguage: Record<string, Record<string, unknown>> = {};
   for (const language of languages) {
     commands.push({ id: nsjailRunKey('stock', language), argv: [nsjail, ...NSJAIL_STOCK_FLAGS, '--', ...stockCommand(language)], marker: SANDBOX_MARKER });
   }
-  if (plan && plansNsjail(plan)) {
+  if (plan && plansNsjail(plan) && !dropTo) {
     for (const cfg of renderNsjailConfigs(plan)) {
       const file = addProbeFile(`${tag}-${cfg.language}.cfg`, configText(cfg.text, cfg.language), 0o644);
       commands.push({ id: nsjailRunKey('kit', cfg.language), argv: [nsjail, '--config', file], stdin: SANDBOX_PROGRAMS[cfg.language], marker: SANDBOX_MARKER });
       kitFactsByLanguage[cfg.language] = kitFacts(plan, cfg.language);
     }
   }
-  return { commands, expectations: { languages, kitFacts: kitFactsByLanguage } };
+  return { commands, expectations: { languages, kitFacts: kitFactsByLanguage, ...(dropTo ? { entrypointDrop: dropTo } : {}) } };
 }

@@ -49,8 +49,28 @@ export function platformDefaultSecurity(facts: TargetFacts): RenderedSecurity {
   };
 }
 
-/** Every service on a target under `config`: the rendered sandbox container, or the platform's defaults where refused. */
+/**
+ * Synthesized outputs by config and renderer options, per process: synthesis is the slow part of
+ * reading rendered settings (a cdk8s or CDK app per call), and the suites ask for the same
+ * configurations many times. The results are read-only.
+ */
+const RENDERED = new Map<string, readonly ServiceUnderTest[]>();
+
+/**
+ * Every service on a target under `config`: the rendered sandbox container, or the platform's
+ * defaults where refused. Synthesized once per config and renderer options in a process.
+ */
 export function servicesUnderTest(config: SandboxKitConfig, renderer: Record<string, unknown> = {}): ServiceUnderTest[] {
+  const key = JSON.stringify([config, renderer]);
+  let found = RENDERED.get(key);
+  if (!found) {
+    found = synthesizedServices(config, renderer);
+    RENDERED.set(key, found);
+  }
+  return [...found];
+}
+
+function synthesizedServices(config: SandboxKitConfig, renderer: Record<string, unknown>): ServiceUnderTest[] {
   const deployment = plan(config);
   // The real output: the cdk8s app's manifest, or the CDK app's CloudFormation template.
   const output = TARGETS[config.target].kind === 'kubernetes' ? renderedKubernetesSandboxes(config, renderer) : renderedEcsSandboxes(config);
