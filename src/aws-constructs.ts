@@ -11,7 +11,7 @@ export { buildAwsApp, type BuildAwsAppOptions, type AwsApp, type AwsAppInput, pl
 export { awsPlanConfig, kitChart } from './aws/eks-checks';
 
 // Constructs to compose into a stack of one's own.
-export { EcsSandboxes, type EcsSandboxesProps, type ServiceEndpoint } from './aws/ecs-sandboxes';
+export { EcsSandboxes, type EcsSandboxesOptions, type EcsSandboxesProps, type ServiceEndpoint } from './aws/ecs-sandboxes';
 export { FargatePodSecurityGroups, type FargatePodSecurityGroupsProps } from './aws/fargate-pod-security-groups';
 export { SandboxEgress, type SandboxEgressProps } from './aws/egress';
 export { SandboxNetwork } from './aws/network';

@@ -4,7 +4,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { checkAwsRendererOptions } from '../config/validate-aws';
+import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
+import { ResourceQuantities } from '../policy/services';
 import { TARGETS } from '../targets';
 import { Architecture } from '../targets/types';
 import { EcsCapacity } from './ecs-capacity';
@@ -14,16 +17,84 @@ import { CapacityId, checkEcsPlan, EcsLayout, TaskLayout } from './ecs-layout';
 import { instanceArchitecture } from './instance-architecture';
 import { CAPACITY_ATTRIBUTE } from './ecs-user-data';
 import { BuildContextWriter, ServiceImages } from './images';
-import { ResolvedAwsOptions } from './options';
+import { AwsRendererOptions, EcsOptions, ResolvedAwsOptions, withAwsDefaults } from './options';
+import { KIT_PROFILES } from './kit-profiles';
 import { acknowledgeNag } from './nag';
 import { ProfileSource } from './profiles';
 
-/** Props of {@link EcsSandboxes}. */
-export interface EcsSandboxesProps {
+/**
+ * What a caller chooses for {@link EcsSandboxes} (aws-cdk-lib's Options/Props split: the owner's
+ * resources are in {@link EcsSandboxesProps}). The same choices as the kit file's `aws.renderer.ecs`,
+ * typed, and checked by the same schema and rules when the construct is created.
+ */
+export interface EcsSandboxesOptions {
+  /**
+   * An existing cluster in `vpc`. Only for plans with no EC2 capacity: the kit must own the
+   * capacity provider associations of a cluster it adds EC2 capacity to.
+   * @default - a new cluster in `vpc`, with Container Insights
+   */
+  readonly cluster?: ecs.ICluster;
+  /**
+   * Instance type of the EC2 capacity providers; its architecture must be in the plan's.
+   * @default - m7i.xlarge
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Minimum instances per EC2 capacity provider.
+   * @default 1
+   */
+  readonly minCapacity?: number;
+  /**
+   * Maximum instances per EC2 capacity provider.
+   * @default - 4, or minCapacity if larger
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Fargate task size per service, checked against the sizes Fargate offers.
+   * @default - the smallest offered size that holds the containers' limits
+   */
+  readonly fargateTaskSizes?: EcsOptions['fargateTaskSizes'];
+  /**
+   * Size of each writable scratch tmpfs (EC2) in MiB; it counts against the task's memory.
+   * @default 512
+   */
+  readonly scratchSizeMiB?: number;
+  /**
+   * CPU and memory of each supporting container (agent sandbox controller and proxy).
+   * @default - 250m CPU, 512Mi memory
+   */
+  readonly supportingResources?: ResourceQuantities;
+  /**
+   * Destinations user code may reach besides the IPv4 internet: a CIDR and a port each.
+   * @default - none
+   */
+  readonly egressAllowlist?: EcsOptions['egressAllowlist'];
+  /**
+   * Cloud Map private DNS namespace the services register in.
+   * @default "sandbox-kit.local"
+   */
+  readonly namespaceName?: string;
+  /**
+   * Retention of the services' CloudWatch Logs group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Build the runtime images with the kit (DockerImageAsset) instead of pulling the plan's images.
+   * @default false
+   */
+  readonly buildImages?: boolean;
+  /**
+   * Writes the runtime images' build context, when `buildImages` is true.
+   * @default - none: buildImages must be false
+   */
+  readonly buildContext?: BuildContextWriter;
+}
+
+/** Props of {@link EcsSandboxes}: the caller's choices and the resources it owns. */
+export interface EcsSandboxesProps extends EcsSandboxesOptions {
   /** The plan of an ECS target (`ecs-ec2` or `ecs-fargate`). */
   readonly plan: DeploymentPlan;
-  /** Renderer options with defaults applied (see `resolveAwsOptions`). */
-  readonly options: ResolvedAwsOptions;
   /** VPC of the cluster; tasks and instances go to its private subnets. */
   readonly vpc: ec2.IVpc;
   /** The only security group admitted on the service ports. */
@@ -33,13 +104,39 @@ export interface EcsSandboxesProps {
    * @default []
    */
   readonly endpointSecurityGroups?: readonly ec2.ISecurityGroup[];
-  /** The kit's seccomp profiles. */
-  readonly profiles: ProfileSource;
   /**
-   * Writes the runtime images' build context, when `options.buildImages` is true.
-   * @default none: buildImages must be false
+   * The kit's seccomp profiles.
+   * @default KIT_PROFILES
    */
-  readonly buildContext?: BuildContextWriter;
+  readonly profiles?: ProfileSource;
+}
+
+/**
+ * The options EcsSandboxes reads, from its typed props: checked by the kit file's schema and rules
+ * for `aws.renderer` (one SandboxConfigError naming every bad prop), defaults applied.
+ */
+function resolveProps(scope: Construct, props: EcsSandboxesProps): ResolvedAwsOptions {
+  const raw: AwsRendererOptions = {
+    logRetentionDays: props.logRetention as number | undefined as AwsRendererOptions['logRetentionDays'],
+    buildImages: props.buildImages,
+    ecs: {
+      instanceType: props.instanceType?.toString(),
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      fargateTaskSizes: props.fargateTaskSizes,
+      scratchSizeMiB: props.scratchSizeMiB,
+      supportingResources: props.supportingResources,
+      egressAllowlist: props.egressAllowlist,
+      namespaceName: props.namespaceName,
+    },
+  };
+  // Drop the unset props, as a kit file would leave them out.
+  const clean = JSON.parse(JSON.stringify(raw)) as AwsRendererOptions;
+  const problems = checkAwsRendererOptions(clean, 'props').map((p) => ({ ...p, field: p.field.replace(/^props\.(ecs\.)?/, '').replace(/^logRetentionDays/, 'logRetention') }));
+  if (problems.length) throw new SandboxConfigError(`EcsSandboxes ${scope.node.path}`, problems);
+  const resolved = withAwsDefaults(clean);
+  // A cluster's name is a token until deploy: it only says "not the kit's own cluster" here.
+  return props.cluster ? { ...resolved, ecs: { ...resolved.ecs, clusterName: props.cluster.clusterName } } : resolved;
 }
 
 /** An endpoint a backend is configured with. */
@@ -80,13 +177,14 @@ export class EcsSandboxes extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsSandboxesProps) {
     super(scope, id);
-    const { plan, options, vpc } = props;
+    const { plan, vpc } = props;
+    const options = resolveProps(this, props);
     this.options = options;
     this.layout = checkEcsPlan(plan, options);
     const ec2Arch = instanceArchitecture(options.ecs.instanceType);
 
-    if (options.ecs.clusterName) {
-      this.cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', { clusterName: options.ecs.clusterName, vpc });
+    if (props.cluster) {
+      this.cluster = props.cluster;
     } else {
       this.cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     }
@@ -101,7 +199,7 @@ export class EcsSandboxes extends Construct {
     for (const capacity of this.layout.ec2Capacities) {
       if (!(this.cluster instanceof ecs.Cluster)) throw new Error('EC2 capacity needs a cluster the kit creates');
       const ec2Capacity = new EcsCapacity(this, capacity.id, {
-        capacity, cluster: this.cluster, vpc, architecture: ec2Arch, profiles: props.profiles,
+        capacity, cluster: this.cluster, vpc, architecture: ec2Arch, profiles: props.profiles ?? KIT_PROFILES,
         instanceType: options.ecs.instanceType, minCapacity: options.ecs.minCapacity, maxCapacity: options.ecs.maxCapacity,
       });
       providers[capacity.id] = ec2Capacity.provider;

@@ -1,4 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeploymentPlan } from '../policy/plan';
 import { TARGETS } from '../targets';
@@ -35,9 +38,20 @@ export class EcsSandboxStack extends Stack {
     // Refuse before any construct stages an asset.
     checkEcsPlan(props.plan, props.options);
     const network = new SandboxNetwork(this, 'Network', props.options);
+    const ecsOptions = props.options.ecs;
     this.sandboxes = new EcsSandboxes(this, 'Sandboxes', {
       plan: props.plan,
-      options: props.options,
+      cluster: ecsOptions.clusterName ? ecs.Cluster.fromClusterAttributes(this, 'Cluster', { clusterName: ecsOptions.clusterName, vpc: network.vpc }) : undefined,
+      instanceType: new ec2.InstanceType(ecsOptions.instanceType),
+      minCapacity: ecsOptions.minCapacity,
+      maxCapacity: ecsOptions.maxCapacity,
+      fargateTaskSizes: ecsOptions.fargateTaskSizes,
+      scratchSizeMiB: ecsOptions.scratchSizeMiB,
+      supportingResources: ecsOptions.supportingResources,
+      egressAllowlist: ecsOptions.egressAllowlist.map(({ cidr, port, toPort, protocol, description }) => ({ cidr, port, toPort, protocol, description })),
+      namespaceName: ecsOptions.namespaceName,
+      logRetention: props.options.logRetentionDays as logs.RetentionDays,
+      buildImages: props.options.buildImages,
       vpc: network.vpc,
       backendSecurityGroup: network.backendSecurityGroup!,
       endpointSecurityGroups: network.endpointSecurityGroups,
