@@ -112,8 +112,10 @@ export function pinTolerationsWithAppended(expr: string, template: readonly Reco
   }];
   const all = [...template, ...appended];
   all.forEach((t, i) => {
-    const guard = [has, `size(${expr}) > ${i}`];
-    out.push(...pinObject(`${expr}[${i}]`, 'Toleration', t, `${path}[${i}]`, [], guard));
+    // An implication, not a conjunction: the appended items may be absent (the size rule above
+    // says how many there are), and when present each must equal its template.
+    const present = `${has} && size(${expr}) > ${i}`;
+    out.push(...pinObject(`${expr}[${i}]`, 'Toleration', t, `${path}[${i}]`, []).map((r) => ({ ...r, expression: `!(${present}) || (${r.expression})` })));
   });
   return out;
 }

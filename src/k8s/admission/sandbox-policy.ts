@@ -97,7 +97,7 @@ export function sandboxJobRules(t: SandboxJobTemplate, ctx: AdditionContext): Pi
 }
 
 /**
- * Which pods the pod policy sees: every pod of the namespace that a Job controls, carries the
+ * Which pods the pod policy sees: every pod of the namespace that a Job owns, carries all the
  * sandbox labels, or has no owner at all. Only the Deployments' and the prepuller's pods (owned
  * by a ReplicaSet or a DaemonSet, without the sandbox labels) are left out, so leaving out a label
  * or an owner does not escape the policy.
@@ -105,7 +105,8 @@ export function sandboxJobRules(t: SandboxJobTemplate, ctx: AdditionContext): Pi
 export function sandboxPodMatchCondition(podLabels: Readonly<Record<string, string>>): string {
   const labelled = Object.entries(podLabels).map(([k, v]) => `(has(object.metadata.labels) && ${celLiteral(k)} in object.metadata.labels && object.metadata.labels[${celLiteral(k)}] == ${celLiteral(v)})`);
   const byJob = 'object.metadata.ownerReferences.exists(r, r.kind == \'Job\')';
-  return `!has(object.metadata.ownerReferences) || size(object.metadata.ownerReferences) == 0 || ${byJob}${labelled.length ? ` || ${labelled.join(' || ')}` : ''}`;
+  // All the sandbox labels together: one alone (app.kubernetes.io/name) is the controller's too.
+  return `!has(object.metadata.ownerReferences) || size(object.metadata.ownerReferences) == 0 || ${byJob}${labelled.length ? ` || (${labelled.join(' && ')})` : ''}`;
 }
 
 export { JOB_CONTROLLER_LABELS };
