@@ -54,3 +54,43 @@ export const ECS_EGRESS_ROWS: EcsRow[] = [
   ['the task metadata endpoint (task role credentials)', { ip: '169.254.170.2', port: 80, protocol: 'tcp' }, { 'ecs-ec2': 'open (unfiltered)', 'ecs-fargate': 'open (unfiltered)' }],
   ['the Amazon DNS resolver (DNS tunnelling)', { ip: '169.254.169.253', port: 53, protocol: 'udp' }, { 'ecs-ec2': 'open (unfiltered)', 'ecs-fargate': 'open (unfiltered)' }],
 ];
+
+/** One end of an agent sandbox connection: a component's pod, the backend, or an address. */
+export type AgentEnd = 'sandbox' | 'controller' | 'proxy' | 'backend' | 'kube-dns' | { readonly ip: string };
+/** [what is tried, from, to, port, protocol, allowed by the rendered NetworkPolicies (egress of the source and ingress of the destination)]. */
+export type AgentPathRow = [string, AgentEnd, AgentEnd, number, 'TCP' | 'UDP', boolean];
+export const AGENT_PATH_ROWS: AgentPathRow[] = [
+  ['sandbox → the proxy (its only way out)', 'sandbox', 'proxy', 3019, 'TCP', true],
+  ['sandbox → cluster DNS', 'sandbox', 'kube-dns', 53, 'UDP', true],
+  ['sandbox → the controller (holds the Job-creating token)', 'sandbox', 'controller', 3018, 'TCP', false],
+  ['sandbox → another sandbox', 'sandbox', 'sandbox', 3017, 'TCP', false],
+  ['sandbox → the internet directly', 'sandbox', { ip: '93.184.216.34' }, 443, 'TCP', false],
+  ['sandbox → instance metadata', 'sandbox', { ip: '169.254.169.254' }, 80, 'TCP', false],
+  ['sandbox → the backend', 'sandbox', 'backend', 3000, 'TCP', false],
+  ['sandbox → the API server', 'sandbox', { ip: '10.100.0.1' }, 443, 'TCP', false],
+  ['sandbox → a VPC database', 'sandbox', { ip: '10.0.12.7' }, 5432, 'TCP', false],
+  ['backend → sandbox', 'backend', 'sandbox', 3017, 'TCP', true],
+  ['controller → sandbox', 'controller', 'sandbox', 3017, 'TCP', true],
+  ['proxy → sandbox', 'proxy', 'sandbox', 3017, 'TCP', true],
+  ['backend → controller', 'backend', 'controller', 3018, 'TCP', true],
+  ['backend → proxy', 'backend', 'proxy', 3019, 'TCP', true],
+  ['proxy → the internet', 'proxy', { ip: '93.184.216.34' }, 443, 'TCP', true],
+  ['proxy → the backend (BACKEND_URL)', 'proxy', 'backend', 3000, 'TCP', true],
+  ['proxy → instance metadata', 'proxy', { ip: '169.254.169.254' }, 80, 'TCP', false],
+  ['proxy → a VPC host on another port', 'proxy', { ip: '10.0.12.7' }, 443, 'TCP', false],
+  ['proxy → a VPC host on the Postgres port (Postgres\'s address is not known to the kit)', 'proxy', { ip: '10.0.12.7' }, 5432, 'TCP', true],
+  ['controller → the API server', 'controller', { ip: '10.100.0.1' }, 443, 'TCP', true],
+  ['controller → instance metadata', 'controller', { ip: '169.254.169.254' }, 80, 'TCP', false],
+  ['controller → the controller port of the proxy', 'controller', 'proxy', 3019, 'TCP', false],
+];
+
+/** Resource exhaustion attempts: [what is tried, what stops it, the test that shows it]. */
+export const RESOURCE_ROWS: [string, string, string][] = [
+  ['the controller creates more sandbox pods than MAX_TOTAL_JOBS allows (twice, for terminating pods)', 'ResourceQuota `sandbox-kit-user-code` scoped to the sandbox PriorityClass: pods and requests/limits of cpu, memory, ephemeral-storage sized to 2 × MAX_TOTAL_JOBS sandbox pods', 'test/k8s/quota.test.ts'],
+  ['a Job with parallelism 50 (many pods per Job)', 'the admission policy pins `parallelism` and `completions` (defaults only)', 'test/k8s/admission/sandbox-admission.test.ts'],
+  ['an executor Deployment scaled past its autoscaler', 'ResourceQuota sized to 2 × maxReplicas + 1 (surge, terminating pods)', 'test/k8s/quota.test.ts'],
+  ['a pod with `priorityClassName: system-node-critical` (preempts anything, cluster-wide)', 'ResourceQuota `sandbox-kit-no-critical-priority` (pods: 0 for the critical classes) in every user-code namespace; the admission policy pins the sandbox PriorityClass (value 0, never preempts)', 'test/k8s/quota.test.ts, test/k8s/admission/sandbox-admission.test.ts'],
+  ['a container with no requests or limits, or larger ones than the kit renders', 'LimitRange `sandbox-kit-bounds`: defaults from the user-code container, max = the largest container and pod the kit renders there', 'test/k8s/quota.test.ts'],
+  ['filling the node\'s disk through an emptyDir or the writable layer', '`sizeLimit` on every emptyDir, an ephemeral-storage limit on every container', 'test/k8s/bounds.test.ts'],
+  ['a fork bomb', 'kubelet `podPidsLimit` (EKS node groups the kit creates), ECS_TASK_PIDS_LIMIT (ECS); a node prerequisite elsewhere', 'test/aws/*, explain'],
+];
