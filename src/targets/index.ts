@@ -14,6 +14,7 @@ export { AUTOPILOT_CAPABILITIES } from './gke-autopilot';
 export { FARGATE_DEFAULT_CAPABILITIES } from './ecs-fargate';
 export { UBUNTU_USERNS_RESTRICTION } from './eks';
 export { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC } from './gvisor-runtime';
+export { IPTABLES_IN_POD_USERNS, POD_NETNS_OWNER } from './pod-network';
 
 /** The target catalog: one record per platform. */
 export const TARGETS: Readonly<Record<TargetName, TargetFacts>> = {

@@ -111,6 +111,18 @@ export interface RunOptions {
    * @default []
    */
   readonly accounts?: readonly ContainerAccount[];
+  /**
+   * Mounts after the harness's own (e.g. a writable /run, as an emptyDir gives it).
+   * @default []
+   */
+  readonly extraMounts?: readonly OciMount[];
+  /**
+   * Join this network namespace (a host path such as /run/netns/x) instead of creating one: a
+   * network namespace the container's user namespace does not own. runc cannot mount sysfs for
+   * a user-namespaced container there (the kernel refuses it), so /sys is left out.
+   * @default undefined (a new network namespace, owned by the container's user namespace if it has one)
+   */
+  readonly networkNamespacePath?: string;
 }
 
 /** Binds of /etc/passwd and /etc/group holding `accounts` (files in the shared probe directory). */
@@ -143,6 +155,8 @@ export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly s
   const timeoutMs = opts.timeoutMs ?? 120000;
   const { rootfs, probeDir } = sharedDirs();
   const tools = toolMounts(rootfs, opts.tools ?? []);
+  // Mount points of the extra mounts, in the shared rootfs (a user-namespaced runc cannot create them).
+  for (const m of opts.extraMounts ?? []) fs.mkdirSync(path.join(rootfs, m.destination), { recursive: true, mode: 0o755 });
   const run = runInRunc({
     args,
     env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/tmp'],
@@ -156,12 +170,21 @@ export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly s
     maskedPaths: cfg.maskedPaths,
     readonlyPaths: cfg.readonlyPaths,
     writableCgroups: cfg.writableCgroups,
-    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools, ...accountMounts(opts.accounts ?? [])],
+    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools, ...accountMounts(opts.accounts ?? []), ...(opts.extraMounts ?? [])],
   }, {
     timeoutMs,
     // The shared rootfs (absolute path) replaces the runner's per-bundle one, whose directories
     // a user-namespaced runc init could not mount onto; same host binds.
-    patchSpec: (spec) => ({ ...spec, root: { ...spec.root, path: rootfs } }),
+    patchSpec: (spec) => {
+      const netns = opts.networkNamespacePath;
+      const rooted = { ...spec, root: { ...spec.root, path: rootfs } };
+      if (!netns) return rooted;
+      return {
+        ...rooted,
+        mounts: rooted.mounts.filter((m) => m.destination !== '/sys' && !m.destination.startsWith('/sys/')),
+        linux: { ...rooted.linux, namespaces: rooted.linux.namespaces.map((n) => (n.type === 'network' ? { type: n.type, path: netns } : n)) },
+      };
+    },
   });
   const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   let output: T | undefined;

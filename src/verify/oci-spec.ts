@@ -59,7 +59,7 @@ export interface OciRuntimeSpec {
     readonly uidMappings?: readonly IdMapping[];
     readonly gidMappings?: readonly IdMapping[];
     readonly resources: { readonly devices: readonly { readonly allow: boolean; readonly access: string }[] };
-    readonly namespaces: readonly { readonly type: NamespaceType }[];
+    readonly namespaces: readonly { readonly type: NamespaceType; readonly path?: string }[];
     readonly maskedPaths: readonly string[];
     readonly readonlyPaths: readonly string[];
     readonly seccomp?: OciSeccomp;
