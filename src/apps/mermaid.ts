@@ -71,7 +71,9 @@ export function kubernetesMermaid(objects: readonly KubeObject[], backendNamespa
     lines.push(`  subgraph ${id(`ns ${name}`)}["namespace ${label(name)}<br/>${trust ? `${trust} · ` : ''}Pod Security enforce: ${level}${denied.has(name) ? ' · default deny' : ''}"]`);
     for (const p of pods.filter((x) => x.namespace === name)) {
       const what = p.source.split('/').slice(-1)[0];
-      const userCode = trust === 'user-code';
+      // The agent sandbox's namespace also holds its controller, proxy and prepuller: only pods
+      // carrying the plan's sandbox mode run user code.
+      const userCode = trust === 'user-code' && p.metadata.annotations?.[MODE_ANNOTATION] !== undefined;
       const shape = userCode ? ['[/', '/]'] : ['[', ']'];
       if (userCode) userCodeNodes.push(podId(p));
       lines.push(`    ${podId(p)}${shape[0]}"${label(`${p.ownerKind} ${what}`)}<br/>${label(boundary(p) || 'no sandbox settings')}"${shape[1]}`);

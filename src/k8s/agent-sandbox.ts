@@ -3,74 +3,92 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceComponent } from '../policy/services';
+import {
+  AGENT_SANDBOX_LABELS, AGENT_SANDBOX_NAMES, agentSandboxJobTemplate, deployedImageTag, JOB_TEMPLATE_CHECKSUM_ANNOTATION, JOB_TEMPLATE_KEY,
+  JobTemplateJson,
+} from './agent-sandbox-job';
+import { AgentSandboxRendererOptions, resolveAgentSandboxRendererOptions, ResolvedAgentSandboxOptions, ResolvedPostgres } from './agent-sandbox-options';
 import { ExecutorProps, defaultNetwork } from './executor';
-import { commonLabels, KIT_DOMAIN, MODE_ANNOTATION, selectorLabels } from './labels';
+import { commonLabels } from './labels';
 import { allowPolicy, apiServerEgress, backendIngress, dnsEgress, internetEgress, podsIn } from './network-policy';
-import { ComponentResources, DEFAULT_NAMESPACES } from './options';
+import { ImagePrepuller } from './agent-sandbox-nodes';
+import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
 import { addPlanValidation } from './plan-needs';
-import { sandboxPod, sandboxPodJson } from './pod';
-import { profileChecksumAnnotations } from './profiles';
-import { PodSpecJson } from './manifest';
-import { SandboxPodPolicy, supportsAdmissionPolicy } from './sandbox-pod-policy';
 import { ServiceWorkload } from './workload';
 
-/** Where the controller finds the sandbox pod template. */
-export const POD_TEMPLATE_DIR = '/etc/sandbox-kit';
-export const POD_TEMPLATE_FILE = 'sandbox-pod.json';
-/** Annotation on the controller: sha256 of the template, so a template change restarts it. */
-export const POD_TEMPLATE_CHECKSUM_ANNOTATION = `${KIT_DOMAIN}/sandbox-pod-template-sha256`;
+
+/** Retool's controller resources (values.yaml rr.agentSandbox.controller.resources). */
+export const CONTROLLER_RESOURCES: ComponentResources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+/** Retool's proxy resources (values.yaml rr.agentSandbox.proxy.resources). */
+export const PROXY_RESOURCES: ComponentResources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 
 /** Props of AgentSandbox. */
 export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace'> {
   /**
-   * Namespace of the controller and proxy (a `kit-service` TrustNamespace).
+   * Namespace of the controller, the proxy and the sandbox Jobs (the controller creates Jobs in
+   * its own namespace: Retool's image reads K8S_NAMESPACE from the pod's namespace).
    * @default DEFAULT_NAMESPACES.agentSandbox
    */
   readonly namespace?: string;
   /**
-   * Namespace of the sandbox pods the controller launches (a `user-code` TrustNamespace enforcing
-   * `plan.podSecurityLevel`).
-   * @default DEFAULT_NAMESPACES.agentSandboxPods
+   * The agent sandbox's Secret, Postgres connection, scaling and sandbox settings.
+   * @default - none: secretName and postgres are required
    */
-  readonly podNamespace?: string;
+  readonly agentSandbox?: AgentSandboxRendererOptions;
   /**
-   * A ValidatingAdmissionPolicy that admits in the sandbox namespace only pods matching the
-   * template (security settings and image), so the controller cannot create weaker pods.
-   * Rendered on Kubernetes >= 1.30 (admissionregistration.k8s.io/v1).
-   * @default true
-   */
-  readonly admissionPolicy?: boolean;
-  /**
-   * Resources of the controller and proxy (the plan's resources are the sandbox pods').
-   * @default requests 250m / 512Mi, limits 1 / 1Gi
+   * Resources of both the controller and the proxy, replacing Retool's per-component values.
+   * @default - CONTROLLER_RESOURCES and PROXY_RESOURCES
    */
   readonly componentResources?: ComponentResources;
+  /**
+   * The backend's in-cluster URL, when agentSandbox.proxy.backendUrl does not name one.
+   * @default "http://retool.retool.svc.cluster.local:3000"
+   */
+  readonly backendUrl?: string;
+  /**
+   * Image of the prepuller's pause container (needs `sleep`), pinned by digest.
+   * @default DEFAULT_INSTALLER_IMAGE
+   */
+  readonly pauseImage?: string;
+}
+
+/** The Postgres variables of the controller and proxy: a URL from a Secret, or host fields with PGPASSWORD from one. */
+function postgresEnv(pg: ResolvedPostgres): k8s.EnvVar[] {
+  const pw = (ref: { name: string; key: string }): k8s.EnvVar => ({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+  if (pg.kind === 'url') {
+    return [
+      { name: 'AGENT_SANDBOX_POSTGRES_URL', valueFrom: { secretKeyRef: { name: pg.url.name, key: pg.url.key } } },
+      ...(pg.password ? [pw(pg.password)] : []),
+    ];
+  }
+  // The password stays out of the URL: node-postgres reads PGPASSWORD when the URL has none.
+  return [pw(pg.password), { name: 'AGENT_SANDBOX_POSTGRES_URL', value: `postgres://${pg.user}@${pg.host}:${pg.port}/${pg.database}` }];
 }
 
 /**
- * The agent sandbox: a controller and a proxy (kit code, the plan's `supporting` settings,
- * Deployments behind Services) and the sandbox pods the controller launches (user code, the
- * plan's `sandbox` settings) from a pod template the kit renders into a ConfigMap mounted in
- * the controller at /etc/sandbox-kit/sandbox-pod.json. The controller may create, read and delete
- * pods in the sandbox namespace and nothing else; that namespace's Pod Security level bounds
- * what any pod it creates can ask for.
+ * The agent sandbox as Retool's image runs it: a controller and a proxy (Deployments behind
+ * ClusterIP Services, the plan's `supporting` settings) and the sandbox Jobs the controller
+ * creates from the Job template in ConfigMap `agent-sandbox-job-template`, all in one namespace.
+ * The controller may manage Jobs and read pods there; the sandbox pods (user code, the plan's
+ * `sandbox` settings) are addressed through the headless Service `agent-sandbox-pods`.
  */
 export class AgentSandbox extends Construct {
   /** In-cluster URL of the controller (AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN). */
   public readonly controllerUrl: string;
   /** In-cluster URL of the proxy (AGENT_SANDBOX_PROXY_INGRESS_DOMAIN). */
   public readonly proxyUrl: string;
-  /** Namespace of the controller and proxy. */
+  /** Namespace of the controller, proxy and sandbox Jobs. */
   public readonly namespace: string;
-  /** Namespace of the sandbox pods. */
-  public readonly podNamespace: string;
-  /** The sandbox pod manifest the controller launches, as rendered into the ConfigMap. */
-  public readonly podTemplate: Record<string, unknown>;
+  /** The Job template the controller creates sandboxes from, as rendered into the ConfigMap. */
+  public readonly jobTemplate: JobTemplateJson;
+  /** The resolved options. */
+  public readonly options: ResolvedAgentSandboxOptions;
 
   constructor(scope: Construct, id: string, props: AgentSandboxProps) {
     super(scope, id);
     const plan: SandboxPlan = props.plan;
     if (plan.service !== 'agent-sandbox') throw new Error(`${id}: props.plan is the plan of ${plan.service}, expected agent-sandbox`);
+    if (!plan.agent) throw new Error(`${id}: the agent-sandbox plan has no agent decisions (plan it with the planner)`);
     const component = (name: string): ServiceComponent => {
       const c = plan.components.find((x) => x.name === name);
       if (!c) throw new Error(`${id}: the agent-sandbox plan has no "${name}" component`);
@@ -81,66 +99,95 @@ export class AgentSandbox extends Construct {
     const sandbox = component('sandbox');
     if (controller.runsUserCode || proxy.runsUserCode || !sandbox.runsUserCode) throw new Error(`${id}: only the sandbox component may run user code`);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACES.agentSandbox;
-    this.podNamespace = props.podNamespace ?? DEFAULT_NAMESPACES.agentSandboxPods;
-    if (this.namespace === this.podNamespace) throw new Error(`${id}: the sandbox pods (user code) need a namespace of their own, not ${this.namespace}`);
+    const ns = this.namespace;
+    const o = resolveAgentSandboxRendererOptions(props.agentSandbox);
+    this.options = o;
     const network = props.network ?? defaultNetwork();
     const domain = props.clusterDomain ?? 'cluster.local';
-    const resources = props.componentResources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
-    const app = 'agent-sandbox';
-    const sandboxSa = `${app}-sandbox`;
+    const N = AGENT_SANDBOX_NAMES;
+    const app = N.base;
 
-    // The sandbox pod template: user code, the plan's sandbox settings.
-    const pod = sandboxPod({
-      containerName: 'sandbox',
-      image: plan.image,
-      component: sandbox,
-      security: plan.sandbox,
-      env: plan.env,
-      resources: plan.resources,
-      storage: plan.storage,
-      serviceAccountName: sandboxSa,
-      automountServiceAccountToken: false,
-      architectures: plan.architectures,
-      nodeSelector: props.nodeSelector ?? {},
-      tolerations: props.tolerations,
-      kubernetesVersion: props.kubernetesVersion,
-      spreadLabels: selectorLabels(app, 'sandbox'),
-      spreadRequired: false,
+    this.jobTemplate = agentSandboxJobTemplate({
+      plan, options: o, namespace: ns, kubernetesVersion: props.kubernetesVersion,
+      nodeSelector: props.nodeSelector ?? {}, tolerations: props.tolerations,
     });
-    const { spec } = sandboxPodJson(pod);
-    this.podTemplate = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${app}-`,
-        namespace: this.podNamespace,
-        labels: commonLabels(app, 'sandbox'),
-        annotations: { [MODE_ANNOTATION]: plan.mode, ...profileChecksumAnnotations(plan), ...pod.annotations },
-      },
-      spec,
-    };
-    // JSON (which is also YAML): any client library reads it, and checks parse it fast.
-    const templateJson = `${JSON.stringify(this.podTemplate, null, 2)}\n`;
-    const templateLabels = commonLabels(app, 'sandbox-pod-template');
-    if ((props.admissionPolicy ?? true) && supportsAdmissionPolicy(props.kubernetesVersion)) {
-      new SandboxPodPolicy(this, 'SandboxPodPolicy', { namespace: this.podNamespace, template: { spec: spec as unknown as PodSpecJson } });
-    }
-    new k8s.KubeConfigMap(this, 'PodTemplate', {
-      metadata: { name: `${app}-pod-template`, namespace: this.namespace, labels: templateLabels },
-      data: { [POD_TEMPLATE_FILE]: templateJson },
+    // JSON: the controller parses it; checks read it back (podsOf).
+    const templateJson = `${JSON.stringify(this.jobTemplate, null, 2)}\n`;
+    new k8s.KubeConfigMap(this, 'JobTemplate', {
+      metadata: { name: N.jobTemplate, namespace: ns, labels: { ...commonLabels(app, 'controller'), ...AGENT_SANDBOX_LABELS.controllerExtra } },
+      data: { [JOB_TEMPLATE_KEY]: templateJson },
     });
     new k8s.KubeServiceAccount(this, 'SandboxServiceAccount', {
-      metadata: { name: sandboxSa, namespace: this.podNamespace, labels: commonLabels(app, 'sandbox') },
+      metadata: { name: N.sandboxServiceAccount, namespace: ns, labels: commonLabels(app, 'sandbox') },
       automountServiceAccountToken: false,
     });
+    new k8s.KubeService(this, 'PodsService', {
+      metadata: { name: N.pods, namespace: ns, labels: commonLabels(app, 'sandbox') },
+      spec: {
+        clusterIp: 'None',
+        selector: { ...AGENT_SANDBOX_LABELS.podsServiceSelector },
+        ports: [{ name: 'http', port: sandbox.port, targetPort: k8s.IntOrString.fromNumber(sandbox.port), protocol: 'TCP' }],
+      },
+    });
+
+    const pg = postgresEnv(o.postgres);
+    const stateEnv: k8s.EnvVar[] = [
+      { name: 'STATE_BACKEND', value: 'postgres' },
+      ...pg,
+      { name: 'AGENT_SANDBOX_POSTGRES_SCHEMA', value: o.postgres.schema },
+      { name: 'AGENT_SANDBOX_POSTGRES_POOL_MAX', value: String(o.postgres.poolMax) },
+      { name: 'STATE_SWEEPER_INTERVAL_MS', value: String(o.postgres.sweeperIntervalMs) },
+    ];
+    const jwtPublic: k8s.EnvVar = { name: 'AGENT_SANDBOX_JWT_PUBLIC_KEY', valueFrom: { secretKeyRef: { name: o.secretName, key: 'jwt-public-key' } } };
+    const s = o.scaling;
+    const controllerEnv: k8s.EnvVar[] = [
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'AGENT_SANDBOX_ROLE', value: 'controller' },
+      { name: 'CONTROLLER_PORT', value: String(controller.port) },
+      ...stateEnv,
+      { name: 'K8S_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'JOB_NAME_PREFIX', value: N.jobPrefix },
+      { name: 'JOB_APP_LABEL', value: app },
+      { name: 'EXECUTOR_DEPLOYMENT_NAME', value: app },
+      { name: 'EXECUTOR_SERVICE_NAME', value: N.pods },
+      { name: 'PREWARM_POOL_SIZE', value: String(s.prewarmPoolSize) },
+      { name: 'MAX_TOTAL_JOBS', value: String(s.maxTotalJobs) },
+      { name: 'MAX_CONCURRENT_CREATES', value: String(s.maxConcurrentCreates) },
+      { name: 'JOB_RETENTION_SECONDS', value: String(s.jobRetentionSeconds) },
+      { name: 'ASSIGNED_SANDBOX_TTL_SECONDS', value: String(s.assignedSandboxTtlSeconds) },
+      { name: 'RECONCILE_INTERVAL_MS', value: String(s.reconcileIntervalMs) },
+      { name: 'LEADER_TTL_MS', value: String(s.leaderTtlMs) },
+      { name: 'LEADER_RENEW_MS', value: String(s.leaderRenewMs) },
+      { name: 'PER_USER_CONCURRENCY_PAID', value: String(s.perUserSandboxLimit) },
+      { name: 'DEPLOYED_IMAGE_TAG', value: deployedImageTag(plan.image) },
+      { name: 'JOB_TEMPLATE_CONFIGMAP', value: N.jobTemplate },
+      { name: 'DAEMONSET_NAME', value: N.prepuller },
+      jwtPublic,
+    ];
+    const backendUrl = o.proxy.backendUrl ?? props.backendUrl ?? `http://retool.${network.backend.namespace}.svc.${domain}:3000`;
+    const proxyEnv: k8s.EnvVar[] = [
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'AGENT_SANDBOX_ROLE', value: 'proxy' },
+      { name: 'PROXY_PORT', value: String(proxy.port) },
+      ...stateEnv,
+      ...(o.proxy.allowedDomains ? [{ name: 'ALLOWED_DOMAINS', value: o.proxy.allowedDomains }] : []),
+      { name: 'BACKEND_URL', value: backendUrl },
+      ...(o.proxy.backendDomainSuffixes ? [{ name: 'BACKEND_DOMAIN_SUFFIXES', value: o.proxy.backendDomainSuffixes }] : []),
+      { name: 'AGENT_SANDBOX_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: o.secretName, key: 'encryption-key' } } },
+      jwtPublic,
+      { name: 'EXECUTOR_PORT', value: String(sandbox.port) },
+      { name: 'EXECUTOR_SERVICE_NAME', value: N.pods },
+      { name: 'K8S_NAMESPACE', value: ns },
+      { name: 'SANDBOX_PROXY_TIMEOUT_MS', value: String(o.proxy.sandboxProxyTimeoutMs) },
+    ];
 
     const common = {
       appName: app,
-      namespace: this.namespace,
+      namespace: ns,
       image: plan.image,
       security: plan.supporting,
-      env: plan.env,
-      resources,
+      env: {},
       storage: plan.storage,
       replicas: plan.replicas,
       architectures: plan.architectures,
@@ -151,64 +198,68 @@ export class AgentSandbox extends Construct {
     };
     const controllerWorkload = new ServiceWorkload(this, 'Controller', {
       ...common,
-      name: `${app}-controller`,
+      name: N.controller,
       containerName: 'controller',
       component: controller,
-      env: {
-        ...plan.env,
-        SANDBOX_KIT_SANDBOX_NAMESPACE: this.podNamespace,
-        SANDBOX_KIT_SANDBOX_POD_TEMPLATE: `${POD_TEMPLATE_DIR}/${POD_TEMPLATE_FILE}`,
-      },
-      // The controller talks to the API server to launch sandbox pods.
+      envFrom: controllerEnv,
+      resources: props.componentResources ?? CONTROLLER_RESOURCES,
+      extraLabels: AGENT_SANDBOX_LABELS.controllerExtra,
+      // The controller talks to the API server to create Jobs; nothing else mounts a token.
       automountServiceAccountToken: true,
-      podAnnotations: { [POD_TEMPLATE_CHECKSUM_ANNOTATION]: createHash('sha256').update(templateJson).digest('hex') },
-      extraVolumes: [{
-        volume: { name: 'sandbox-pod-template', configMap: { name: `${app}-pod-template` } },
-        mount: { name: 'sandbox-pod-template', mountPath: POD_TEMPLATE_DIR, readOnly: true },
-      }],
+      podAnnotations: { [JOB_TEMPLATE_CHECKSUM_ANNOTATION]: createHash('sha256').update(templateJson).digest('hex') },
     });
     const proxyWorkload = new ServiceWorkload(this, 'Proxy', {
       ...common,
-      name: `${app}-proxy`,
+      name: N.proxy,
       containerName: 'proxy',
       component: proxy,
+      envFrom: proxyEnv,
+      resources: props.componentResources ?? PROXY_RESOURCES,
+      extraLabels: AGENT_SANDBOX_LABELS.proxyExtra,
       automountServiceAccountToken: false,
       podAnnotations: {},
     });
 
-    // Least RBAC: pods in the sandbox namespace only; no exec, no secrets, nothing cluster-wide.
+    if (plan.agent.imagePrepuller) {
+      new ImagePrepuller(this, 'ImagePrepuller', {
+        namespace: ns, image: plan.image, pauseImage: props.pauseImage ?? DEFAULT_INSTALLER_IMAGE,
+        nodeSelector: props.nodeSelector ?? {}, tolerations: props.tolerations, architectures: plan.architectures,
+      });
+    }
+
     const role = new k8s.KubeRole(this, 'ControllerRole', {
-      metadata: { name: `${app}-controller`, namespace: this.podNamespace, labels: commonLabels(app, 'controller') },
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch'] }],
+      metadata: { name: N.controller, namespace: ns, labels: commonLabels(app, 'controller') },
+      rules: controllerRoleRules(),
     });
     new k8s.KubeRoleBinding(this, 'ControllerRoleBinding', {
-      metadata: { name: `${app}-controller`, namespace: this.podNamespace, labels: commonLabels(app, 'controller') },
+      metadata: { name: N.controller, namespace: ns, labels: commonLabels(app, 'controller') },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-      subjects: [{ kind: 'ServiceAccount', name: controllerWorkload.serviceAccountName, namespace: this.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: controllerWorkload.serviceAccountName, namespace: ns }],
     });
 
-    const sandboxPeer = podsIn(this.podNamespace, selectorLabels(app, 'sandbox'));
-    const controllerPeer = podsIn(this.namespace, controllerWorkload.selector);
-    const proxyPeer = podsIn(this.namespace, proxyWorkload.selector);
+    // NetworkPolicies (owned by the fences work; kept on the same selectors in the one namespace).
+    const sandboxPeer = podsIn(ns, AGENT_SANDBOX_LABELS.sandboxSelector);
+    const controllerPeer = podsIn(ns, controllerWorkload.selector);
+    const proxyPeer = podsIn(ns, proxyWorkload.selector);
     const tcp = (port: number) => [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }];
     allowPolicy(this, 'ControllerNetworkPolicy', {
-      name: `${app}-controller`,
-      namespace: this.namespace,
+      name: N.controller,
+      namespace: ns,
       podLabels: controllerWorkload.selector,
       ingress: [backendIngress(network, controller.port), { from: [sandboxPeer], ports: tcp(controller.port) }],
       egress: [dnsEgress(network), apiServerEgress(), { to: [sandboxPeer], ports: tcp(sandbox.port) }],
     });
     allowPolicy(this, 'ProxyNetworkPolicy', {
-      name: `${app}-proxy`,
-      namespace: this.namespace,
+      name: N.proxy,
+      namespace: ns,
       podLabels: proxyWorkload.selector,
       ingress: [backendIngress(network, proxy.port), { from: [sandboxPeer], ports: tcp(proxy.port) }],
       egress: [dnsEgress(network), internetEgress(network), { to: [sandboxPeer], ports: tcp(sandbox.port) }],
     });
     allowPolicy(this, 'SandboxNetworkPolicy', {
       name: `${app}-sandbox`,
-      namespace: this.podNamespace,
-      podLabels: selectorLabels(app, 'sandbox'),
+      namespace: ns,
+      podLabels: AGENT_SANDBOX_LABELS.sandboxSelector,
       ingress: [{ from: [controllerPeer, proxyPeer], ports: tcp(sandbox.port) }],
       egress: [
         dnsEgress(network),
@@ -218,8 +269,30 @@ export class AgentSandbox extends Construct {
       ],
     });
 
-    this.controllerUrl = `http://${app}-controller.${this.namespace}.svc.${domain}:${controller.port}`;
-    this.proxyUrl = `http://${app}-proxy.${this.namespace}.svc.${domain}:${proxy.port}`;
+    this.controllerUrl = `http://${N.controller}.${ns}.svc.${domain}:${controller.port}`;
+    this.proxyUrl = `http://${N.proxy}.${ns}.svc.${domain}:${proxy.port}`;
     addPlanValidation(this, plan, props.kubernetesVersion);
   }
+}
+
+/**
+ * The controller's Role: Retool's rules (tryretool/retool-helm
+ * charts/retool/templates/deployment_agent_sandbox.yaml), with `get` narrowed by resourceNames
+ * where the kit knows the name: the Job template ConfigMap and the prepuller DaemonSet.
+ * resourceNames cannot narrow `list`, `watch` or `create` (a list or watch under resourceNames is
+ * allowed only with a matching metadata.name field selector), so those stay in rules of their
+ * own; the Deployment rules keep Retool's resourceNames exactly as the chart has them, under
+ * which the controller works. Job names are generated, so Jobs cannot be narrowed.
+ */
+export function controllerRoleRules(): k8s.PolicyRule[] {
+  const N = AGENT_SANDBOX_NAMES;
+  return [
+    { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['configmaps'], resourceNames: [N.jobTemplate], verbs: ['get'] },
+    { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list', 'watch'] },
+    { apiGroups: ['apps'], resources: ['daemonsets'], resourceNames: [N.prepuller], verbs: ['get'] },
+    { apiGroups: ['apps'], resources: ['deployments'], resourceNames: [N.base], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+    { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: [N.base], verbs: ['get', 'patch'] },
+  ];
 }

@@ -7,7 +7,9 @@ import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { ServiceName } from '../policy/services';
 import { dnsResolverCidrs } from '../policy/egress';
 import { TARGETS } from '../targets';
-import { AgentSandbox } from './agent-sandbox';
+import { AgentSandbox, CONTROLLER_RESOURCES } from './agent-sandbox';
+import { DEVICE_PLUGIN_POD_SECURITY_REASON, TunDevicePlugin } from './agent-sandbox-nodes';
+import { resolveAgentSandboxRendererOptions } from './agent-sandbox-options';
 import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './apparmor-loader';
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
@@ -104,9 +106,12 @@ export class SandboxKitChart extends Chart {
     const supporting = plan.services[0]?.supporting;
     const appArmorProfiles = [...new Set(plan.services.flatMap((s) => (s.sandbox.appArmor?.type === 'Localhost' ? [s.sandbox.appArmor.profile] : [])))];
     const archs = [...new Set(plan.services.flatMap((s) => s.architectures))];
+    const agentPlan = plan.services.find((s) => s.service === 'agent-sandbox');
+    const devicePlugin = agentPlan?.agent?.tunDevice === 'device-plugin';
     const installerReasons = [
       ...(byDelivery('daemonset').length ? [INSTALLER_POD_SECURITY_REASON] : []),
       ...(appArmorProfiles.length ? [APPARMOR_LOADER_POD_SECURITY_REASON] : []),
+      ...(devicePlugin ? [DEVICE_PLUGIN_POD_SECURITY_REASON] : []),
     ];
     if (installerReasons.length) ns(SYSTEM_NAMESPACE, 'node-installer', 'privileged', installerReasons.join('; '));
     else if (byDelivery('security-profiles-operator').length) ns(SYSTEM_NAMESPACE, 'profiles', 'restricted');
@@ -128,6 +133,13 @@ export class SandboxKitChart extends Chart {
         tolerations: opts.tolerations,
         appArmor: supporting?.appArmor?.type === 'RuntimeDefault' ? 'RuntimeDefault' : undefined,
         kubernetesVersion: version,
+      });
+    }
+    if (devicePlugin && agentPlan?.agent) {
+      const d = resolveAgentSandboxRendererOptions(opts.agentSandbox).devicePlugin;
+      new TunDevicePlugin(this, 'TunDevicePlugin', {
+        image: d.image, priorityClassName: d.priorityClassName, maxDevices: d.maxDevices, priorityQuota: agentPlan.agent.devicePluginPriorityQuota,
+        nodeSelector: opts.nodeSelector, tolerations: opts.tolerations,
       });
     }
     if (byDelivery('security-profiles-operator').length) {
@@ -163,16 +175,20 @@ export class SandboxKitChart extends Chart {
       // namespace enforces the strictest level those pods meet.
       const probe = sandboxPodJson(sandboxPod({
         containerName: 'probe', image: agent.image, component: agent.components[0], security: agent.supporting, env: {},
-        resources: opts.agentComponentResources, serviceAccountName: 'probe', automountServiceAccountToken: true,
+        resources: opts.agentComponentResources ?? CONTROLLER_RESOURCES, serviceAccountName: 'probe', automountServiceAccountToken: true,
         architectures: agent.architectures, nodeSelector: {}, kubernetesVersion: version, spreadLabels: {}, spreadRequired: false,
       }));
       const level = strictestLevel(probe.metadata, probe.spec as unknown as PodSpecJson, version);
       const reason = level === 'restricted' ? undefined
         : `the agent sandbox controller and proxy settings (plan "supporting") do not meet restricted: ${checkPodSecurity(probe.metadata, probe.spec as unknown as PodSpecJson, 'restricted', version).map((v) => v.message).join('; ')}`;
-      ns(opts.namespaces.agentSandbox, 'kit-service', level, reason);
-      ns(opts.namespaces.agentSandboxPods, 'user-code', agent.podSecurityLevel, agent.podSecurityReason);
+      // One namespace holds the controller, the proxy and the sandbox Jobs (the controller creates
+      // Jobs in its own): it enforces the weaker of the sandbox pods' level and the controller's.
+      const order: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+      const nsLevel = order[Math.max(order.indexOf(level), order.indexOf(agent.podSecurityLevel))];
+      const nsReason = [agent.podSecurityReason, reason].filter((r): r is string => Boolean(r)).join('; ') || undefined;
+      ns(opts.namespaces.agentSandbox, 'user-code', nsLevel, nsReason);
       const a = new AgentSandbox(this, 'AgentSandbox', {
-        ...common, plan: agent, namespace: opts.namespaces.agentSandbox, podNamespace: opts.namespaces.agentSandboxPods,
+        ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage,
         autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
       });
       const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
@@ -182,7 +198,7 @@ export class SandboxKitChart extends Chart {
     if (plan.target === 'eks-fargate') {
       // On Fargate the security groups, not the NetworkPolicies, hold user code (platforms: eks-fargate).
       for (const s of plan.services) {
-        const namespace = { 'code-executor': opts.namespaces.codeExecutor, 'js-executor': opts.namespaces.jsExecutor, 'agent-sandbox': opts.namespaces.agentSandboxPods }[s.service];
+        const namespace = { 'code-executor': opts.namespaces.codeExecutor, 'js-executor': opts.namespaces.jsExecutor, 'agent-sandbox': opts.namespaces.agentSandbox }[s.service];
         new ApiObject(this, `SecurityGroupPolicy-${s.service}`, {
           apiVersion: 'vpcresources.k8s.aws/v1beta1',
           kind: 'SecurityGroupPolicy',

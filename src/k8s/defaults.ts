@@ -1,5 +1,5 @@
 import { METADATA_ENDPOINTS, PRIVATE_RANGES } from '../targets/network';
-import { ComponentResources, NamespaceNames } from './options';
+import { NamespaceNames } from './options';
 
 /** Cloud metadata endpoints (catalog: METADATA_ENDPOINTS): always unreachable from user code, whatever privateCidrs says. */
 export const METADATA_CIDRS: readonly string[] = METADATA_ENDPOINTS.value;
@@ -12,7 +12,6 @@ export const DEFAULT_NAMESPACES: Required<NamespaceNames> = {
   codeExecutor: 'sandbox-kit-code-executor',
   jsExecutor: 'sandbox-kit-js-executor',
   agentSandbox: 'sandbox-kit-agent',
-  agentSandboxPods: 'sandbox-kit-agent-sandboxes',
 };
 
 /**
@@ -38,9 +37,3 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 /** HPA CPU target by default. */
 export const DEFAULT_TARGET_CPU_PERCENT = 70;
-
-/** Resources of the agent sandbox controller and proxy by default. */
-export const DEFAULT_AGENT_COMPONENT_RESOURCES: ComponentResources = {
-  requests: { cpu: '250m', memory: '512Mi' },
-  limits: { cpu: '1', memory: '1Gi' },
-};

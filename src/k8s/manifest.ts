@@ -128,38 +128,43 @@ export function podsOf(objects: readonly KubeObject[]): PodInManifest[] {
       const t = (spec.jobTemplate as { spec: { template: { metadata?: ObjectMetaJson; spec: PodSpecJson } } }).spec.template;
       out.push({ source: idOf(o), namespace: o.metadata?.namespace, metadata: t.metadata ?? {}, spec: t.spec, ownerKind: 'CronJob' });
     } else if (o.kind === 'ConfigMap') {
-      for (const { key, pod } of embedded(o)) {
-        out.push({
-          source: `${idOf(o)}:${key}`,
-          namespace: pod.metadata?.namespace ?? o.metadata?.namespace,
-          metadata: pod.metadata ?? {},
-          spec: pod.spec as unknown as PodSpecJson,
-          ownerKind: 'Pod',
-        });
+      for (const { key, doc } of embedded(o)) {
+        const source = `${idOf(o)}:${key}`;
+        const namespace = doc.metadata?.namespace ?? o.metadata?.namespace;
+        if (doc.kind === 'Pod') {
+          out.push({ source, namespace, metadata: doc.metadata ?? {}, spec: doc.spec as unknown as PodSpecJson, ownerKind: 'Pod' });
+        } else {
+          const t = (doc.spec as { template: { metadata?: ObjectMetaJson; spec: PodSpecJson } }).template;
+          out.push({ source, namespace, metadata: t.metadata ?? {}, spec: t.spec, ownerKind: 'Job' });
+        }
       }
     }
   }
   return out;
 }
 
-/** Pod manifests held in a ConfigMap as JSON documents (the agent sandbox's template). */
-function embedded(o: KubeObject): { key: string; pod: KubeObject }[] {
+/**
+ * Pod and Job manifests held in a ConfigMap as JSON documents (the agent sandbox's Job template,
+ * which its controller creates Jobs from, in the ConfigMap's namespace).
+ */
+function embedded(o: KubeObject): { key: string; doc: KubeObject }[] {
   if (!isRecord(o.data)) return [];
-  const out: { key: string; pod: KubeObject }[] = [];
+  const out: { key: string; doc: KubeObject }[] = [];
   for (const [key, value] of Object.entries(o.data)) {
-    if (typeof value !== 'string' || !value.trimStart().startsWith('{') || !/"kind":\s*"Pod"/.test(value)) continue;
+    if (typeof value !== 'string' || !value.trimStart().startsWith('{') || !/"kind":\s*"(Pod|Job)"/.test(value)) continue;
     let doc: unknown;
     try {
       doc = JSON.parse(value);
     } catch {
       continue;
     }
-    if (isRecord(doc) && doc.kind === 'Pod' && isRecord(doc.spec)) out.push({ key, pod: doc as unknown as KubeObject });
+    if (!isRecord(doc) || !isRecord(doc.spec)) continue;
+    if (doc.kind === 'Pod' || (doc.kind === 'Job' && isRecord(doc.spec.template) && isRecord(doc.spec.template.spec))) out.push({ key, doc: doc as unknown as KubeObject });
   }
   return out;
 }
 
-/** The Pod manifests embedded in ConfigMaps, for schema validation. */
+/** The Pod and Job manifests embedded in ConfigMaps, for schema validation. */
 export function embeddedPods(objects: readonly KubeObject[]): KubeObject[] {
-  return objects.filter((o) => o.kind === 'ConfigMap').flatMap((o) => embedded(o).map((e) => e.pod));
+  return objects.filter((o) => o.kind === 'ConfigMap').flatMap((o) => embedded(o).map((e) => e.doc));
 }

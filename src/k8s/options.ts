@@ -2,8 +2,9 @@ import { checkKubernetesRendererOptions } from '../config/validate';
 import { SandboxConfigError } from '../policy/errors';
 import type { SecurityGroupId } from '../aws/options';
 import { Cidr, DnsLabel, DnsSubdomain, LabelKey, LabelValue } from './names';
+import { AgentSandboxRendererOptions, AgentSandboxScaling, agentSandboxScaling } from './agent-sandbox-options';
 import {
-  DEFAULT_AGENT_COMPONENT_RESOURCES, DEFAULT_BACKEND, DEFAULT_CLUSTER_DOMAIN, DEFAULT_DNS, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES,
+  DEFAULT_BACKEND, DEFAULT_CLUSTER_DOMAIN, DEFAULT_DNS, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES,
   DEFAULT_PRIVATE_CIDRS, DEFAULT_TARGET_CPU_PERCENT,
 } from './defaults';
 import { ResourceQuantities, ServiceName } from '../policy/services';
@@ -65,15 +66,11 @@ export interface NamespaceNames {
    */
   readonly jsExecutor?: DnsLabel;
   /**
-   * The agent sandbox controller and proxy (kit code, no user code).
+   * The agent sandbox: its controller, its proxy and the sandbox Jobs (user code) the controller
+   * creates in its own namespace.
    * @default "sandbox-kit-agent"
    */
   readonly agentSandbox?: DnsLabel;
-  /**
-   * The sandbox pods the agent sandbox controller launches (user code).
-   * @default "sandbox-kit-agent-sandboxes"
-   */
-  readonly agentSandboxPods?: DnsLabel;
 }
 
 /** A HorizontalPodAutoscaler for one service; `minReplicas` is the plan's replicas. */
@@ -188,10 +185,16 @@ export interface KubernetesRendererOptions {
    */
   readonly tolerations?: readonly Toleration[];
   /**
-   * Resources of the agent sandbox controller and proxy.
-   * @default - requests 250m / 512Mi, limits 1 / 1Gi
+   * Resources of both the agent sandbox controller and proxy.
+   * @default - Retool's: controller requests 250m / 256Mi, limits 500m / 512Mi; proxy requests 250m / 256Mi, limits 1 / 512Mi
    */
   readonly agentComponentResources?: ComponentResources;
+  /**
+   * The agent sandbox: its Secret and Postgres connection (required where it is deployed; the kit
+   * takes names, never values), scaling, sandbox and proxy settings, device plugin.
+   * @default - none (synth refuses a plan with the agent sandbox)
+   */
+  readonly agentSandbox?: AgentSandboxRendererOptions;
   /**
    * EKS on Fargate only, and required there: the security groups that replace the cluster
    * security group on pods that run user code (a SecurityGroupPolicy), since NetworkPolicies do
@@ -223,8 +226,12 @@ export interface ResolvedRendererOptions {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Sandbox node tolerations. */
   readonly tolerations: readonly Toleration[];
-  /** Controller and proxy resources. */
-  readonly agentComponentResources: ComponentResources;
+  /** Controller and proxy resources, when they replace Retool's. */
+  readonly agentComponentResources?: ComponentResources;
+  /** The agent sandbox's options as given (resolved by AgentSandbox, which needs the Secret only when rendered). */
+  readonly agentSandbox?: AgentSandboxRendererOptions;
+  /** The agent sandbox controller's scaling with defaults (quotas are sized from it). */
+  readonly agentSandboxScaling: Required<AgentSandboxScaling>;
   /** Security groups of user-code pods on EKS Fargate. */
   readonly podSecurityGroupIds: readonly string[];
 }
@@ -248,7 +255,9 @@ export function withRendererDefaults(o: KubernetesRendererOptions): ResolvedRend
     installerImage: o.installerImage ?? DEFAULT_INSTALLER_IMAGE,
     nodeSelector: { ...(o.nodeSelector ?? {}) },
     tolerations: [...(o.tolerations ?? [])],
-    agentComponentResources: o.agentComponentResources ?? DEFAULT_AGENT_COMPONENT_RESOURCES,
+    agentComponentResources: o.agentComponentResources,
+    agentSandbox: o.agentSandbox,
+    agentSandboxScaling: agentSandboxScaling(o.agentSandbox),
     podSecurityGroupIds: [...(o.podSecurityGroupIds ?? [])],
   };
 }

@@ -24,6 +24,11 @@ export interface SandboxPodProps {
   readonly security: ContainerSecurity;
   /** Environment variables. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Environment variables with sources (Secret keys, the downward API), in this order after `env`.
+   * @default []
+   */
+  readonly envFrom?: readonly k8s.EnvVar[];
   /** Requests and limits. */
   readonly resources: ResourceRequirements;
   /**
@@ -85,7 +90,9 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
     name: props.containerName,
     image: props.image,
     ports: [{ name: port, containerPort: props.component.port, protocol: 'TCP' }],
-    ...(Object.keys(props.env).length ? { env: Object.entries(props.env).map(([name, value]) => ({ name, value })) } : {}),
+    ...(Object.keys(props.env).length || props.envFrom?.length
+      ? { env: [...Object.entries(props.env).map(([name, value]) => ({ name, value })), ...(props.envFrom ?? [])] }
+      : {}),
     resources: {
       requests: {
         'cpu': k8s.Quantity.fromString(props.resources.requests.cpu),

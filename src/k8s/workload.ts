@@ -15,6 +15,11 @@ export interface ServiceWorkloadProps extends Omit<SandboxPodProps, 'serviceAcco
   readonly namespace: string;
   /** Replicas (the HPA's minimum when autoscaling). */
   readonly replicas: number;
+  /**
+   * Labels besides the kit's, on every object and pod (Retool's `retoolService`).
+   * @default {}
+   */
+  readonly extraLabels?: Readonly<Record<string, string>>;
   /** Pod template annotations (mode, profile checksums). */
   readonly podAnnotations: Readonly<Record<string, string>>;
   /**
@@ -42,7 +47,7 @@ export class ServiceWorkload extends Construct {
       throw new Error(`${props.name}: autoscaling.maxReplicas (${props.autoscaling.maxReplicas}) is below the plan's replicas (${props.replicas})`);
     }
     this.selector = selectorLabels(props.appName, props.component.name);
-    const labels = commonLabels(props.appName, props.component.name);
+    const labels = { ...commonLabels(props.appName, props.component.name), ...(props.extraLabels ?? {}) };
     const metadata = { name: props.name, namespace: props.namespace, labels };
     this.serviceAccountName = props.name;
 

@@ -1,4 +1,5 @@
 import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
+import { AgentSandboxOptions } from './agent-sandbox';
 import { RequestedMode } from './modes';
 import { MemoryQuantity } from './quantity';
 import { QuotaCaps } from './quota';
@@ -238,6 +239,12 @@ export interface SandboxKitConfig {
    * @default - every service enabled in `auto` mode
    */
   readonly services?: Partial<Record<ServiceName, ServiceOptions>>;
+  /**
+   * The agent sandbox's own choices: /dev/net/tun for pasta, the image prepuller, the init
+   * container's form (docs/kubernetes.md, "Agent sandbox").
+   * @default - tunDevice "auto", imagePrepuller "auto", rootfsEtcCopy "unprivileged"
+   */
+  readonly agentSandbox?: AgentSandboxOptions;
 }
 
 /** Kubernetes version the kit assumes when the config names none. */

@@ -1,4 +1,5 @@
 import { AppArmorProfileName } from '../apparmor/profile';
+import type { AgentSandboxPlan } from './agent-sandbox';
 import { Fact } from '../targets/facts';
 import { Architecture, Capability, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
 import { SandboxMode } from './modes';
@@ -198,6 +199,11 @@ export interface SandboxPlan {
    * @default undefined (sized from the scaling)
    */
   readonly quota?: QuotaCaps;
+  /**
+   * The agent sandbox's own decisions (tun device, prepuller, init container).
+   * @default undefined (other services)
+   */
+  readonly agent?: AgentSandboxPlan;
 }
 
 /** Plans for every enabled service on one target. */

@@ -1,4 +1,5 @@
 import { appArmorProfileFor } from '../apparmor/profile';
+import { planAgentSandbox } from './agent-sandbox';
 import { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC, TARGETS, UBUNTU_USERNS_RESTRICTION } from '../targets';
 import { assumed, Fact } from '../targets/facts';
 import { NodeOs, ProfileDelivery, TargetFacts } from '../targets/types';
@@ -104,7 +105,8 @@ export function planOutcome(input: SandboxKitConfig | unknown): PlanOutcome {
     const mixed = TARGETS[config.target].mixedCapacity;
     const placement = mixed && opts.capacity === 'ec2' ? mixed : config.target;
     const ctx: Context = { config, facts: TARGETS[placement], req: SERVICES[name], opts };
-    const result = planService(ctx);
+    let result = planService(ctx);
+    if (!('problems' in result) && name === 'agent-sandbox') result = planAgentSandbox(result.plan, config.agentSandbox, ctx.facts);
     if ('problems' in result) problems.push(...result.problems);
     else services.push(result.plan);
   }

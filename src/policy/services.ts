@@ -165,9 +165,11 @@ export const AGENT_SANDBOX: ServiceRequirements = {
   repository: RETOOL_REPOSITORIES.value['agent-sandbox'],
   resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   components: [
-    { name: 'controller', port: 3018, healthPath: '/api/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN' },
-    { name: 'proxy', port: 3019, healthPath: '/api/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_PROXY_INGRESS_DOMAIN' },
-    { name: 'sandbox', port: 3017, healthPath: '/api/health', runsUserCode: true },
+    // Probes as Retool's chart has them: liveness /livez, readiness /health.
+    { name: 'controller', port: 3018, healthPath: '/livez', readinessPath: '/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN' },
+    { name: 'proxy', port: 3019, healthPath: '/livez', readinessPath: '/health', runsUserCode: false, ingressEnv: 'AGENT_SANDBOX_PROXY_INGRESS_DOMAIN' },
+    // Retool's sandbox Job pods have no probes (the Job template renders none); the path is unused.
+    { name: 'sandbox', port: 3017, healthPath: '/health', runsUserCode: true },
   ],
   writablePaths: ['/tmp'],
 };

@@ -21,6 +21,7 @@ export interface ResolvedConfig {
   readonly imageRegistry?: string;
   readonly imagePullSecrets: readonly string[];
   readonly services: Readonly<Record<ServiceName, ResolvedServiceOptions>>;
+  readonly agentSandbox?: SandboxKitConfig['agentSandbox'];
 }
 
 /** Service options with defaults filled in. */
@@ -86,5 +87,6 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
     imageRegistry: c.imageRegistry,
     imagePullSecrets: [...(c.imagePullSecrets ?? [])],
     services,
+    agentSandbox: c.agentSandbox,
   };
 }

@@ -3,6 +3,8 @@
  * in prose, per target.
  */
 export const SOURCES = {
+  k8sPriorityQuota: 'https://kubernetes.io/docs/concepts/policy/resource-quotas/#limit-priority-class-consumption-by-default',
+  gkeCriticalPodsQuota: 'https://github.com/openservicemesh/osm/issues/4408 (GKE\'s kube-system ResourceQuota gcp-critical-pods), https://github.com/open-policy-agent/gatekeeper/issues/1120',
   k8sSeccomp: 'https://kubernetes.io/docs/reference/node/seccomp/',
   k8sUserNamespaces: 'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/',
   k8sPodSecurity: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',

@@ -196,4 +196,9 @@ export interface TargetFacts {
   readonly managedNamespaces?: Fact<readonly string[]>;
   /** Where the platform admits only some volume types: those. */
   readonly volumeTypes?: Fact<readonly string[]>;
+  /**
+   * Pods of the critical PriorityClasses (system-node-critical, system-cluster-critical) outside
+   * kube-system need a ResourceQuota scoped to that class in their namespace.
+   */
+  readonly criticalPriorityNeedsQuota?: Fact<boolean>;
 }

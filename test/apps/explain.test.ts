@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { EXAMPLE_AGENT_SANDBOX } from '../k8s/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const APP = path.join(ROOT, 'lib/apps/explain.js');
@@ -130,7 +131,7 @@ test('one run, one list: problems of both apps, from the schema, the rules, the 
 });
 
 test('a renderer check explain runs that used to fail only at synth: an autoscaler below the plan\'s replicas', () => {
-  const file = kitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable', services: { 'js-executor': { replicas: 4 } } }, renderer: { autoscaling: { 'js-executor': { maxReplicas: 2 } } } } });
+  const file = kitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable', services: { 'js-executor': { replicas: 4 } } }, renderer: { autoscaling: { 'js-executor': { maxReplicas: 2 } }, agentSandbox: EXAMPLE_AGENT_SANDBOX } } });
   const r = explain('--config', file);
   expect(r.code).toBe(1);
   expect(r.out).toMatch(/\[kubernetes\/eks\] kubernetes\.renderer: .*autoscaling\.maxReplicas \(2\) is below the plan's replicas \(4\)/);

@@ -25,7 +25,7 @@ test('each service\'s pods with their sandbox boundary; user code drawn apart', 
 
 test('the allowed paths are the rendered NetworkPolicies\': backend to executors, sandbox to proxy, DNS; metadata blocked', () => {
   expect(diagram).toContain('backend -->|tcp 3004| pod_Deployment_sandbox_kit_code_executor_code_executor');
-  expect(diagram).toMatch(/pod_ConfigMap_sandbox_kit_agent_agent_sandbox_pod_template\S* -->\|tcp 3019\| pod_Deployment_sandbox_kit_agent_agent_sandbox_proxy/);
+  expect(diagram).toMatch(/pod_ConfigMap_sandbox_kit_agent_agent_sandbox_job_template\S* -->\|tcp 3019\| pod_Deployment_sandbox_kit_agent_agent_sandbox_proxy/);
   expect(diagram).toContain('pod_Deployment_sandbox_kit_js_executor_js_executor -->|udp 53, tcp 53| dns_kube_system');
   expect(diagram).toContain('pod_Deployment_sandbox_kit_code_executor_code_executor -. blocked .-> metadata');
 });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthAll } from '../../src/apps/synth-all';
+import { EXAMPLE_AGENT_SANDBOX } from '../k8s/helpers';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -13,8 +14,11 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function kitFile(content: unknown): void {
-  fs.writeFileSync(path.join(root, 'sandbox-kit.config.json'), JSON.stringify(content));
+/** A kit file; its kubernetes section names the agent sandbox's example Secrets unless it names its own. */
+function kitFile(content: { kubernetes?: { renderer?: Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown>): void {
+  const k = content.kubernetes;
+  const withSecrets = k ? { ...content, kubernetes: { ...k, renderer: { agentSandbox: EXAMPLE_AGENT_SANDBOX, ...(k.renderer ?? {}) } } } : content;
+  fs.writeFileSync(path.join(root, 'sandbox-kit.config.json'), JSON.stringify(withSecrets));
 }
 
 /** Outputs of an earlier run, to see whether a failed run leaves them alone. */

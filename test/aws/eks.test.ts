@@ -96,7 +96,8 @@ describe('eks stack', () => {
     const kinds = manifest().map((o) => o.kind);
     expect(kinds).toContain('Deployment');
     expect(kinds).toContain('NetworkPolicy');
-    expect(kinds).not.toContain('DaemonSet');
+    // The agent sandbox's device plugin and image prepuller only: the node user data writes the profiles.
+    expect(manifest().filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata?.name)).toEqual(['agent-sandbox-device-plugin', 'agent-sandbox-image-prepuller']);
     const [res] = Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) => !/CoreDnsNetworkPolicy/.test(id)).map(([, x]) => x) as { DependsOn: string[] }[];
     expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Nodesamd64[0-9A-F]{8}$/), expect.stringMatching(/^Nodesarm64[0-9A-F]{8}$/), expect.stringMatching(/^VpcCni/)]));
   });

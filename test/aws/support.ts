@@ -31,8 +31,14 @@ export function kitConfigs(file: string, targets?: string[]): readonly SandboxKi
   return loadAppInput('aws', { file: path.join(ROOT, file), targets, env: {} }).configs;
 }
 
+/** Example Secret names of the agent sandbox (what sandbox-kit.config.json names). */
+export const EXAMPLE_AGENT_SANDBOX = { secretName: 'retool-agent-sandbox', postgres: { urlSecret: { name: 'retool-agent-sandbox', key: 'postgres-url' } } } as const;
+
 /** Build an app with cdk.json's context and a throwaway outdir. */
 export function build(configs: readonly SandboxKitConfig[], renderer: Record<string, unknown> = {}, options: BuildAwsAppOptions = {}): AwsApp {
+  // The agent sandbox on eks needs its Secret named: the example names of sandbox-kit.config.json unless the test names its own.
+  const eks = (renderer.eks ?? {}) as { chart?: Record<string, unknown> };
+  renderer = { ...renderer, eks: { ...eks, chart: { agentSandbox: EXAMPLE_AGENT_SANDBOX, ...(eks.chart ?? {}) } } };
   return buildAwsApp({ configs, renderer }, { ...options, appProps: { context: cdkContext(), outdir: tmpOutdir(), ...options.appProps } });
 }
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { formatSynthResult, main, synthKubernetes } from '../../src/apps/k8s';
 import { SandboxConfigError } from '../../src/policy/errors';
 import { plan } from '../../src/policy/planner';
-import { FARGATE_KIT_FILE, KIT_FILE } from './helpers';
+import { EXAMPLE_AGENT_SANDBOX, FARGATE_KIT_FILE, KIT_FILE } from './helpers';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-k8s-')); });
@@ -34,7 +34,7 @@ test('writes one dist/<target>.k8s.yaml per target and returns the service URLs'
 
 test('one target through SANDBOX_KIT_TARGETS, renderer options from the file', () => {
   const outdir = path.join(dir, 'dist');
-  const file = writeKitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' } } } });
+  const file = writeKitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' }, agentSandbox: EXAMPLE_AGENT_SANDBOX } } });
   const result = synthKubernetes({ outdir, env: { SANDBOX_KIT_CONFIG: file, SANDBOX_KIT_TARGETS: 'kubernetes' } });
   expect(fs.readdirSync(outdir)).toEqual(['kubernetes.k8s.yaml']);
   expect(result.endpoints.kubernetes.find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local:3000');
@@ -47,7 +47,7 @@ test('the eks-fargate example renders code-executor alone', () => {
 });
 
 describe('a failing plan stops synth with the planner message and writes no file', () => {
-  const failing = { kubernetes: { targets: ['eks', 'eks-fargate'], defaults: { retoolVersion: '3.334.0-stable' } } };
+  const failing = { kubernetes: { targets: ['eks', 'eks-fargate'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { agentSandbox: EXAMPLE_AGENT_SANDBOX } } };
   let expected: SandboxConfigError;
   beforeAll(() => {
     try {

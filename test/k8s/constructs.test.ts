@@ -3,6 +3,7 @@ import { AgentSandbox, CodeExecutor, JsExecutor, SandboxKitChart, TrustNamespace
 import { KubeObject, PodSpecJson } from '../../src/k8s/manifest';
 import { DeploymentPlan, SandboxPlan } from '../../src/policy/plan';
 import { plan } from '../../src/policy/planner';
+import { SandboxConfigError } from '../../src/policy/errors';
 import { find, ofKind, render } from './helpers';
 
 type Spec = PodSpecJson & { automountServiceAccountToken?: boolean; serviceAccountName?: string; topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string }[] };
@@ -92,70 +93,106 @@ describe('AppArmor, RuntimeClass and user namespaces follow the plan and the ver
 
 describe('AgentSandbox', () => {
   const { objects, chart } = render({ target: 'eks', retoolVersion: '3.334.0-stable' });
+  const NS = 'sandbox-kit-agent';
+  const jobOf = (objs: readonly KubeObject[]) => JSON.parse((find(objs, 'ConfigMap', 'agent-sandbox-job-template', NS).data as Record<string, string>)['job-template.json']) as {
+    kind: string; metadata: { labels: Record<string, string>; namespace?: string };
+    spec: { backoffLimit: number; ttlSecondsAfterFinished: number; template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: Spec & Record<string, unknown> } };
+  };
+  const envNames = (c: { env?: { name: string }[] }) => (c.env ?? []).map((e) => e.name);
 
-  test('least RBAC: pods in the sandbox namespace only, bound to the controller', () => {
+  test('one namespace: controller, proxy, the Job template and the headless Service', () => {
+    for (const [kind, name] of [['Deployment', 'agent-sandbox-controller'], ['Deployment', 'agent-sandbox-proxy'], ['ConfigMap', 'agent-sandbox-job-template'], ['Service', 'agent-sandbox-pods'], ['Role', 'agent-sandbox-controller']]) {
+      expect([kind, name, find(objects, kind, name).metadata?.namespace]).toEqual([kind, name, NS]);
+    }
+    expect(ofKind(objects, 'Namespace').map((n) => n.metadata?.name)).not.toContain('sandbox-kit-agent-sandboxes');
+    const job = jobOf(objects);
+    // The controller creates Jobs in its own namespace: the template names none.
+    expect(job.metadata.namespace).toBeUndefined();
+  });
+
+  test('the Role: Retool\'s resources and verbs, get narrowed to the known names, nothing cluster-wide', () => {
     expect(ofKind(objects, 'ClusterRole')).toEqual([]);
     expect(ofKind(objects, 'ClusterRoleBinding')).toEqual([]);
     const [role] = ofKind(objects, 'Role');
-    expect(role.metadata?.namespace).toBe('sandbox-kit-agent-sandboxes');
-    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch'] }]);
+    expect(role.rules).toEqual([
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['agent-sandbox-job-template'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['daemonsets'], resourceNames: ['agent-sandbox-image-prepuller'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['agent-sandbox'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['agent-sandbox'], verbs: ['get', 'patch'] },
+    ]);
     const [binding] = ofKind(objects, 'RoleBinding');
-    expect(binding.metadata?.namespace).toBe('sandbox-kit-agent-sandboxes');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-sandbox-controller', namespace: 'sandbox-kit-agent' }]);
+    expect(binding.metadata?.namespace).toBe(NS);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-sandbox-controller', namespace: NS }]);
   });
 
   test('only the controller gets an API token', () => {
     const tokens = Object.fromEntries(ofKind(objects, 'ServiceAccount').map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o.automountServiceAccountToken]));
-    expect(tokens['sandbox-kit-agent/agent-sandbox-controller']).toBe(true);
-    for (const [k, v] of Object.entries(tokens)) if (k !== 'sandbox-kit-agent/agent-sandbox-controller') expect([k, v]).toEqual([k, false]);
+    expect(tokens[`${NS}/agent-sandbox-controller`]).toBe(true);
+    for (const [k, v] of Object.entries(tokens)) if (k !== `${NS}/agent-sandbox-controller`) expect([k, v]).toEqual([k, false]);
+    expect(podSpec(find(objects, 'Deployment', 'agent-sandbox-proxy')).spec.automountServiceAccountToken).toBe(false);
+    expect(jobOf(objects).spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
-  test('controller and proxy get the supporting settings, the sandbox pod template the sandbox settings', () => {
+  test('controller and proxy: the supporting settings as uid 1001, Retool\'s probes, the template\'s checksum', () => {
+    const ctrl = podSpec(find(objects, 'Deployment', 'agent-sandbox-controller'));
+    const c = ctrl.spec.containers[0] as { securityContext: Record<string, unknown>; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } } };
+    expect(c.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } });
+    expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/livez', '/health']);
+    expect(ctrl.spec.hostUsers).toBeUndefined();
+    expect(ctrl.metadata.annotations?.['sandbox-kit.io/job-template-sha256']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the Job template: Retool\'s Job, pod and container settings with the plan\'s security', () => {
     const p = servicePlan(chart.plan, 'agent-sandbox');
-    const ctrl = podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec;
-    expect(ctrl.containers[0].securityContext!.seccompProfile).toEqual({ type: 'RuntimeDefault' });
-    expect(ctrl.hostUsers).toBeUndefined();
-    const cm = find(objects, 'ConfigMap', 'agent-sandbox-pod-template', 'sandbox-kit-agent');
-    const pod = JSON.parse((cm.data as Record<string, string>)['sandbox-pod.json']) as { metadata: { namespace: string }; spec: Spec };
-    expect(pod.metadata.namespace).toBe('sandbox-kit-agent-sandboxes');
-    expect(pod.spec.securityContext!.seccompProfile).toEqual({ type: 'Localhost', localhostProfile: 'sandbox-kit/gvisor.json' });
-    expect(p.sandbox.hostUsers).toBe(false);
-    expect(pod.spec.hostUsers).toBe(false);
-    expect(pod.spec.serviceAccountName).toBe('agent-sandbox-sandbox');
-    expect(pod.spec.automountServiceAccountToken).toBe(false);
-    expect(pod.spec.topologySpreadConstraints!.map((c) => c.whenUnsatisfiable)).toEqual(['ScheduleAnyway', 'ScheduleAnyway']);
-    expect(ctrl.containers[0].volumeMounts).toContainEqual({ name: 'sandbox-pod-template', mountPath: '/etc/sandbox-kit', readOnly: true });
+    const job = jobOf(objects);
+    expect(job.kind).toBe('Job');
+    expect([job.spec.backoffLimit, job.spec.ttlSecondsAfterFinished]).toEqual([0, 300]);
+    expect(job.metadata.labels).toMatchObject({ 'retoolService': 'agent-sandbox', 'app.kubernetes.io/name': 'agent-sandbox' });
+    expect(job.spec.template.metadata.labels).toMatchObject({ 'retoolService': 'agent-sandbox', 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'sandbox' });
+    expect(job.spec.template.metadata.annotations).toMatchObject({ 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
+    const spec = job.spec.template.spec;
+    expect(spec).toMatchObject({ restartPolicy: 'Never', subdomain: 'agent-sandbox-pods', automountServiceAccountToken: false, hostUsers: false });
+    const [c] = spec.containers as (Spec['containers'][number] & { image: string; env: { name: string }[]; livenessProbe?: unknown; readinessProbe?: unknown; startupProbe?: unknown; resources: { limits: Record<string, string> } })[];
+    expect(c.image).toBe('tryretool/agent-sandbox-service:__IMAGE_TAG__');
+    expect([c.livenessProbe, c.readinessProbe, c.startupProbe]).toEqual([undefined, undefined, undefined]);
+    expect(c.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, seccompProfile: { type: 'Localhost', localhostProfile: p.sandbox.seccomp.type === 'Localhost' ? p.sandbox.seccomp.localhostProfile : '' } });
+    expect(c.resources.limits['smarter-devices/net_tun']).toBe('1');
+    expect(spec.volumes).toEqual([
+      { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+      { name: 'tmp', emptyDir: { sizeLimit: '20Gi' } },
+      { name: 'rootfs-appjob', emptyDir: { sizeLimit: '2Gi' } },
+      { name: 'rootfs-etc', emptyDir: { medium: 'Memory', sizeLimit: '4Mi' } },
+    ]);
+    const [init] = spec.initContainers as { name: string; image: string; securityContext: Record<string, unknown> }[];
+    expect(init.name).toBe('rootfs-etc-copy');
+    expect(init.image).toBe(c.image);
+    expect(init.securityContext).toMatchObject({ runAsUser: 1001, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect((init.securityContext.capabilities as { add?: string[] }).add).toBeUndefined();
   });
 
-  test('an admission policy pins every pod of the sandbox namespace to the template (Kubernetes >= 1.30)', () => {
-    const [policy] = ofKind(objects, 'ValidatingAdmissionPolicy');
-    const [binding] = ofKind(objects, 'ValidatingAdmissionPolicyBinding');
-    const spec = policy.spec as { failurePolicy: string; validations: { expression: string; message: string }[] };
-    expect(spec.failurePolicy).toBe('Fail');
-    expect(binding.spec).toMatchObject({
-      policyName: policy.metadata!.name, validationActions: ['Deny'],
-      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent-sandboxes' } } },
-    });
-    const rules = spec.validations.map((v) => v.expression);
-    expect(rules).toContain("object.spec.containers.all(c, c.image == 'tryretool/agent-sandbox-service:3.334.0-stable' || c.image.startsWith('tryretool/agent-sandbox-service:3.334.0-stable@'))");
-    expect(rules).toContain("object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.seccompProfile) && c.securityContext.seccompProfile.type == 'Localhost' && has(c.securityContext.seccompProfile.localhostProfile) && c.securityContext.seccompProfile.localhostProfile == 'sandbox-kit/gvisor.json')");
-    expect(rules).toContain('has(object.spec.hostUsers) && !object.spec.hostUsers');
-    expect(rules).toContain("has(object.spec.serviceAccountName) && object.spec.serviceAccountName == 'agent-sandbox-sandbox'");
-    expect(spec.validations.every((v) => v.message.length > 10)).toBe(true);
-    // (No agent sandbox can be planned before 1.30: it needs hostUsers: false, from 1.33, and
-    // cannot run inside a gVisor RuntimeClass.)
+  test('variables: exactly Retool\'s, none of the kit\'s own', () => {
+    const names = (name: string) => envNames(podSpec(find(objects, 'Deployment', name)).spec.containers[0] as { env?: { name: string }[] });
+    const all = [...names('agent-sandbox-controller'), ...names('agent-sandbox-proxy'), ...envNames(jobOf(objects).spec.template.spec.containers[0] as { env?: { name: string }[] })];
+    expect(all.filter((n) => n.startsWith('SANDBOX_KIT_'))).toEqual([]);
+    expect(names('agent-sandbox-controller')).toEqual(expect.arrayContaining(['AGENT_SANDBOX_ROLE', 'JOB_TEMPLATE_CONFIGMAP', 'DEPLOYED_IMAGE_TAG', 'K8S_NAMESPACE', 'PREWARM_POOL_SIZE', 'MAX_TOTAL_JOBS', 'AGENT_SANDBOX_POSTGRES_URL']));
   });
 
-  test('the admission rules follow the template: no AppArmor rule where the plan is Unconfined, no RuntimeClass rule without one', () => {
-    // (No agent sandbox runs under a gVisor RuntimeClass: runsc cannot nest, measured.)
-    const rulesOf = (appArmor?: 'unconfined') => (ofKind(render({ target: 'gke-standard', retoolVersion: '3.334.0-stable', appArmor }).objects, 'ValidatingAdmissionPolicy')[0].spec as { validations: { expression: string }[] }).validations.map((v) => v.expression);
-    expect(rulesOf('unconfined').join()).not.toContain("appArmorProfile.type != 'Unconfined'");
-    expect(rulesOf().join()).toContain("appArmorProfile.type != 'Unconfined'");
-    expect(rulesOf().join()).not.toContain('runtimeClassName');
-  });
-
-  test('a namespace of its own for the sandbox pods', () => {
-    expect(() => standalone((c) => new AgentSandbox(c, 'a', { plan: servicePlan(chart.plan, 'agent-sandbox'), namespace: 'x', podNamespace: 'x' }))).toThrow(/namespace of their own/);
+  test('secrets are referenced, and synth refuses when none is named', () => {
+    const env = (podSpec(find(objects, 'Deployment', 'agent-sandbox-proxy')).spec.containers[0] as { env: { name: string; valueFrom?: unknown; value?: string }[] }).env;
+    expect(env.find((e) => e.name === 'AGENT_SANDBOX_ENCRYPTION_KEY')).toEqual({ name: 'AGENT_SANDBOX_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'retool-agent-sandbox', key: 'encryption-key' } } });
+    expect(env.find((e) => e.name === 'AGENT_SANDBOX_POSTGRES_URL')).toEqual({ name: 'AGENT_SANDBOX_POSTGRES_URL', valueFrom: { secretKeyRef: { name: 'retool-agent-sandbox', key: 'postgres-url' } } });
+    const agent = servicePlan(chart.plan, 'agent-sandbox');
+    let thrown: unknown;
+    try {
+      standalone((c) => new AgentSandbox(c, 'a', { plan: agent }));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SandboxConfigError);
+    expect((thrown as SandboxConfigError).problems.map((x) => x.field)).toEqual(['kubernetes.renderer.agentSandbox.secretName', 'kubernetes.renderer.agentSandbox.postgres']);
   });
 });
 
@@ -192,7 +229,7 @@ describe('NetworkPolicies', () => {
   });
 
   test('agent sandbox pods: ingress only from the controller and proxy', () => {
-    const p = policy('agent-sandbox-sandbox', 'sandbox-kit-agent-sandboxes');
+    const p = policy('agent-sandbox-sandbox', 'sandbox-kit-agent');
     expect(p.ingress).toEqual([{
       from: [
         { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'controller' } } },
@@ -210,7 +247,7 @@ test('sandbox nodes: nodeSelector and tolerations on user-code pods and the inst
     const spec = podSpec(find(objects, kind, name)).spec as Spec & { tolerations?: unknown[] };
     expect([name, spec.nodeSelector?.pool, spec.tolerations]).toEqual([name, 'sandboxes', [toleration]]);
   }
-  const template = JSON.parse((find(objects, 'ConfigMap', 'agent-sandbox-pod-template').data as Record<string, string>)['sandbox-pod.json']) as { spec: Spec & { tolerations?: unknown[] } };
+  const template = (JSON.parse((find(objects, 'ConfigMap', 'agent-sandbox-job-template').data as Record<string, string>)['job-template.json']) as { spec: { template: { spec: Spec & { tolerations?: unknown[] } } } }).spec.template;
   expect(template.spec.tolerations).toEqual([toleration]);
   expect(template.spec.nodeSelector).toEqual({ pool: 'sandboxes' });
   const ctrl = podSpec(find(objects, 'Deployment', 'agent-sandbox-controller')).spec as Spec & { tolerations?: unknown[] };

@@ -20,11 +20,14 @@ export interface Rendered {
   readonly objects: KubeObject[];
 }
 
-/** Render a config the way the app does (a fresh App, one chart). */
+/** Example Secret names of the agent sandbox (what sandbox-kit.config.json names). */
+export const EXAMPLE_AGENT_SANDBOX = { secretName: 'retool-agent-sandbox', postgres: { urlSecret: { name: 'retool-agent-sandbox', key: 'postgres-url' } } } as const;
+
+/** Render a config the way the app does (a fresh App, one chart); the agent sandbox gets EXAMPLE_AGENT_SANDBOX unless the renderer names its own. */
 export function render(config: SandboxKitConfig, renderer: KubernetesRendererOptions = {}): Rendered {
   const p = plan(config);
   const app = new App();
-  const chart = new SandboxKitChart(app, p.target, { plan: p, ...renderer });
+  const chart = new SandboxKitChart(app, p.target, { plan: p, ...renderer, agentSandbox: renderer.agentSandbox ?? EXAMPLE_AGENT_SANDBOX });
   return { plan: p, chart, objects: chart.toJson() as KubeObject[] };
 }
 

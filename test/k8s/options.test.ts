@@ -24,7 +24,13 @@ test('defaults', () => {
     podSecurityGroupIds: [],
     nodeSelector: {},
     tolerations: [],
-    agentComponentResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    agentComponentResources: undefined,
+    agentSandbox: undefined,
+    // Retool's chart's defaults (charts/retool/values.yaml rr.agentSandbox.controller.scaling).
+    agentSandboxScaling: {
+      prewarmPoolSize: 5, maxTotalJobs: 50, maxConcurrentCreates: 3, jobRetentionSeconds: 300, assignedSandboxTtlSeconds: 3600,
+      reconcileIntervalMs: 5000, leaderTtlMs: 10000, leaderRenewMs: 3000, perUserSandboxLimit: 5,
+    },
   });
   expect(DEFAULT_PRIVATE_CIDRS).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']));
 });
@@ -54,7 +60,7 @@ test.each<[string, unknown, RegExp]>([
   ['a CPU target above 100', { autoscaling: { 'js-executor': { maxReplicas: 3, targetCpuUtilizationPercent: 150 } } }, /targetCpuUtilizationPercent: 150 is out of range: it must be <= 100/],
   ['two trust domains in one namespace', { namespaces: { jsExecutor: 'sandbox-kit-code-executor' } }, /^kubernetes\.renderer\.namespaces\.jsExecutor: "sandbox-kit-code-executor" is also the codeExecutor namespace/],
   ['the installer namespace', { namespaces: { codeExecutor: 'sandbox-kit-system' } }, /namespaces\.codeExecutor: "sandbox-kit-system" is reserved/],
-  ['the backend namespace', { namespaces: { agentSandboxPods: 'retool' } }, /namespaces\.agentSandboxPods: "retool" is reserved/],
+  ['the backend namespace', { namespaces: { agentSandbox: 'retool' } }, /namespaces\.agentSandbox: "retool" is reserved/],
   ['a bad quantity', { agentComponentResources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }, /^kubernetes\.renderer\.agentComponentResources\.requests\.cpu: "lots" is not a CPU quantity/],
   ['a toleration with a value and Exists', { tolerations: [{ key: 'sandbox', operator: 'Exists', value: 'x' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.value: must be unset with operator Exists/],
   ['a toleration with a bad effect', { tolerations: [{ key: 'sandbox', value: 'x', effect: 'NoRun' }] }, /^kubernetes\.renderer\.tolerations\[0\]\.effect: "NoRun" is not a value this field takes/],

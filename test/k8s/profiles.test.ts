@@ -108,7 +108,9 @@ test('the installer script keeps the files it installs equal to the ConfigMap, a
 test('gke-autopilot and node-user-data plans render no installer; SPO plans render SeccompProfile objects at the referenced path', () => {
   expect(renderKitFile(AUTOPILOT_KIT_FILE)['gke-autopilot'].objects.filter((o) => ['DaemonSet', 'ConfigMap'].includes(o.kind) && o.metadata?.namespace === 'sandbox-kit-system')).toEqual([]);
   const userData = render({ target: 'eks', retoolVersion: '3.334.0-stable', profileDelivery: 'node-user-data' });
-  expect(userData.objects.filter((o) => o.kind === 'DaemonSet' || o.metadata?.name === 'sandbox-kit-system')).toEqual([]);
+  // Only the agent sandbox's device plugin and image prepuller: no installer, no profile ConfigMap.
+  expect(userData.objects.filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata?.name)).toEqual(['agent-sandbox-device-plugin', 'agent-sandbox-image-prepuller']);
+  expect(userData.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata?.namespace === 'sandbox-kit-system').map((o) => o.metadata?.name)).toEqual(['agent-sandbox-device-plugin']);
   expect(podsOf(userData.objects).flatMap((p) => localhostRefs(p.spec)).sort()).toEqual(['sandbox-kit/gvisor.json', 'sandbox-kit/nsjail.json', 'sandbox-kit/nsjail.json']);
 
   const spo = render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' });

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { Yaml } from 'cdk8s';
+import { templateImage } from '../../src/k8s/agent-sandbox-job';
 import { MODE_ANNOTATION, TRUST_LABEL } from '../../src/k8s/labels';
 import { KubeObject, podsOf } from '../../src/k8s/manifest';
 import { AUTOPILOT_KIT_FILE, FARGATE_KIT_FILE, KIT_FILE, renderKitFile } from './helpers';
@@ -37,7 +38,9 @@ describe.each(['eks', 'gke-standard', 'kubernetes', 'gke-autopilot', 'eks-fargat
 
   test('each service\'s user-code pods carry the plan\'s mode, image and runtime class', () => {
     for (const s of plan.services) {
-      const userCode = pods.filter((p) => p.metadata.annotations?.[MODE_ANNOTATION] !== undefined && p.spec.containers.some((c) => c.image === s.image));
+      // The agent sandbox's Job template leaves the tag to its controller (__IMAGE_TAG__).
+      const image = s.service === 'agent-sandbox' ? templateImage(s.image) : s.image;
+      const userCode = pods.filter((p) => p.metadata.annotations?.[MODE_ANNOTATION] !== undefined && p.spec.containers.some((c) => c.image === image));
       expect([s.service, userCode.length > 0]).toEqual([s.service, true]);
       for (const p of userCode) {
         expect([s.service, p.metadata.annotations![MODE_ANNOTATION]]).toEqual([s.service, s.mode]);
