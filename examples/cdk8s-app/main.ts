@@ -16,6 +16,9 @@ const chart = new SandboxKitChart(app, 'retool-sandboxes', {
   plan: gke,
   backend: { namespace: 'retool', podLabels: { 'app.kubernetes.io/name': 'retool' } },
   nodeSelector: { 'sandbox.example.com/pool': 'code' },
+  // The agent sandbox reads its keys and Postgres URL from Secrets you create in its namespace;
+  // the kit names them, never their values.
+  agentSandbox: { secretName: 'retool-agent-sandbox', postgres: { urlSecret: { name: 'retool-agent-sandbox', key: 'postgres-url' } } },
 });
 
 // Give these to Retool's backend (its chart's environment), e.g. CODE_EXECUTOR_INGRESS_DOMAIN.

@@ -112,17 +112,17 @@ describe('a gke-standard CodeExecutor on its own, under the kit\'s seccomp profi
   });
 });
 
-test('an AgentSandbox on its own needs both its namespaces, named with their levels', () => {
+test('an AgentSandbox on its own needs its namespace (controller, proxy and sandbox Jobs), named with its level', () => {
   const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' });
   const chart = new Chart(new App(), 'app');
-  new AgentSandbox(chart, 'agent', { plan: servicePlan(eks, 'agent-sandbox') });
+  new AgentSandbox(chart, 'agent', { plan: servicePlan(eks, 'agent-sandbox'), agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } } });
   expect(() => chart.toJson()).toThrow(/\[app\/agent\] .*namespace "sandbox-kit-agent", which no TrustNamespace/);
-  expect(() => chart.toJson()).toThrow(/\[app\/agent\] .*namespace "sandbox-kit-agent-sandboxes", which no TrustNamespace/);
+  expect(() => chart.toJson()).toThrow(/\[app\/agent\] ConfigMap\/sandbox-kit-agent\/agent-sandbox-job-template:job-template.json runs in namespace "sandbox-kit-agent"/);
 });
 
 test('inside SandboxKitChart a service leaves the checks to the chart: one report, not two', () => {
   const kit = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable' });
-  const chart = new SandboxKitChart(new App(), 'kit', { plan: kit });
+  const chart = new SandboxKitChart(new App(), 'kit', { plan: kit, agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } } });
   // A service in a namespace the chart does not render: the chart reports it, the service does not repeat it.
   const extra = new CodeExecutor(chart, 'extra', { plan: servicePlan(kit, 'code-executor'), namespace: 'elsewhere' });
   expect(extra.node.validate()).toEqual([]);

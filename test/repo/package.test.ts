@@ -61,7 +61,7 @@ test('the installed package plans and renders through its public entry points; t
     const kit = require('sandbox-kit');
     const { App } = require('cdk8s');
     const p = kit.plan({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'] });
-    const chart = new kit.SandboxKitChart(new App(), 'c', { plan: p });
+    const chart = new kit.SandboxKitChart(new App(), 'c', { plan: p, agentSandbox: { secretName: 'agent', postgres: { urlSecret: { name: 'agent' } } } });
     const kinds = chart.toJson().map((o) => o.kind);
     const beforeAws = loaded.length;
     const aws = require('sandbox-kit/aws');
