@@ -109,6 +109,11 @@ export interface AgentSandboxJobTemplateProps {
    * @default []
    */
   readonly tolerations?: readonly Toleration[];
+  /**
+   * Pull secrets of the sandbox pods (the chart's image source: a template is not patched after).
+   * @default []
+   */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** A batch/v1 Job as JSON. */
@@ -233,6 +238,7 @@ export function agentSandboxJobTemplate(props: AgentSandboxJobTemplateProps): Jo
     subdomain: AGENT_SANDBOX_NAMES.pods,
     ...spec,
     automountServiceAccountToken: false,
+    ...(props.imagePullSecrets?.length ? { imagePullSecrets: props.imagePullSecrets.map((name) => ({ name })) } : {}),
   };
   return {
     apiVersion: 'batch/v1',

@@ -50,6 +50,11 @@ export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace'> {
    * @default DEFAULT_INSTALLER_IMAGE
    */
   readonly pauseImage?: string;
+  /**
+   * Pull secrets of the sandbox pods the controller creates from the Job template.
+   * @default []
+   */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** The Postgres variables of the controller and proxy: a URL from a Secret, or host fields with PGPASSWORD from one. */
@@ -109,7 +114,7 @@ export class AgentSandbox extends Construct {
 
     this.jobTemplate = agentSandboxJobTemplate({
       plan, options: o, namespace: ns, kubernetesVersion: props.kubernetesVersion,
-      nodeSelector: props.nodeSelector ?? {}, tolerations: props.tolerations,
+      nodeSelector: props.nodeSelector ?? {}, tolerations: props.tolerations, imagePullSecrets: props.imagePullSecrets,
     });
     // JSON: the controller parses it; checks read it back (podsOf).
     const templateJson = `${JSON.stringify(this.jobTemplate, null, 2)}\n`;

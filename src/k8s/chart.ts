@@ -188,7 +188,7 @@ export class SandboxKitChart extends Chart {
       const nsReason = [agent.podSecurityReason, reason].filter((r): r is string => Boolean(r)).join('; ') || undefined;
       ns(opts.namespaces.agentSandbox, 'user-code', nsLevel, nsReason);
       const a = new AgentSandbox(this, 'AgentSandbox', {
-        ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage,
+        ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage, imagePullSecrets: plan.images.pullSecrets,
         autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
       });
       const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
