@@ -12,6 +12,15 @@ import { allowPolicy, apiServerEgress, backendIngress, dnsEgress, internetEgress
  */
 export const SANDBOX_PRIORITY_CLASS: PriorityClassValue = { name: 'sandbox-kit-agent-sandbox', value: 0, preemptionPolicy: 'Never' };
 
+/** Postgres's port when the connection is a URL in a Secret the kit cannot read. */
+export const DEFAULT_POSTGRES_PORT = 5432;
+
+/** The port of an http(s) URL (explicit, else the scheme's). */
+export function urlPort(url: string): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+}
+
 /** Props of AgentSandboxFences. */
 export interface AgentSandboxFencesProps {
   /** The one namespace of the controller, the proxy and the sandbox Jobs. */

@@ -9,6 +9,7 @@ import { Toleration } from './options';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { profileChecksumAnnotations } from './profiles';
 import { containerSecurityContext } from './security-context';
+import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
 
 /**
  * Object names of the agent sandbox, as Retool's chart names them for a release whose fullname
@@ -236,6 +237,8 @@ export function agentSandboxJobTemplate(props: AgentSandboxJobTemplateProps): Jo
   const podSpec: Record<string, unknown> = {
     restartPolicy: 'Never',
     subdomain: AGENT_SANDBOX_NAMES.pods,
+    // Never preempts; the namespace quota counts this class (src/k8s/agent-sandbox-fences.ts).
+    priorityClassName: SANDBOX_PRIORITY_CLASS.name,
     ...spec,
     automountServiceAccountToken: false,
     ...(props.imagePullSecrets?.length ? { imagePullSecrets: props.imagePullSecrets.map((name) => ({ name })) } : {}),

@@ -10,7 +10,8 @@ import {
 import { AgentSandboxRendererOptions, resolveAgentSandboxRendererOptions, ResolvedAgentSandboxOptions, ResolvedPostgres } from './agent-sandbox-options';
 import { ExecutorProps, defaultNetwork } from './executor';
 import { commonLabels } from './labels';
-import { allowPolicy, apiServerEgress, backendIngress, dnsEgress, internetEgress, podsIn } from './network-policy';
+import { AgentSandboxFences, DEFAULT_POSTGRES_PORT, urlPort } from './agent-sandbox-fences';
+import { supportsAdmissionPolicy } from './sandbox-pod-policy';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
 import { addPlanValidation } from './plan-needs';
@@ -242,36 +243,16 @@ export class AgentSandbox extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: controllerWorkload.serviceAccountName, namespace: ns }],
     });
 
-    // NetworkPolicies (owned by the fences work; kept on the same selectors in the one namespace).
-    const sandboxPeer = podsIn(ns, AGENT_SANDBOX_LABELS.sandboxSelector);
-    const controllerPeer = podsIn(ns, controllerWorkload.selector);
-    const proxyPeer = podsIn(ns, proxyWorkload.selector);
-    const tcp = (port: number) => [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }];
-    allowPolicy(this, 'ControllerNetworkPolicy', {
-      name: N.controller,
+    // Fences in the one namespace (src/k8s/agent-sandbox-fences.ts): NetworkPolicies, the sandbox
+    // PriorityClass, and admission policies pinning every sandbox Job and pod to the template.
+    new AgentSandboxFences(this, 'Fences', {
       namespace: ns,
-      podLabels: controllerWorkload.selector,
-      ingress: [backendIngress(network, controller.port), { from: [sandboxPeer], ports: tcp(controller.port) }],
-      egress: [dnsEgress(network), apiServerEgress(), { to: [sandboxPeer], ports: tcp(sandbox.port) }],
-    });
-    allowPolicy(this, 'ProxyNetworkPolicy', {
-      name: N.proxy,
-      namespace: ns,
-      podLabels: proxyWorkload.selector,
-      ingress: [backendIngress(network, proxy.port), { from: [sandboxPeer], ports: tcp(proxy.port) }],
-      egress: [dnsEgress(network), internetEgress(network), { to: [sandboxPeer], ports: tcp(sandbox.port) }],
-    });
-    allowPolicy(this, 'SandboxNetworkPolicy', {
-      name: `${app}-sandbox`,
-      namespace: ns,
-      podLabels: AGENT_SANDBOX_LABELS.sandboxSelector,
-      ingress: [{ from: [controllerPeer, proxyPeer], ports: tcp(sandbox.port) }],
-      egress: [
-        dnsEgress(network),
-        internetEgress(network),
-        { to: [controllerPeer], ports: tcp(controller.port) },
-        { to: [proxyPeer], ports: tcp(proxy.port) },
-      ],
+      network,
+      selectors: { sandbox: AGENT_SANDBOX_LABELS.sandboxSelector, controller: controllerWorkload.selector, proxy: proxyWorkload.selector },
+      ports: { sandbox: sandbox.port, controller: controller.port, proxy: proxy.port },
+      backendPort: urlPort(backendUrl),
+      postgresPort: o.postgres.kind === 'host' ? o.postgres.port : DEFAULT_POSTGRES_PORT,
+      admission: supportsAdmissionPolicy(props.kubernetesVersion) ? { job: this.jobTemplate, imageTag: deployedImageTag(plan.image) } : undefined,
     });
 
     this.controllerUrl = `http://${N.controller}.${ns}.svc.${domain}:${controller.port}`;

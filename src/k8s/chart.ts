@@ -24,7 +24,8 @@ import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { referencedProfiles } from './profiles';
 import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
-import { deploymentPods, sizeQuota } from '../policy/quota';
+import { deploymentPods, sandboxJobPods, sizeQuota } from '../policy/quota';
+import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
 import { NamespaceFences, podCharge } from './quota';
 import { ConfigProblem } from '../policy/errors';
 
@@ -170,6 +171,7 @@ export class SandboxKitChart extends Chart {
       endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
     }
     const agent = get('agent-sandbox');
+    let agentSandbox: AgentSandbox | undefined;
     if (agent) {
       // The controller and proxy run kit code with the plan's supporting settings: their
       // namespace enforces the strictest level those pods meet.
@@ -187,7 +189,7 @@ export class SandboxKitChart extends Chart {
       const nsLevel = order[Math.max(order.indexOf(level), order.indexOf(agent.podSecurityLevel))];
       const nsReason = [agent.podSecurityReason, reason].filter((r): r is string => Boolean(r)).join('; ') || undefined;
       ns(opts.namespaces.agentSandbox, 'user-code', nsLevel, nsReason);
-      const a = new AgentSandbox(this, 'AgentSandbox', {
+      const a = agentSandbox = new AgentSandbox(this, 'AgentSandbox', {
         ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage, imagePullSecrets: plan.images.pullSecrets,
         autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
       });
@@ -230,6 +232,25 @@ export class SandboxKitChart extends Chart {
     };
     executorFences(code, opts.namespaces.codeExecutor);
     executorFences(js, opts.namespaces.jsExecutor);
+    if (agent && agentSandbox) {
+      // The sandbox Jobs only (their PriorityClass is the quota's scope): the controller, proxy
+      // and prepuller are the kit's, and the prepuller has a pod per node.
+      const namespace = agentSandbox.namespace;
+      const template = agentSandbox.jobTemplate.spec.template.spec as never;
+      const scaling = opts.agentSandboxScaling;
+      const { pods, why } = sandboxJobPods(scaling.maxTotalJobs, scaling.prewarmPoolSize);
+      const sizing = sizeQuota({
+        what: 'sandbox Job', pods, why, pod: podCharge(template),
+        scalingField: 'kubernetes.renderer.agentSandbox.scaling.maxTotalJobs', podsPerUnit: 2,
+      }, agent.quota, 'services.agent-sandbox.quota');
+      quotaProblems.push(...sizing.problems);
+      const inNamespace = podsOf(rendered).filter((p) => p.namespace === namespace);
+      new NamespaceFences(this, `Fences-${namespace}`, {
+        namespace, hard: sizing.hard, reasons: sizing.reasons, priorityClassName: SANDBOX_PRIORITY_CLASS.name,
+        pods: [...inNamespace.map((p) => p.spec as never), template], userCodePod: template,
+        criticalClassesUsed: inNamespace.map((p) => (p.spec as { priorityClassName?: string }).priorityClassName ?? '').filter(Boolean),
+      });
+    }
     if (quotaProblems.length) throw new SandboxConfigError('sandbox-kit resource quotas', quotaProblems);
 
     this.node.addValidation({ validate: () => [...this.renderObjects().errors] });

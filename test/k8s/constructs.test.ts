@@ -228,10 +228,11 @@ describe('NetworkPolicies', () => {
     expect(p.egress[1].to!.map((t) => t.ipBlock!.except)).toEqual([['169.254.169.254/32', '0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3', '10.0.0.0/16'], ['2001:db8::/32']]);
   });
 
-  test('agent sandbox pods: ingress only from the controller and proxy', () => {
+  test('agent sandbox pods: ingress only from the backend, the controller and the proxy (Retool\'s chart)', () => {
     const p = policy('agent-sandbox-sandbox', 'sandbox-kit-agent');
     expect(p.ingress).toEqual([{
       from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: { app: 'retool-backend' } } },
         { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'controller' } } },
         { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sandbox-kit-agent' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'proxy' } } },
       ],

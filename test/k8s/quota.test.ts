@@ -6,7 +6,7 @@ import { podsOf, KubeObject } from '../../src/k8s/manifest';
 import { podCharge, PodResourcesJson } from '../../src/k8s/quota';
 import { parseCpu, parseMemory } from '../../src/policy/quantity';
 import { deploymentPods, PodCharge, QUOTA_RESOURCES, QuotaResource, sandboxJobPods, sizeQuota } from '../../src/policy/quota';
-import { render } from './helpers';
+import { EXAMPLE_AGENT_SANDBOX, render } from './helpers';
 
 const amount = (r: QuotaResource, q: string) => (r === 'cpu' ? parseCpu(q)! : parseMemory(q)!);
 
@@ -133,4 +133,52 @@ test('bad input: a quota below one sandbox, an allowlist entry that is no CIDR, 
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+describe('rendered (eks): the agent sandbox namespace', () => {
+  const scaling = { maxTotalJobs: 12, prewarmPoolSize: 3 };
+  const { objects } = render({ target: 'eks', retoolVersion: '3.334.0-stable', architectures: ['amd64'] }, { agentSandbox: { ...EXAMPLE_AGENT_SANDBOX, scaling } });
+  const inNs = objects.filter((o) => o.metadata?.namespace === 'sandbox-kit-agent');
+  const cm = inNs.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'agent-sandbox-job-template')!;
+  const job = JSON.parse((cm.data as Record<string, string>)['job-template.json']);
+  const quota = inNs.find((o) => o.kind === 'ResourceQuota' && o.metadata?.name === 'sandbox-kit-user-code')!;
+  const spec = quota.spec as { hard: Record<string, string>; scopeSelector: unknown };
+
+  test('the quota counts the sandbox PriorityClass, which the Job template names', () => {
+    expect(spec.scopeSelector).toEqual({ matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['sandbox-kit-agent-sandbox'] }] });
+    expect(job.spec.template.spec.priorityClassName).toBe('sandbox-kit-agent-sandbox');
+    const pc = objects.find((o) => o.kind === 'PriorityClass')!;
+    expect([pc.metadata?.name, pc.value, pc.preemptionPolicy, pc.globalDefault]).toEqual(['sandbox-kit-agent-sandbox', 0, 'Never', false]);
+  });
+
+  test('it admits 2 × MAX_TOTAL_JOBS sandbox pods as the template makes them, and not one more', () => {
+    const charge = podCharge(job.spec.template.spec);
+    expect(spec.hard.pods).toBe('24');
+    expect(admitUnderQuota(spec.hard, Array(25).fill(charge))).toBe(24);
+  });
+
+  test('the LimitRange adds nothing to the template (every container sets what it defaults) and admits it', () => {
+    const lr = inNs.find((o) => o.kind === 'LimitRange')!;
+    const defaulted = (lr.spec as { limits: { type: string; default?: Record<string, string> }[] }).limits.find((l) => l.type === 'Container')!.default!;
+    for (const c of [...job.spec.template.spec.containers, ...job.spec.template.spec.initContainers]) {
+      for (const r of Object.keys(defaulted)) expect([c.name, r, c.resources.limits[r] !== undefined && c.resources.requests[r] !== undefined]).toEqual([c.name, r, true]);
+    }
+    expect(withinLimitRange(lr, job.spec.template.spec)).toBe(true);
+    for (const p of podsOf(inNs)) expect([p.source, withinLimitRange(lr, p.spec as never)]).toEqual([p.source, true]);
+  });
+
+  test('a quota cap below one sandbox, or below MAX_TOTAL_JOBS, is refused naming what would work', () => {
+    const refused = (cap: object) => {
+      try {
+        render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { quota: cap } } }, { agentSandbox: { ...EXAMPLE_AGENT_SANDBOX, scaling } });
+        return [];
+      } catch (e) {
+        return (e as { problems?: { field: string; alternatives: string[] }[] }).problems ?? [];
+      }
+    };
+    expect(refused({ cpu: '1' }).map((p) => p.field)).toEqual(['services.agent-sandbox.quota.cpu']);
+    const low = refused({ pods: 10 });
+    expect(low.map((p) => p.field)).toEqual(['services.agent-sandbox.quota.pods']);
+    expect(low[0].alternatives).toContain('kubernetes.renderer.agentSandbox.scaling.maxTotalJobs: at most 5 (what this cap holds)');
+  });
 });

@@ -5,6 +5,7 @@ import * as batch from 'kubernetes-models/batch/v1';
 import * as networking from 'kubernetes-models/networking.k8s.io/v1';
 import * as policy from 'kubernetes-models/policy/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import * as scheduling from 'kubernetes-models/scheduling.k8s.io/v1';
 import * as core from 'kubernetes-models/v1';
 import { embeddedPods, KubeObject } from '../../src/k8s/manifest';
 import { FARGATE_KIT_FILE, KIT_FILE, render, renderKitFile } from './helpers';
@@ -19,6 +20,7 @@ const MODELS: Record<string, Record<string, unknown>> = {
   'networking.k8s.io/v1': networking,
   'policy/v1': policy,
   'rbac.authorization.k8s.io/v1': rbac,
+  'scheduling.k8s.io/v1': scheduling,
 };
 
 /** Security Profiles Operator CRDs are not in kubernetes-models: checked by hand against SPO's v1beta1 fields. */

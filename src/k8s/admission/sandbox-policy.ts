@@ -72,10 +72,26 @@ function podSpecRules(root: string, spec: Readonly<Record<string, Json>>, ctx: A
  * server, the Job controller and admission plugins add; the labels NetworkPolicies select on and
  * every confinement annotation; and exactly one controller, a Job.
  */
+/**
+ * The pod spec as SetDefaults_Pod leaves it (kubernetes/kubernetes pkg/apis/core/v1/defaults.go):
+ * a resource with a limit and no request gets the limit as its request. Applied to Pods only, not
+ * to a Job's pod template, so the pod policy pins this form and the Job policy the template's.
+ */
+export function requestsFromLimits(spec: Readonly<Record<string, Json>>): Record<string, Json> {
+  const s = JSON.parse(JSON.stringify(spec)) as Record<string, Json>;
+  for (const list of ['containers', 'initContainers']) {
+    for (const c of (s[list] ?? []) as { resources?: { requests?: Record<string, Json>; limits?: Record<string, Json> } }[]) {
+      if (!c.resources?.limits) continue;
+      c.resources.requests = { ...c.resources.limits, ...(c.resources.requests ?? {}) };
+    }
+  }
+  return s;
+}
+
 export function sandboxPodRules(t: SandboxJobTemplate, ctx: AdditionContext): PinRule[] {
   const containers = [...((t.podSpec.containers ?? []) as { name: string }[]), ...((t.podSpec.initContainers ?? []) as { name: string }[])].map((c) => c.name);
   return [
-    ...podSpecRules('object.spec', t.podSpec, ctx, true),
+    ...podSpecRules('object.spec', requestsFromLimits(t.podSpec), ctx, true),
     ...metadataRules('object.metadata', t.podLabels, t.podAnnotations, containers, 'sandbox pod'),
     {
       expression: 'has(object.metadata.ownerReferences) && size(object.metadata.ownerReferences) == 1 && object.metadata.ownerReferences[0].kind == \'Job\' && object.metadata.ownerReferences[0].apiVersion == \'batch/v1\' && has(object.metadata.ownerReferences[0].controller) && object.metadata.ownerReferences[0].controller',
