@@ -14,97 +14,103 @@ import { sandboxUnderTest } from './template-under-test';
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
-const { job: template, imageTag, priorityClass, policies } = sandboxUnderTest();
-const classes: PriorityClassValue[] = priorityClass ? [priorityClass] : [];
+describe.each([
+  ['eks', { target: 'eks', retoolVersion: '3.334.0-stable' }],
+  ['gke-standard (AppArmor Localhost profile)', { target: 'gke-standard', retoolVersion: '3.334.0-stable' }],
+  ['eks, tun device as a hostPath', { target: 'eks', retoolVersion: '3.334.0-stable', agentSandbox: { tunDevice: 'host-path' } }],
+] as const)('%s', (_t, config) => {
+  const { job: template, imageTag, priorityClass, policies } = sandboxUnderTest(config as never);
+  const classes: PriorityClassValue[] = priorityClass ? [priorityClass] : [];
 
-/** The Job as the controller sends it: the template with __IMAGE_TAG__ replaced, a generated name. */
-function controllerJob(t: JobTemplateInput): Obj {
-  const j = clone(t) as Obj;
-  for (const list of ['containers', 'initContainers']) for (const c of j.spec.template.spec[list] ?? []) c.image = c.image.split('__IMAGE_TAG__').join(imageTag);
-  return { apiVersion: 'batch/v1', kind: 'Job', ...j, metadata: { ...j.metadata, generateName: 'agent-sandbox-job-' } };
-}
+  /** The Job as the controller sends it: the template with __IMAGE_TAG__ replaced, a generated name. */
+  function controllerJob(t: JobTemplateInput): Obj {
+    const j = clone(t) as Obj;
+    for (const list of ['containers', 'initContainers']) for (const c of j.spec.template.spec[list] ?? []) c.image = c.image.split('__IMAGE_TAG__').join(imageTag);
+    return { apiVersion: 'batch/v1', kind: 'Job', ...j, metadata: { ...j.metadata, generateName: 'agent-sandbox-job-' } };
+  }
 
-const stored = storedJob(controllerJob(template), 'agent-sandbox-job-x1', 'uid-1', 'sandbox-kit-agent');
-const pod = jobControllerPod(stored, classes);
-const asPolicy = (p: AdmissionPolicyJson): PolicyJson => p as unknown as PolicyJson;
+  const stored = storedJob(controllerJob(template), 'agent-sandbox-job-x1', 'uid-1', 'sandbox-kit-agent');
+  const pod = jobControllerPod(stored, classes);
+  const asPolicy = (p: AdmissionPolicyJson): PolicyJson => p as unknown as PolicyJson;
 
-test('the policies have work to do (a pinned field per template leaf, at least)', () => {
-  expect(policies.pod.spec.validations.length).toBeGreaterThan(100);
-  expect(policies.job.spec.validations.length).toBeGreaterThan(100);
-});
+  test('the policies have work to do (a pinned field per template leaf, at least)', () => {
+    expect(policies.pod.spec.validations.length).toBeGreaterThan(100);
+    expect(policies.job.spec.validations.length).toBeGreaterThan(100);
+  });
 
-test('the template, as the controller creates it and the API server defaults it, is admitted: Job and pod', () => {
-  expect(admit(asPolicy(policies.job), stored)).toEqual({ matched: true, denials: [], errors: [] });
-  expect(admit(asPolicy(policies.pod), pod)).toEqual({ matched: true, denials: [], errors: [] });
-});
+  test('the template, as the controller creates it and the API server defaults it, is admitted: Job and pod', () => {
+    expect(admit(asPolicy(policies.job), stored)).toEqual({ matched: true, denials: [], errors: [] });
+    expect(admit(asPolicy(policies.pod), pod)).toEqual({ matched: true, denials: [], errors: [] });
+  });
 
-test('without the DefaultTolerationSeconds plugin (tolerations as the template has them), still admitted', () => {
-  const p = clone(pod);
-  p.spec.tolerations = p.spec.tolerations.filter((t: Obj) => t.tolerationSeconds !== 300);
-  if (!p.spec.tolerations.length) delete p.spec.tolerations;
-  expect(admit(asPolicy(policies.pod), p).denials).toEqual([]);
-});
-
-describe('attack pods, one field each: denied', () => {
-  test.each(POD_ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
+  test('without the DefaultTolerationSeconds plugin (tolerations as the template has them), still admitted', () => {
     const p = clone(pod);
-    attack.mutate(p);
-    expect(JSON.stringify(p)).not.toEqual(JSON.stringify(pod));
-    const v = admit(asPolicy(policies.pod), p);
-    expect(v.matched).toBe(true);
-    expect(v.denials.length).toBeGreaterThan(0);
-  });
-});
-
-describe('attack Jobs: denied', () => {
-  test.each(JOB_ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
-    const j = clone(stored);
-    attack.mutate(j);
-    expect(admit(asPolicy(policies.job), j).denials.length).toBeGreaterThan(0);
-  });
-});
-
-describe('the kit\'s other pods in the namespace are not matched', () => {
-  test.each(NOT_MATCHED.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
-    const p = clone(pod);
-    attack.mutate(p);
-    expect(admit(asPolicy(policies.pod), p).matched).toBe(false);
+    p.spec.tolerations = p.spec.tolerations.filter((t: Obj) => t.tolerationSeconds !== 300);
+    if (!p.spec.tolerations.length) delete p.spec.tolerations;
+    expect(admit(asPolicy(policies.pod), p).denials).toEqual([]);
   });
 
-  test('but leaving out the labels and the owner does not escape: an ownerless pod is matched', () => {
-    const p = clone(pod);
-    delete p.metadata.ownerReferences;
-    p.metadata.labels = {};
-    const v = admit(asPolicy(policies.pod), p);
-    expect(v.matched).toBe(true);
-    expect(v.denials.length).toBeGreaterThan(0);
+  describe('attack pods, one field each: denied', () => {
+    test.each(POD_ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
+      const p = clone(pod);
+      attack.mutate(p);
+      expect(JSON.stringify(p)).not.toEqual(JSON.stringify(pod));
+      const v = admit(asPolicy(policies.pod), p);
+      expect(v.matched).toBe(true);
+      expect(v.denials.length).toBeGreaterThan(0);
+    });
   });
-});
 
-describe('negative controls: the policy with the checks on one field removed lets that attack through', () => {
-  const controls: [string, RegExp][] = [
-    ['nodeName: a chosen node (skips the scheduler)', /spec\.nodeName/],
-    ['hostPID', /spec\.hostPID/],
-    ['command: a shell instead of the sandbox entrypoint', /containers\[0\]\.command/],
-    ['priorityClassName: system-node-critical (preempts cluster-wide)', /spec\.priority/],
-    ['image: another repository', /containers\[0\]\.image/],
-    ['securityContext: privileged', /containers\[0\]\.securityContext\.privileged/],
-  ];
-  test.each(controls)('%s', (name, field) => {
-    const attack = POD_ATTACKS.find((a) => a.name === name)!;
-    const p = clone(pod);
-    attack.mutate(p);
-    const weakened: PolicyJson = { spec: { ...policies.pod.spec, validations: policies.pod.spec.validations.filter((v) => !field.test(v.message)) } };
-    expect(weakened.spec.validations.length).toBeLessThan(policies.pod.spec.validations.length);
-    expect(admit(asPolicy(policies.pod), p).denials.length).toBeGreaterThan(0);
-    expect(admit(weakened, p).denials).toEqual([]);
+  describe('attack Jobs: denied', () => {
+    test.each(JOB_ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
+      const j = clone(stored);
+      attack.mutate(j);
+      expect(admit(asPolicy(policies.job), j).denials.length).toBeGreaterThan(0);
+    });
   });
-});
 
-test('the image is pinned to the release the controller is given: another tag in the template is refused at synth', () => {
-  const t = resolvedSandboxJob(template, imageTag);
-  const images = (t.podSpec.containers as Obj[]).map((c) => c.image);
-  expect(images.every((i) => i.includes(`:${imageTag}`) && !i.includes('__IMAGE_TAG__'))).toBe(true);
-  expect(() => additionContext(resolvedSandboxJob(template, 'latest'), priorityClass)).toThrow(/latest/);
-  expect(() => sandboxAdmissionPolicies('x', resolvedSandboxJob(template, imageTag), additionContext(t, priorityClass))).not.toThrow();
+  describe('the kit\'s other pods in the namespace are not matched', () => {
+    test.each(NOT_MATCHED.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
+      const p = clone(pod);
+      attack.mutate(p);
+      expect(admit(asPolicy(policies.pod), p).matched).toBe(false);
+    });
+
+    test('but leaving out the labels and the owner does not escape: an ownerless pod is matched', () => {
+      const p = clone(pod);
+      delete p.metadata.ownerReferences;
+      p.metadata.labels = {};
+      const v = admit(asPolicy(policies.pod), p);
+      expect(v.matched).toBe(true);
+      expect(v.denials.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('negative controls: the policy with the checks on one field removed lets that attack through', () => {
+    const controls: [string, RegExp][] = [
+      ['nodeName: a chosen node (skips the scheduler)', /spec\.nodeName/],
+      ['hostPID', /spec\.hostPID/],
+      ['command: a shell instead of the sandbox entrypoint', /containers\[0\]\.command/],
+      ['priorityClassName: system-node-critical (preempts cluster-wide)', /spec\.priority/],
+      ['image: another repository', /containers\[0\]\.image/],
+      ['securityContext: privileged', /containers\[0\]\.securityContext\.privileged/],
+    ];
+    test.each(controls)('%s', (name, field) => {
+      const attack = POD_ATTACKS.find((a) => a.name === name)!;
+      const p = clone(pod);
+      attack.mutate(p);
+      const weakened: PolicyJson = { spec: { ...policies.pod.spec, validations: policies.pod.spec.validations.filter((v) => !field.test(v.message)) } };
+      expect(weakened.spec.validations.length).toBeLessThan(policies.pod.spec.validations.length);
+      expect(admit(asPolicy(policies.pod), p).denials.length).toBeGreaterThan(0);
+      expect(admit(weakened, p).denials).toEqual([]);
+    });
+  });
+
+  test('the image is pinned to the release the controller is given: another tag in the template is refused at synth', () => {
+    const t = resolvedSandboxJob(template, imageTag);
+    const images = (t.podSpec.containers as Obj[]).map((c) => c.image);
+    expect(images.every((i) => i.includes(`:${imageTag}`) && !i.includes('__IMAGE_TAG__'))).toBe(true);
+    expect(() => additionContext(resolvedSandboxJob(template, 'latest'), priorityClass)).toThrow(/latest/);
+    expect(() => sandboxAdmissionPolicies('x', resolvedSandboxJob(template, imageTag), additionContext(t, priorityClass))).not.toThrow();
+  });
 });
