@@ -9,6 +9,7 @@ export { EcsSandboxStack, type EcsSandboxStackProps } from './aws/ecs-stack';
 export { EksSandboxStack, type EksSandboxStackProps, type AttachableChart, type ChartFactory } from './aws/eks-stack';
 export { buildAwsApp, type BuildAwsAppOptions, type AwsApp, type AwsAppInput, planAwsTargets } from './aws/app';
 export { awsPlanConfig, kitChart } from './aws/eks-checks';
+export { EksSandboxNodes, type EksSandboxNodesOptions, type EksSandboxNodesProps } from './aws/eks-nodes';
 
 // Constructs to compose into a stack of one's own.
 export { EcsSandboxes, type EcsSandboxesOptions, type EcsSandboxesProps, type ServiceEndpoint } from './aws/ecs-sandboxes';

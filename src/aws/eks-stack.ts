@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { DeploymentPlan } from '../policy/plan';
 import { Architecture } from '../targets/types';
 import { outputId, planOutputs, stackDescription } from './plan-outputs';
-import { checkEksPlan, nodeProfiles } from './eks-checks';
-import { eksNodeUserData } from './eks-user-data';
+import { checkEksPlan } from './eks-checks';
+import { EksSandboxNodes } from './eks-nodes';
 import { BuildContextWriter, ServiceImages } from './images';
 import { acknowledgeNag } from './nag';
 import { ResolvedAwsOptions } from './options';
@@ -66,7 +66,6 @@ export class EksSandboxStack extends Stack {
     super(scope, id, { ...props, description: props.description ?? stackDescription(plan) });
     const version = plan.kubernetesVersion!;
     checkEksPlan(plan, options);
-    const profiles = nodeProfiles(plan);
     const network = new SandboxNetwork(this, 'Network', options, false);
     const vpc = network.vpc;
     const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
@@ -125,34 +124,18 @@ export class EksSandboxStack extends Stack {
     }
     acknowledgeKubectlFindings(kubectl);
 
-    const nodegroups: Partial<Record<Architecture, eks.Nodegroup>> = {};
-    const templates: Partial<Record<Architecture, ec2.LaunchTemplate>> = {};
-    for (const arch of plan.services[0]?.architectures ?? ['amd64']) {
-      const launchTemplate = new ec2.LaunchTemplate(this, `Nodes-${arch}-LaunchTemplate`, {
-        userData: eksNodeUserData(profiles, arch, props.profiles, { podPidsLimit: Math.max(...plan.services.map((s) => s.pidsLimit)) }),
-        requireImdsv2: true,
-        // Pods (not on the host network) cannot reach the node role's credentials.
-        httpPutResponseHopLimit: 1,
-        blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(50, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
-      });
-      templates[arch] = launchTemplate;
-      const ng = nodegroups[arch] = new eks.Nodegroup(this, `Nodes-${arch}`, {
-        cluster: this.cluster,
-        amiType: arch === 'arm64' ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
-        instanceTypes: [new ec2.InstanceType(options.eks.instanceTypes[arch])],
-        minSize: options.eks.minSize,
-        desiredSize: options.eks.desiredSize,
-        maxSize: options.eks.maxSize,
-        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
-        labels: { 'sandbox-kit.dev/seccomp-profiles': profiles.map((p) => p.profile).join('.') || 'none' },
-      });
-      for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
-        acknowledgeNag(ng.role, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, `EKS managed node groups need ${policy} on the node role (EKS user guide, "Amazon EKS node IAM role"); the kit adds nothing else.`);
-      }
-    }
+    const nodes = new EksSandboxNodes(this, 'Nodes', {
+      cluster: this.cluster,
+      plan,
+      profiles: props.profiles,
+      instanceTypes: Object.fromEntries(Object.entries(options.eks.instanceTypes).map(([arch, type]) => [arch, new ec2.InstanceType(type)])),
+      minSize: options.eks.minSize,
+      desiredSize: options.eks.desiredSize,
+      maxSize: options.eks.maxSize,
+    });
+    const nodegroups = nodes.nodegroups;
     this.nodegroups = nodegroups;
-    this.launchTemplates = templates;
+    this.launchTemplates = nodes.launchTemplates;
 
     if (props.chart) {
       const images = new ServiceImages(this, { buildImages: options.buildImages, buildContext: props.buildContext, architecture: plan.services[0]?.architectures[0] ?? 'amd64' });
