@@ -67,6 +67,9 @@ const CLONE3_REPLACES = 'the base answers clone3 with ENOSYS without CAP_SYS_ADM
 /** Where the proof of an addition is, for `provenBy`. */
 const MINIMALITY = 'test/verify/minimality.test.ts';
 
+/** The test that runs pasta (the agent sandbox's network) under the gvisor profile without each addition. */
+export const PASTA_PROOF = 'test/verify/pasta.test.ts';
+
 /** NsJail's new mount API source, cited by the additions it needs. */
 const NEWAPI = 'google/nsjail mnt_newapi.cc (new mount API, used when the kernel is >= 6.3, no fallback to mount(2))';
 
@@ -111,15 +114,15 @@ export const GVISOR_PROFILE: ProfileDefinition = {
   services: ['agent-sandbox'],
   additions: [
     { syscall: 'clone', reason: 'runsc creates the sandbox and gofer processes in new user, mount, PID, IPC, UTS and network namespaces', provenBy: `${MINIMALITY} (gvisor without clone: runsc cannot re-execute itself, EPERM)` },
-    { syscall: 'clone3', reason: 'the Go runtime and glibc in runsc and pasta may create processes with clone3', replacesBaseRule: CLONE3_REPLACES, unproven: `${NOT_NEEDED_HERE} (Go uses clone; glibc falls back on the base's ENOSYS)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
-    { syscall: 'unshare', reason: 'runsc and pasta unshare user, mount and network namespaces', unproven: `${NOT_NEEDED_HERE} (runsc creates its namespaces with clone flags)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
-    { syscall: 'setns', reason: 'runsc and pasta join the namespaces created for the sandbox (pasta attaches to the sandbox network namespace)', unproven: `${NOT_NEEDED_HERE} (pasta networking could not run here)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
-    { syscall: 'sethostname', reason: 'pasta sets the hostname in its namespace', unproven: `${NOT_NEEDED_HERE} (the sentry keeps the sandbox hostname itself; pasta could not run here)`, vendor: `${RETOOL_GVISOR}: "pasta: set hostname inside namespace (cosmetic, avoids warning)"` },
+    { syscall: 'clone3', reason: 'the Go runtime and glibc in runsc and pasta may create processes with clone3', replacesBaseRule: CLONE3_REPLACES, unproven: `${NOT_NEEDED_HERE} (Go uses clone; glibc falls back on the base's ENOSYS), nor pasta (${PASTA_PROOF})`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
+    { syscall: 'unshare', reason: 'runsc and pasta unshare user, mount and network namespaces', provenBy: `${PASTA_PROOF} (gvisor without unshare: pasta "Couldn't create user namespace: Operation not permitted"; runsc itself creates its namespaces with clone flags)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
+    { syscall: 'setns', reason: 'runsc and pasta join the namespaces created for the sandbox (pasta attaches to the sandbox network namespace)', provenBy: `${PASTA_PROOF} (gvisor without setns: pasta never runs its command, killed after 10 s; runsc do does not need it)`, vendor: `${RETOOL_GVISOR}: "gVisor + pasta: namespace creation and entry"` },
+    { syscall: 'sethostname', reason: 'pasta sets the hostname in its namespace', unproven: `${NOT_NEEDED_HERE} (the sentry keeps the sandbox hostname itself), nor pasta, which runs its command without it (${PASTA_PROOF})`, vendor: `${RETOOL_GVISOR}: "pasta: set hostname inside namespace (cosmetic, avoids warning)"` },
     { syscall: 'mount', reason: 'runsc mounts the sentry and gofer root filesystems (tmpfs, binds, proc)', provenBy: `${MINIMALITY} (gvisor without mount: the gofer cannot convert its mounts, EPERM)` },
     { syscall: 'umount2', reason: 'runsc detaches the old root after pivot_root', provenBy: `${MINIMALITY} (gvisor without umount2: runsc cannot unmount the old root)` },
     { syscall: 'pivot_root', reason: 'runsc pivots the sentry and gofer into their new roots; the base never allows pivot_root', provenBy: `${MINIMALITY} (gvisor without pivot_root: the sandbox's pivot_root fails)` },
     { syscall: 'chroot', reason: 'the runsc gofer chroots into the root it serves (runsc/cmd/gofer.go); the base allows chroot only with CAP_SYS_CHROOT, which the plan drops', provenBy: `${MINIMALITY} (gvisor without chroot: the gofer fails to chroot)` },
-    { syscall: 'ptrace', reason: 'systrap starts its executor threads with ptrace; the base allows ptrace only from kernel 4.8 (minKernel), so on supported kernels this only makes that unconditional', unproven: `${NOT_NEEDED_HERE} (the base already allows ptrace on kernels >= 4.8, where runsc 20240729's systrap ran)`, vendor: `${RETOOL_GVISOR}: "gVisor systrap platform: workload executor thread initialization"` },
+    { syscall: 'ptrace', reason: 'systrap starts its executor threads with ptrace; the base allows ptrace only from kernel 4.8 (minKernel), so on supported kernels this only makes that unconditional', unproven: `${NOT_NEEDED_HERE} (the base already allows ptrace on kernels >= 4.8, where runsc 20240729's systrap ran), nor pasta (${PASTA_PROOF})`, vendor: `${RETOOL_GVISOR}: "gVisor systrap platform: workload executor thread initialization"` },
   ],
 };
 

@@ -123,6 +123,25 @@ export interface RunOptions {
    * @default undefined (a new network namespace, owned by the container's user namespace if it has one)
    */
   readonly networkNamespacePath?: string;
+  /**
+   * Character devices the container gets, mode 0666, allowed by its device cgroup: what a device
+   * plugin hands a pod (e.g. /dev/net/tun, 10:200, for pasta).
+   * @default []
+   */
+  readonly devices?: readonly { readonly path: string; readonly major: number; readonly minor: number }[];
+}
+
+/** Device nodes (made once in the shared probe directory) bound at their paths. */
+function deviceMounts(devices: NonNullable<RunOptions['devices']>): OciMount[] {
+  const { probeDir } = sharedDirs();
+  return devices.map((d) => {
+    const source = path.join(probeDir, `dev-${d.major}-${d.minor}`);
+    if (!fs.existsSync(source)) {
+      const r = spawnSync('mknod', ['-m', '0666', source, 'c', String(d.major), String(d.minor)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`mknod ${source} c ${d.major} ${d.minor}: ${r.stderr.trim()}`);
+    }
+    return { destination: d.path, type: 'bind', source, options: ['bind'] };
+  });
 }
 
 /** Binds of /etc/passwd and /etc/group holding `accounts` (files in the shared probe directory). */
@@ -170,14 +189,15 @@ export function runInNodeContainer<T>(cfg: NodeContainerConfig, args: readonly s
     maskedPaths: cfg.maskedPaths,
     readonlyPaths: cfg.readonlyPaths,
     writableCgroups: cfg.writableCgroups,
-    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools, ...accountMounts(opts.accounts ?? []), ...(opts.extraMounts ?? [])],
+    extraMounts: [{ destination: '/probe', type: 'bind', source: probeDir, options: ['rbind', 'ro', 'nosuid', 'nodev'] }, ...tools, ...accountMounts(opts.accounts ?? []), ...(opts.extraMounts ?? []), ...deviceMounts(opts.devices ?? [])],
   }, {
     timeoutMs,
     // The shared rootfs (absolute path) replaces the runner's per-bundle one, whose directories
     // a user-namespaced runc init could not mount onto; same host binds.
     patchSpec: (spec) => {
       const netns = opts.networkNamespacePath;
-      const rooted = { ...spec, root: { ...spec.root, path: rootfs } };
+      const allowed = (opts.devices ?? []).map((d) => ({ allow: true, type: 'c', major: d.major, minor: d.minor, access: 'rwm' }));
+      const rooted = { ...spec, root: { ...spec.root, path: rootfs }, linux: { ...spec.linux, resources: { ...spec.linux.resources, devices: [...spec.linux.resources.devices, ...allowed] } } };
       if (!netns) return rooted;
       return {
         ...rooted,

@@ -1,6 +1,6 @@
 import { SandboxMode } from '../policy/modes';
 import { ProfileName, ServiceName } from '../policy/services';
-import { PROFILE_DEFINITIONS } from '../seccomp/additions';
+import { PASTA_PROOF, PROFILE_DEFINITIONS } from '../seccomp/additions';
 
 /**
  * Places where the behavioural probes found that the PLAN promises a sandbox the rendered
@@ -54,4 +54,17 @@ export const UNPROVEN_ADDITIONS: Readonly<Record<ProfileName, Readonly<Record<st
 
 function unprovenOf(profile: ProfileName): Readonly<Record<string, string>> {
   return Object.fromEntries(PROFILE_DEFINITIONS[profile].additions.flatMap((a) => (a.unproven ? [[a.syscall, a.unproven]] : [])));
+}
+
+/**
+ * Additions proven by pasta (the agent sandbox's network, test/verify/pasta.test.ts), not by runsc:
+ * the runsc minimality runs must find them changing nothing, like the unproven ones.
+ */
+export const PROVEN_BY_PASTA: Readonly<Record<ProfileName, readonly string[]>> = {
+  nsjail: pastaProven('nsjail'),
+  gvisor: pastaProven('gvisor'),
+};
+
+function pastaProven(profile: ProfileName): string[] {
+  return PROFILE_DEFINITIONS[profile].additions.filter((a) => a.provenBy?.startsWith(PASTA_PROOF)).map((a) => a.syscall);
 }

@@ -58,7 +58,7 @@ export interface OciRuntimeSpec {
   readonly linux: {
     readonly uidMappings?: readonly IdMapping[];
     readonly gidMappings?: readonly IdMapping[];
-    readonly resources: { readonly devices: readonly { readonly allow: boolean; readonly access: string }[] };
+    readonly resources: { readonly devices: readonly { readonly allow: boolean; readonly access: string; readonly type?: string; readonly major?: number; readonly minor?: number }[] };
     readonly namespaces: readonly { readonly type: NamespaceType; readonly path?: string }[];
     readonly maskedPaths: readonly string[];
     readonly readonlyPaths: readonly string[];
