@@ -29,7 +29,7 @@ export interface SandboxStartOptions {
   readonly runscSamples?: number;
 }
 
-const KIT_IMAGE = { imageKind: 'kit' as const, image: 'sandbox-kit-nsjail' };
+const KIT_IMAGE = { imageKind: 'kit' as const, image: 'registry.example.com/executor-on-sandbox-kit-nsjail:1.0.0' };
 
 function rendered(config: SandboxKitConfig, service: string): ServiceUnderTest {
   const s = servicesUnderTest(config).find((x) => x.service === service);
