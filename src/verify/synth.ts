@@ -23,13 +23,22 @@ function userCodeComponent(p: SandboxPlan): string {
   return c.name;
 }
 
+/**
+ * Renderer options the harness gives every synthesis unless the caller names its own: the agent
+ * sandbox's Secret and Postgres connection are references the kit file must name (synth refuses
+ * without them), so the harness names example ones, as the README's kit file does.
+ */
+export const VERIFY_RENDERER: Readonly<Record<string, unknown>> = {
+  agentSandbox: { secretName: 'retool-agent-sandbox', postgres: { urlSecret: { name: 'retool-agent-sandbox', key: 'postgres-url' } } },
+};
+
 /** Synthesizes `config` (a Kubernetes target) and returns the file and its objects. */
 export function synthKubernetesTarget(config: SandboxKitConfig, renderer: Record<string, unknown> = {}): { file: string; objects: KubeObject[]; plans: readonly SandboxPlan[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-synth-'));
   try {
     const { target, ...defaults } = config;
     const kitFile = path.join(dir, 'kit.json');
-    fs.writeFileSync(kitFile, JSON.stringify({ kubernetes: { targets: [target], defaults, renderer } }));
+    fs.writeFileSync(kitFile, JSON.stringify({ kubernetes: { targets: [target], defaults, renderer: { ...VERIFY_RENDERER, ...renderer } } }));
     const result = synthKubernetes({ file: kitFile, outdir: path.join(dir, 'dist'), env: {} });
     const file = result.files.find((f) => path.basename(f) === `${target}.k8s.yaml`);
     if (!file) throw new Error(`synthKubernetes wrote ${result.files.join(', ')}, not ${target}.k8s.yaml`);
