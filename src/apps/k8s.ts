@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { loadKit, LoadOptions, problemsFor } from '../config/load';
 import { KubernetesEndpoint } from '../k8s/chart';
+import { helmValuesYaml } from '../k8s/helm-values';
 import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { checkKit, TargetCheck } from './kit-check';
@@ -28,7 +29,8 @@ export interface KubernetesSynthResult {
 
 /**
  * Write the rendered charts of checked targets (every one must have passed), one
- * `<outdir>/<target>.k8s.yaml` each.
+ * `<outdir>/<target>.k8s.yaml` each, and next to it `<target>.values.yaml`, the values fragment
+ * for Retool's Helm chart (helmValues).
  */
 export function writeKubernetesTargets(targets: readonly TargetCheck[], outdir: string): KubernetesSynthResult {
   // YAML serialization is most of synth's time, and targets share many objects (namespaces,
@@ -46,7 +48,12 @@ export function writeKubernetesTargets(targets: readonly TargetCheck[], outdir: 
     return { target: t.target, chart: t.chart, plan: t.plan, file: path.join(outdir, `${t.target}.k8s.yaml`), yaml: t.chart.renderObjects().objects.map(yamlOf).join('---\n') };
   });
   fs.mkdirSync(outdir, { recursive: true });
-  for (const r of rendered) fs.writeFileSync(r.file, r.yaml);
+  for (const r of rendered) {
+    fs.writeFileSync(r.file, r.yaml);
+    // Retool's Helm chart values next to the manifests: the backend wired to the kit's services.
+    const agent = r.plan.services.some((s) => s.service === 'agent-sandbox') ? r.chart.options.agentSandbox?.secretName : undefined;
+    fs.writeFileSync(path.join(outdir, `${r.target}.values.yaml`), helmValuesYaml({ endpoints: r.chart.endpoints, agentSandboxSecret: agent }, r.target));
+  }
   return {
     files: rendered.map((r) => r.file),
     endpoints: Object.fromEntries(rendered.map((r) => [r.target, r.chart.endpoints])),

@@ -44,7 +44,7 @@ test('both apps succeed: dist/ and cdk.out/ are replaced together', () => {
   kitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
   previousOutputs();
   expect(run(fakeCdk(true))).toBe(0);
-  expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['eks.k8s.yaml']);
+  expect(fs.readdirSync(path.join(root, 'dist')).sort()).toEqual(['eks.k8s.yaml', 'eks.values.yaml']);
   expect(fs.readdirSync(path.join(root, 'cdk.out'))).toEqual(['Stack.template.json']);
   expect(fs.readdirSync(root).filter((f) => f.startsWith('.sandbox-kit-synth-'))).toEqual([]);
   expect(log).toContain('sandbox-kit: wrote dist/eks.k8s.yaml');
@@ -74,7 +74,7 @@ test('an app that is off leaves no output behind; SANDBOX_KIT_TARGETS picks per 
   kitFile({ kubernetes: { targets: ['eks', 'gke-standard'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' } } });
   previousOutputs();
   expect(run(fakeCdk(true), { SANDBOX_KIT_TARGETS: 'gke-standard' })).toBe(0);
-  expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['gke-standard.k8s.yaml']);
+  expect(fs.readdirSync(path.join(root, 'dist')).sort()).toEqual(['gke-standard.k8s.yaml', 'gke-standard.values.yaml']);
   expect(fs.existsSync(path.join(root, 'cdk.out'))).toBe(false);
   expect(log).toContain('the AWS app is off');
 });

@@ -19,7 +19,7 @@ function writeKitFile(content: unknown): string {
 test('writes one dist/<target>.k8s.yaml per target and returns the service URLs', () => {
   const outdir = path.join(dir, 'dist');
   const result = synthKubernetes({ file: KIT_FILE, outdir, env: {} });
-  expect(fs.readdirSync(outdir).sort()).toEqual(['eks.k8s.yaml', 'gke-standard.k8s.yaml', 'kubernetes.k8s.yaml']);
+  expect(fs.readdirSync(outdir).sort()).toEqual(['eks.k8s.yaml', 'eks.values.yaml', 'gke-standard.k8s.yaml', 'gke-standard.values.yaml', 'kubernetes.k8s.yaml', 'kubernetes.values.yaml']);
   expect(result.endpoints.eks).toEqual([
     { service: 'code-executor', component: 'main', env: 'CODE_EXECUTOR_INGRESS_DOMAIN', url: 'http://code-executor.sandbox-kit-code-executor.svc.cluster.local:3004' },
     { service: 'js-executor', component: 'main', env: 'JS_EXECUTOR_INGRESS_DOMAIN', url: 'http://js-executor.sandbox-kit-js-executor.svc.cluster.local:3000' },
@@ -36,7 +36,7 @@ test('one target through SANDBOX_KIT_TARGETS, renderer options from the file', (
   const outdir = path.join(dir, 'dist');
   const file = writeKitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' }, agentSandbox: EXAMPLE_AGENT_SANDBOX } } });
   const result = synthKubernetes({ outdir, env: { SANDBOX_KIT_CONFIG: file, SANDBOX_KIT_TARGETS: 'kubernetes' } });
-  expect(fs.readdirSync(outdir)).toEqual(['kubernetes.k8s.yaml']);
+  expect(fs.readdirSync(outdir).sort()).toEqual(['kubernetes.k8s.yaml', 'kubernetes.values.yaml']);
   expect(result.endpoints.kubernetes.find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local:3000');
 });
 
