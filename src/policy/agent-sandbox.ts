@@ -45,6 +45,21 @@ export interface AgentSandboxOptions {
   readonly rootfsEtcCopy?: RootfsEtcCopyOption;
 }
 
+/**
+ * Where the kit departs from Retool's chart for the agent sandbox, and why (explain; the contract
+ * test test/contract/agent-sandbox.test.ts checks each in the output; docs/kubernetes.md).
+ */
+export const AGENT_SANDBOX_DEPARTURES: readonly string[] = [
+  'sandbox pods with hostUsers: false where the target allows (the init container\'s uid 0 and any escape land on an unprivileged host uid)',
+  'the kit\'s flattened gvisor seccomp profile instead of retool/gvisor-seccomp.json, also on the init container',
+  'controller, proxy and prepuller with seccomp RuntimeDefault (Pod Security restricted)',
+  'prepuller and device plugin off the host network (neither uses it)',
+  'a ServiceAccount of their own without token and no service links for sandbox pods',
+  'ephemeral-storage bounded on every container',
+  'controller and proxy at the plan\'s replicas (leader election in Postgres)',
+  'the controller\'s get on configmaps and daemonsets narrowed to the job template and the prepuller',
+];
+
 /** The tun device the plan gives sandbox pods. */
 export type TunDevice = 'device-plugin' | 'host-path' | 'none';
 

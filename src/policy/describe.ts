@@ -1,4 +1,5 @@
 import { TARGETS } from '../targets';
+import { AGENT_SANDBOX_DEPARTURES } from './agent-sandbox';
 import { ContainerSecurity, DeploymentPlan, SandboxPlan, SeccompSetting } from './plan';
 
 function seccompText(s: SeccompSetting, delivery?: string): string {
@@ -53,6 +54,18 @@ export function describeServicePlan(p: SandboxPlan): string {
   if (p.components.some((c) => !c.runsUserCode)) {
     out.push(`  other containers (${p.components.filter((c) => !c.runsUserCode).map((c) => c.name).join(', ')}):`);
     out.push(table(securityRows(p.supporting), '    '));
+  }
+  if (p.agent) {
+    const a = p.agent;
+    out.push('  agent sandbox:');
+    out.push(table([
+      ['/dev/net/tun', `${a.tunDevice}: ${a.tunDeviceReason}`],
+      ['image prepuller', `${a.imagePrepuller ? 'on' : 'off'}: ${a.imagePrepullerReason}`],
+      ['rootfs-etc-copy', a.rootfsEtcCopy === 'unprivileged'
+        ? 'uid 1001, no capability, /etc/shadow skipped (Retool\'s chart after retool-helm#379)'
+        : 'uid 0 with DAC_READ_SEARCH (Retool\'s chart before retool-helm#379); open_by_handle_at stays denied by the sandbox profile it runs under'],
+      ['departures', AGENT_SANDBOX_DEPARTURES.join('; ')],
+    ], '    '));
   }
   if (p.nodePrerequisites.length) {
     out.push('  node prerequisites:');

@@ -7,6 +7,7 @@
  * at the end with their reason, each checked against the output too.
  */
 import { KubeObject } from '../../src/k8s/manifest';
+import { referencedProfile } from '../../src/k8s/profiles';
 import { render } from '../k8s/helpers';
 
 const RELEASE = '3.334.0-stable';
@@ -207,8 +208,17 @@ describe.each(TARGETS)('%s', (target) => {
   });
 });
 
-test('the older rootfs-etc-copy: uid 0 with DAC_READ_SEARCH only, and the namespace says why it is privileged', () => {
-  const { objects } = render({ target: 'eks', retoolVersion: RELEASE, agentSandbox: { rootfsEtcCopy: 'dac-read-search' } });
+test('the older rootfs-etc-copy: uid 0 with DAC_READ_SEARCH only, open_by_handle_at still denied, and the namespace says why it is privileged', () => {
+  const { objects, plan } = render({ target: 'eks', retoolVersion: RELEASE, agentSandbox: { rootfsEtcCopy: 'dac-read-search' } });
+  // The init container references the sandbox's Localhost file, flattened for a container with no
+  // capability: Docker's rule that allows open_by_handle_at with CAP_DAC_READ_SEARCH is not in it.
+  const ref = referencedProfile(plan.services.find((x) => x.service === 'agent-sandbox')!)!;
+  expect(ref.capabilities).toEqual([]);
+  for (const f of ref.files) {
+    const oci = JSON.parse(f.content) as { defaultAction: string; syscalls: { names: string[]; action: string }[] };
+    expect(oci.defaultAction).not.toBe('SCMP_ACT_ALLOW');
+    expect(oci.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW' && r.names.includes('open_by_handle_at'))).toEqual([]);
+  }
   const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'agent-sandbox-job-template')!;
   const init = (JSON.parse((cm.data as Record<string, string>)['job-template.json']) as { spec: { template: { spec: PodSpec } } }).spec.template.spec.initContainers![0];
   expect(init.securityContext).toMatchObject({ runAsUser: 0, capabilities: { drop: ['ALL'], add: ['DAC_READ_SEARCH'] } });
