@@ -87,6 +87,6 @@ test('the real cdk synth, run as npm run synth runs it, writes the ECS stack nex
   kitFile({ kubernetes: { targets: ['kubernetes'], defaults: { retoolVersion: '3.334.0-stable' } }, aws: { targets: ['ecs-ec2'], defaults: { retoolVersion: '3.334.0-stable' }, overrides: { 'ecs-ec2': { services: { 'agent-sandbox': { enabled: false } } } } } });
   const code = synthAll({ root, env: { ...process.env, SANDBOX_KIT_CONFIG: '', SANDBOX_KIT_TARGETS: '' }, log: (t) => { log += t; } });
   expect([code, code ? log : '']).toEqual([0, '']);
-  expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['kubernetes.k8s.yaml']);
+  expect(fs.readdirSync(path.join(root, 'dist')).sort()).toEqual(['kubernetes.k8s.yaml', 'kubernetes.values.yaml']);
   expect(fs.readdirSync(path.join(root, 'cdk.out'))).toContain('SandboxKit-ecs-ec2.template.json');
 }, 180000);
