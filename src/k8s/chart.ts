@@ -6,6 +6,8 @@ import { DeploymentPlan, PodSecurityLevel, SandboxPlan } from '../policy/plan';
 import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { ServiceName } from '../policy/services';
 import { dnsResolverCidrs } from '../policy/egress';
+import { addressRange, rangeContains } from '../policy/address-math';
+import { METADATA_CIDRS } from './defaults';
 import { TARGETS } from '../targets';
 import { AgentSandbox, CONTROLLER_RESOURCES } from './agent-sandbox';
 import { DEVICE_PLUGIN_POD_SECURITY_REASON, TunDevicePlugin } from './agent-sandbox-nodes';
@@ -32,6 +34,19 @@ import { ConfigProblem } from '../policy/errors';
 /** Why the installer's namespace must be `privileged`. */
 export const INSTALLER_POD_SECURITY_REASON =
   'the seccomp profile installer mounts the node directory /var/lib/kubelet/seccomp/sandbox-kit (a hostPath volume, which baseline forbids) and writes it as uid 0 (the directory owner), with every capability dropped';
+
+/**
+ * Executors whose plan leaves Retool's egress blocks to the NetworkPolicy, with the ranges the
+ * policy would not block (covered neither by privateCidrs nor by the metadata endpoints).
+ */
+export function missingEgressBlocks(plan: DeploymentPlan, privateCidrs: readonly string[]): { service: ServiceName; ranges: string[]; reason: string }[] {
+  const blocked = [...privateCidrs, ...METADATA_CIDRS].map((c) => addressRange(c)).filter((r): r is NonNullable<typeof r> => r !== undefined);
+  return plan.services.flatMap((s) => {
+    if (s.retoolEgress?.enforcedBy !== 'network-policy') return [];
+    const ranges = s.retoolEgress.ranges.filter((c) => !blocked.some((b) => rangeContains(b, addressRange(c)!)));
+    return ranges.length ? [{ service: s.service, ranges, reason: s.retoolEgress.reason }] : [];
+  });
+}
 
 /** One endpoint a backend needs. */
 export interface KubernetesEndpoint {
@@ -91,6 +106,16 @@ export class SandboxKitChart extends Chart {
     if (plan.target !== 'eks-fargate' && opts.podSecurityGroupIds.length) {
       throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
         field: sgField, message: `applies to eks-fargate only; on ${plan.target} NetworkPolicies hold the pods' egress`, alternatives: ['remove podSecurityGroupIds'],
+      }]);
+    }
+    // The planner moved Retool's egress blocks to the NetworkPolicy (DISABLE_IPTABLES_SECURITY_CONFIGURATION):
+    // the policy must block them, or the executors would reach them silently.
+    const unblocked = missingEgressBlocks(plan, opts.privateCidrs);
+    if (unblocked.length) {
+      throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
+        field: 'kubernetes.renderer.privateCidrs',
+        message: `${unblocked.map((u) => `${u.service} reaches ${u.ranges.join(', ')}`).join('; ')}: the plan leaves these ranges to the kit's NetworkPolicy (its iptables rules are off: ${unblocked[0].reason}), and privateCidrs does not cover them`,
+        alternatives: [`privateCidrs including ${[...new Set(unblocked.flatMap((u) => u.ranges))].join(' and ')} (open a single destination with a narrower allow instead)`, 'executorNetAdmin: "grant" (the services\' own iptables rules; the namespaces become Pod Security privileged)'],
       }]);
     }
     const namespaces = new Map<string, TrustNamespace>();
@@ -161,13 +186,13 @@ export class SandboxKitChart extends Chart {
     const code = get('code-executor');
     if (code) {
       ns(opts.namespaces.codeExecutor, 'user-code', code.podSecurityLevel, code.podSecurityReason);
-      const c = new CodeExecutor(this, 'CodeExecutor', { ...common, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
+      const c = new CodeExecutor(this, 'CodeExecutor', { ...common, probeHost: opts.executorProbeHost, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
       endpoints.push({ service: 'code-executor', component: 'main', env: c.ingressEnv, url: c.url });
     }
     const js = get('js-executor');
     if (js) {
       ns(opts.namespaces.jsExecutor, 'user-code', js.podSecurityLevel, js.podSecurityReason);
-      const j = new JsExecutor(this, 'JsExecutor', { ...common, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
+      const j = new JsExecutor(this, 'JsExecutor', { ...common, probeHost: opts.executorProbeHost, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
       endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
     }
     const agent = get('agent-sandbox');

@@ -47,6 +47,11 @@ export interface ExecutorProps {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+  /**
+   * Host the kubelet probes the service on (`127.0.0.1` on IPv6 or dual-stack clusters).
+   * @default - the pod IP
+   */
+  readonly probeHost?: string;
 }
 
 /** Renderer defaults for the network when a construct is used on its own. */
@@ -82,6 +87,8 @@ abstract class NsJailExecutor extends Construct {
       component,
       security: plan.sandbox,
       env: plan.env,
+      terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds,
+      probeHost: props.probeHost,
       resources: plan.resources,
       storage: plan.storage,
       replicas: plan.replicas,
@@ -102,7 +109,8 @@ abstract class NsJailExecutor extends Construct {
       egress: [dnsEgress(network), internetEgress(network)],
     });
     this.ingressEnv = component.ingressEnv ?? '';
-    this.url = `http://${service}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}:${component.port}`;
+    const port = component.servicePort ?? component.port;
+    this.url = `http://${service}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}${port === 80 ? '' : `:${port}`}`;
     addPlanValidation(this, plan, props.kubernetesVersion);
   }
 }

@@ -196,6 +196,13 @@ export interface KubernetesRendererOptions {
    */
   readonly agentSandbox?: AgentSandboxRendererOptions;
   /**
+   * Host the kubelet probes the executors on: `127.0.0.1` on IPv6 or dual-stack clusters,
+   * where code-executor listens on IPv4 only and a probe of the pod's IPv6 address fails
+   * (Retool's chart offers the same: livenessProbe.host, PR #336).
+   * @default - the pod IP (the API default)
+   */
+  readonly executorProbeHost?: '127.0.0.1';
+  /**
    * EKS on Fargate only, and required there: the security groups that replace the cluster
    * security group on pods that run user code (a SecurityGroupPolicy), since NetworkPolicies do
    * not apply to Fargate pods. They must allow what the NetworkPolicies would: egress to the
@@ -234,6 +241,8 @@ export interface ResolvedRendererOptions {
   readonly agentSandboxScaling: Required<AgentSandboxScaling>;
   /** Security groups of user-code pods on EKS Fargate. */
   readonly podSecurityGroupIds: readonly string[];
+  /** Host of the executors' probes; undefined probes the pod IP. */
+  readonly executorProbeHost?: string;
 }
 
 /** Defaults applied to options that are known to be valid. */
@@ -259,6 +268,7 @@ export function withRendererDefaults(o: KubernetesRendererOptions): ResolvedRend
     agentSandbox: o.agentSandbox,
     agentSandboxScaling: agentSandboxScaling(o.agentSandbox),
     podSecurityGroupIds: [...(o.podSecurityGroupIds ?? [])],
+    ...(o.executorProbeHost ? { executorProbeHost: o.executorProbeHost } : {}),
   };
 }
 

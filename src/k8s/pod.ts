@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { DEFAULT_SCRATCH_SIZE } from '../policy/config';
 import { ContainerSecurity, StorageBounds } from '../policy/plan';
 import { storageBounds } from '../policy/planner';
-import { ResourceRequirements, ServiceComponent } from '../policy/services';
+import { ContractProbe, ResourceRequirements, ServiceComponent } from '../policy/services';
 import { Architecture } from '../targets/types';
 import { APPARMOR_REASON_ANNOTATION } from './labels';
 import { Toleration } from './options';
@@ -58,6 +58,16 @@ export interface SandboxPodProps {
    * (pods launched per task, which must schedule whatever the spread).
    */
   readonly spreadRequired: boolean;
+  /**
+   * `terminationGracePeriodSeconds`.
+   * @default - the API default (30 s)
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Host the kubelet probes (`httpGet.host`), for services that listen on IPv4 only on IPv6 clusters.
+   * @default - the pod IP
+   */
+  readonly probeHost?: string;
   /** Extra read-only volumes (e.g. a ConfigMap). */
   readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
 }
@@ -82,10 +92,29 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
     mounts.push(extra.mount);
   }
   const port = 'http';
+  const httpGet = (path: string): k8s.HttpGetAction => ({ path, port: k8s.IntOrString.fromString(port), ...(props.probeHost ? { host: props.probeHost } : {}) });
   const probe = (path: string, period: number): k8s.Probe => ({
-    httpGet: { path, port: k8s.IntOrString.fromString(port) },
+    httpGet: httpGet(path),
     periodSeconds: period, timeoutSeconds: 5, failureThreshold: 3,
   });
+  const contract = props.component.probes;
+  const exact = (p: ContractProbe): k8s.Probe => ({
+    httpGet: httpGet(p.path),
+    initialDelaySeconds: p.initialDelaySeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    ...(p.periodSeconds !== undefined ? { periodSeconds: p.periodSeconds } : {}),
+    ...(p.successThreshold !== undefined ? { successThreshold: p.successThreshold } : {}),
+    ...(p.failureThreshold !== undefined ? { failureThreshold: p.failureThreshold } : {}),
+  });
+  // Retool's probes where its chart gives them (an initial delay instead of a startup probe), else the kit's.
+  const probes: Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> = contract
+    ? { livenessProbe: exact(contract.liveness), readinessProbe: exact(contract.readiness) }
+    : {
+      // Slow first start (image, jail setup) must not trip the liveness probe.
+      startupProbe: { ...probe(props.component.healthPath, 5), failureThreshold: 30 },
+      livenessProbe: probe(props.component.healthPath, 10),
+      readinessProbe: probe(props.component.readinessPath ?? props.component.healthPath, 5),
+    };
   const container: k8s.Container = {
     name: props.containerName,
     image: props.image,
@@ -105,10 +134,7 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
         'ephemeral-storage': k8s.Quantity.fromString(storage.ephemeralStorageLimit),
       },
     },
-    // Slow first start (image, jail setup) must not trip the liveness probe.
-    startupProbe: { ...probe(props.component.healthPath, 5), failureThreshold: 30 },
-    livenessProbe: probe(props.component.healthPath, 10),
-    readinessProbe: probe(props.component.readinessPath ?? props.component.healthPath, 5),
+    ...probes,
     securityContext: containerSecurityContext(sec),
     volumeMounts: mounts,
   };
@@ -116,6 +142,7 @@ export function sandboxPod(props: SandboxPodProps): SandboxPod {
   const spec: k8s.PodSpec = {
     serviceAccountName: props.serviceAccountName,
     automountServiceAccountToken: props.automountServiceAccountToken,
+    ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
     // No service-discovery variables of other services leak into user code.
     enableServiceLinks: false,
     ...podLevelFields(sec),

@@ -1,3 +1,4 @@
+import { relevantCapabilities } from '../seccomp/render';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -219,7 +220,7 @@ export class OperatorSeccompProfiles extends Construct {
       if (p.files.length !== 1) {
         throw new Error(`OperatorSeccompProfiles: profile "${p.profile}" has ${p.files.length} architectures (${p.files.map((f) => f.arch).join(', ')}); a SeccompProfile object carries one. Use architectures with one entry, or profileDelivery "daemonset", which installs per-architecture files`);
       }
-      if (p.capabilities.length) throw new Error(`OperatorSeccompProfiles: profile "${p.profile}" is flattened for capabilities ${p.capabilities.join(',')}, the operator objects only for none`);
+      if (relevantCapabilities(p.profile, p.capabilities).length) throw new Error(`OperatorSeccompProfiles: profile "${p.profile}" is flattened for capabilities ${p.capabilities.join(',')}, the operator objects only for none`);
       const obj = seccompProfileObject(p.profile, p.files[0].arch!, namespace);
       new ApiObject(this, `${p.profile}`, obj as unknown as { apiVersion: string; kind: string });
     }

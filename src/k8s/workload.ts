@@ -79,7 +79,7 @@ export class ServiceWorkload extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selector,
-        ports: [{ name: 'http', port: props.component.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: props.component.servicePort ?? props.component.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
 

@@ -156,6 +156,17 @@ export interface ServiceOptions {
  */
 export type AppArmorOption = 'auto' | 'kit-profile' | 'unconfined';
 
+/**
+ * Who keeps the executors' user code from 169.254.0.0/16 and 192.168.0.0/16:
+ * - `auto`: the service's own iptables rules where its mode has NET_ADMIN anyway (privileged),
+ *   else the kit's NetworkPolicy or security group with DISABLE_IPTABLES_SECURITY_CONFIGURATION=true
+ *   (no NET_ADMIN, so the namespace keeps Pod Security baseline);
+ * - `grant`: NET_ADMIN and NET_RAW in the sandboxed modes too, so the service's iptables rules apply
+ *   (as Retool's chart does); the namespace is then Pod Security privileged, and a target that
+ *   cannot add them refuses.
+ */
+export type ExecutorNetAdminOption = 'auto' | 'grant';
+
 /** Whether to use Kubernetes user namespaces (`hostUsers: false`). */
 export type UserNamespaceOption = 'auto' | 'required' | 'off';
 
@@ -228,6 +239,14 @@ export interface SandboxKitConfig {
    * @default 'auto'
    */
   readonly appArmor?: AppArmorOption;
+  /**
+   * NET_ADMIN for code-executor and js-executor: `grant` adds NET_ADMIN and NET_RAW so that
+   * the services' own iptables rules apply; `auto` grants them only where the mode has them
+   * anyway and otherwise sets DISABLE_IPTABLES_SECURITY_CONFIGURATION=true, with the kit's
+   * NetworkPolicy or security group blocking the same ranges.
+   * @default "auto"
+   */
+  readonly executorNetAdmin?: ExecutorNetAdminOption;
   /**
    * Accept that code-executor may run user code with no sandbox (its unprivileged mode), where
    * nothing stronger is possible. Without it, the kit refuses instead.

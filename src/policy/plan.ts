@@ -160,8 +160,19 @@ export interface SandboxPlan {
    * @default undefined (not an NsJail service under gVisor)
    */
   readonly insideGvisor?: 'unsandboxed' | 'rlimits-seccomp';
-  /** Environment the service needs for this mode (e.g. CONTAINER_UNPRIVILEGED_MODE). */
+  /** Environment of the service: Retool's (NODE_ENV, NODE_OPTIONS) and this mode's (CONTAINER_UNPRIVILEGED_MODE, DISABLE_IPTABLES_SECURITY_CONFIGURATION). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Executors: who blocks 169.254.0.0/16 and 192.168.0.0/16 for user code (the planner's
+   * NET_ADMIN decision).
+   * @default undefined (a service without Retool's iptables step)
+   */
+  readonly retoolEgress?: RetoolEgressBlocks;
+  /**
+   * `terminationGracePeriodSeconds` (ECS: the stop timeout, at most ECS's maximum).
+   * @default undefined (the platform default)
+   */
+  readonly terminationGracePeriodSeconds?: number;
   /** Versions the plan needs. */
   readonly minimumVersions: MinimumVersions;
   /** Things the node must have that the kit does not render (sysctls, node pools). */
@@ -204,6 +215,25 @@ export interface SandboxPlan {
    * @default undefined (other services)
    */
   readonly agent?: AgentSandboxPlan;
+}
+
+/**
+ * Who keeps an executor's user code from the ranges Retool's iptables rules block
+ * (169.254.0.0/16, 192.168.0.0/16), and what stays open.
+ */
+export interface RetoolEgressBlocks {
+  /**
+   * - `service-iptables`: the service's own rules (its container has NET_ADMIN);
+   * - `network-policy`: the kit's NetworkPolicy (DISABLE_IPTABLES_SECURITY_CONFIGURATION=true);
+   * - `security-group`: the kit's or the operator's security groups (same variable).
+   */
+  readonly enforcedBy: 'service-iptables' | 'network-policy' | 'security-group';
+  /** The ranges. */
+  readonly ranges: readonly string[];
+  /** Why this way, in one sentence. */
+  readonly reason: string;
+  /** What of the ranges stays reachable and why, one phrase each. */
+  readonly residualRisks: readonly string[];
 }
 
 /** Plans for every enabled service on one target. */

@@ -10,9 +10,10 @@ import { ConfigProblem, SandboxConfigError } from './errors';
 import { MODE_BOUNDARY, SandboxMode } from './modes';
 import { compareVersions, parseMemory } from './quantity';
 import { remainingRisks } from './remaining-risks';
-import { AppArmorSetting, AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, SandboxPlan, SeccompSetting, StorageBounds } from './plan';
+import { AppArmorSetting, AssumptionNote, ContainerSecurity, DeploymentPlan, JailCapabilities, MinimumVersions, RetoolEgressBlocks, SandboxPlan, SeccompSetting, StorageBounds } from './plan';
 import { podSecurityVerdict } from './pod-security-level';
-import { SERVICE_NAMES, SERVICES, ServiceRequirements } from './services';
+import { IPTABLES_CAPABILITIES, RETOOL_UNSANDBOXED_UID, RUNUSER_CAPABILITIES, SERVICE_NAMES, SERVICES, ServiceRequirements } from './services';
+import { DISABLE_IPTABLES_ENV, RETOOL_IPTABLES_BLOCKS } from '../targets/retool';
 import { ResolvedConfig, ResolvedServiceOptions, resolveConfig } from './validate';
 
 
@@ -171,10 +172,15 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
   }
 
   const { mode } = chosen;
+  const retoolEgress = retoolEgressBlocks(ctx, mode, chosen.body.sandbox);
+  // Retool's own variables first, then the mode's: the iptables switch follows the NET_ADMIN decision.
+  const env: Record<string, string> = { ...req.env, ...chosen.body.env };
+  if (retoolEgress && retoolEgress.enforcedBy !== 'service-iptables') env[DISABLE_IPTABLES_ENV] = 'true';
   // The namespace's Pod Security level follows from the settings alone, whatever the mode.
   const verdict = podSecurityVerdict(chosen.body.sandbox, config.kubernetesVersion);
   const body: SandboxPlanBody = {
     ...chosen.body,
+    env,
     podSecurityLevel: verdict.level,
     podSecurityReason: verdict.reason,
     nodePrerequisites: [...chosen.body.nodePrerequisites, ...processLimitPrerequisites(ctx)],
@@ -213,6 +219,8 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       pidsLimit: opts.pidsLimit,
       storage: storageBounds(opts.scratchSize, body.sandbox.writablePaths.length),
       components: req.components,
+      ...(retoolEgress ? { retoolEgress } : {}),
+      ...(req.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: req.terminationGracePeriodSeconds } : {}),
       ...(opts.quota ? { quota: opts.quota } : {}),
     },
   };
@@ -309,6 +317,75 @@ function sandboxAppArmor(ctx: Context): { setting: AppArmorSetting; reason: stri
 
 function note(what: string, fact: Fact<unknown>): AssumptionNote[] {
   return fact.confidence === 'verified' ? [] : [{ what, fact }];
+}
+
+/** Whether the service runs Retool's image, which starts as root and drops to retool_user itself. */
+function startsAsRoot(ctx: Context): boolean {
+  return ctx.req.startsAsRoot === true && ctx.opts.imageKind === 'retool';
+}
+
+/** Whether the target lets a container add this capability after dropping ALL. */
+function canAdd(facts: TargetFacts, cap: string): boolean {
+  const addable = facts.addableCapabilities.value;
+  return addable === 'any' || addable.includes(cap);
+}
+
+/**
+ * Retool's image in a sandboxed mode without privileged: it starts as root (its entrypoint drops
+ * to retool_user with runuser, which needs SETUID and SETGID), plus NET_ADMIN and NET_RAW for its
+ * iptables rules when executorNetAdmin is "grant". Undefined for other images.
+ */
+function retoolStart(ctx: Context): { settings: Partial<ContainerSecurity>; problem?: { reason: string; field?: string } } | undefined {
+  if (!startsAsRoot(ctx)) return undefined;
+  const grant = ctx.req.iptablesEgress === true && ctx.config.executorNetAdmin === 'grant';
+  const caps = [...RUNUSER_CAPABILITIES, ...(grant ? IPTABLES_CAPABILITIES : [])];
+  const refused = caps.filter((c) => !canAdd(ctx.facts, c));
+  const problem = refused.length
+    ? {
+      reason: `${ctx.facts.displayName} does not let a container add ${refused.join(', ')} (${ctx.facts.addableCapabilities.source}), which Retool's ${ctx.req.displayName} image needs ${refused.some((c) => IPTABLES_CAPABILITIES.includes(c)) ? 'for its iptables rules (executorNetAdmin: "grant")' : 'to drop from root to retool_user at start'}.`,
+      field: refused.some((c) => IPTABLES_CAPABILITIES.includes(c)) ? 'executorNetAdmin' : undefined,
+    }
+    : undefined;
+  return {
+    settings: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, capabilitiesDrop: ['ALL'], capabilitiesAdd: caps, effectiveCapabilities: caps },
+    problem,
+  };
+}
+
+/**
+ * The planner's NET_ADMIN decision for an executor running Retool's image: who blocks the ranges
+ * Retool's iptables rules block, and what of them stays open.
+ */
+function retoolEgressBlocks(ctx: Context, mode: SandboxMode, sandbox: ContainerSecurity): RetoolEgressBlocks | undefined {
+  const { req, facts, opts } = ctx;
+  if (!req.iptablesEgress || opts.imageKind !== 'retool') return undefined;
+  const ranges = RETOOL_IPTABLES_BLOCKS.value;
+  const netAdmin = sandbox.privileged || sandbox.effectiveCapabilities.includes('ALL') || sandbox.effectiveCapabilities.includes('NET_ADMIN');
+  if (netAdmin && mode !== 'unsandboxed' && sandbox.runtimeClassName === undefined) {
+    return {
+      enforcedBy: 'service-iptables',
+      ranges,
+      reason: sandbox.privileged
+        ? `the privileged container has NET_ADMIN, so ${req.displayName}'s own iptables rules drop retool_user's traffic to ${ranges.join(' and ')} (as Retool runs it on ECS on EC2); the kit's ${facts.egressFilter.value.by === 'network-policy' ? 'NetworkPolicy' : 'security groups'} block them too`
+        : `executorNetAdmin is "grant": NET_ADMIN and NET_RAW let ${req.displayName}'s own iptables rules drop retool_user's traffic to ${ranges.join(' and ')}; ${sandbox.hostUsers ? '' : 'with hostUsers: false NET_ADMIN counts only in the user namespace that owns the pod\'s network namespace; '}Pod Security baseline forbids both, so the namespace is privileged`,
+      residualRisks: [],
+    };
+  }
+  const by = facts.egressFilter.value.by;
+  const why = mode === 'unsandboxed' || sandbox.runtimeClassName !== undefined
+    ? `${req.displayName} runs as uid ${sandbox.runAsUser} without capabilities here, so it cannot set iptables rules`
+    : canAdd(facts, 'NET_ADMIN')
+      ? 'NET_ADMIN and NET_RAW would take the namespace from Pod Security baseline to privileged (executorNetAdmin: "grant" adds them)'
+      : `${facts.displayName} does not let a container add NET_ADMIN (${facts.addableCapabilities.source})`;
+  const residual = [...facts.egressFilter.value.unfiltered];
+  if (by === 'security-group') residual.unshift('link-local 169.254.0.0/16: security groups do not filter traffic to the link-local services (instance and task metadata, DNS, time)');
+  for (const r of facts.clusterDns.value.resolvers) residual.push(`DNS (port 53 only) to ${r.address}: ${r.why}`);
+  return {
+    enforcedBy: by,
+    ranges,
+    reason: `${why}: ${DISABLE_IPTABLES_ENV}=true skips the service's iptables step, and the kit's ${by === 'network-policy' ? 'NetworkPolicy' : 'security groups'} block ${ranges.join(' and ')} instead`,
+    residualRisks: [...new Set(residual)],
+  };
 }
 
 function feasibility(ctx: Context, mode: SandboxMode, explicit: boolean): Feasibility {
@@ -443,12 +520,15 @@ function seccompMode(ctx: Context): Feasibility {
   }
   if (delivery === 'security-profiles-operator') prerequisites.push('the Security Profiles Operator installed in the cluster');
 
+  const start = retoolStart(ctx);
+  if (start?.problem) return { ok: false, reason: start.problem.reason, field: start.problem.field };
   const jail: JailCapabilities = { namespaces: true, procfs: unmasked ? 'new' : 'none', cgroups: false };
   return {
     ok: true,
     build: () => ({
       sandbox: {
         ...restricted(ctx, false),
+        ...start?.settings,
         seccomp,
         hostUsers: !useUserns,
         procMount: unmasked ? 'Unmasked' : 'Default',
@@ -538,12 +618,16 @@ function partialMode(ctx: Context, mode: 'rlimits-seccomp' | 'unsandboxed'): Fea
   if (mode === 'unsandboxed' && opts.imageKind === 'kit') {
     return { ok: false, reason: `mode "unsandboxed" is Retool ${req.displayName}'s own unprivileged mode (CONTAINER_UNPRIVILEGED_MODE); the kit's runtime image has no such mode.` };
   }
-  const sec = restricted(ctx, hasAppArmor(ctx));
+  const base = restricted(ctx, hasAppArmor(ctx));
+  // Retool runs code-executor unsandboxed as uid/gid 1001 (its ECS on Fargate template).
+  const sec: ContainerSecurity = mode === 'unsandboxed' && ctx.opts.imageKind === 'retool'
+    ? { ...base, runAsUser: RETOOL_UNSANDBOXED_UID, runAsGroup: RETOOL_UNSANDBOXED_UID }
+    : base;
   return {
     ok: true,
     build: () => ({
       sandbox: sec,
-      supporting: sec,
+      supporting: base,
       podSecurityLevel: 'restricted',
       jail: { namespaces: false, procfs: 'none', cgroups: false },
       env: mode === 'unsandboxed' ? UNPRIVILEGED_ENV : {},

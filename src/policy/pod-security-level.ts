@@ -1,4 +1,4 @@
-import { BASELINE_ADDABLE_CAPABILITIES, PROC_MOUNT_USERNS_RELAXATION as PROC_MOUNT_USERNS_RELAXATION_FACT, RESTRICTED_ADDABLE_CAPABILITIES } from '../targets/pod-security-standards';
+import { BASELINE_ADDABLE_CAPABILITIES, PROC_MOUNT_USERNS_RELAXATION as PROC_MOUNT_USERNS_RELAXATION_FACT, RESTRICTED_ADDABLE_CAPABILITIES, RUN_AS_ROOT_USERNS_RELAXATION } from '../targets/pod-security-standards';
 import { ContainerSecurity, PodSecurityLevel } from './plan';
 import { compareVersions } from './quantity';
 
@@ -51,11 +51,15 @@ export function podSecurityVerdict(sandbox: ContainerSecurity, kubernetesVersion
       baseline.push(`procMount: Unmasked${who(name)} passes Pod Security baseline only with hostUsers: false from policy v${PROC_MOUNT_USERNS_RELAXATION} (Kubernetes ${kubernetesVersion} here)`);
     }
     if (!c.privileged) {
-      if (!c.runAsNonRoot || c.runAsUser === 0) restricted.push(`runs as root${who(name)}`);
+      // From 1.35 restricted's user checks pass every pod with hostUsers: false (uid 0 there is not the host's).
+      const userChecksRelaxed = !c.hostUsers && compareVersions(kubernetesVersion, RUN_AS_ROOT_USERNS_RELAXATION.value) >= 0;
+      if ((!c.runAsNonRoot || c.runAsUser === 0) && !userChecksRelaxed) {
+        restricted.push(`runs as root${who(name)}${!c.hostUsers ? ` (with hostUsers: false restricted allows it only from Kubernetes ${RUN_AS_ROOT_USERNS_RELAXATION.value})` : ''}`);
+      }
       if (c.allowPrivilegeEscalation) restricted.push(`allows privilege escalation${who(name)}`);
       if (!c.capabilitiesDrop.includes('ALL')) restricted.push(`does not drop ALL capabilities${who(name)}`);
       const added = c.capabilitiesAdd.filter((cap) => !RESTRICTED_ADDABLE_CAPABILITIES.value.includes(cap));
-      if (added.length && !extra.length) restricted.push(`adds ${added.join(', ')}${who(name)}`);
+      if (added.length && !extra.length) restricted.push(`adds ${added.join(', ')}${who(name)} (restricted allows only ${RESTRICTED_ADDABLE_CAPABILITIES.value.join(', ')}; baseline allows these)`);
       if (c.seccomp.type !== 'RuntimeDefault' && c.seccomp.type !== 'Localhost') restricted.push(`seccomp is not RuntimeDefault or Localhost${who(name)}`);
     }
   }

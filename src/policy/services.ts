@@ -28,12 +28,48 @@ export interface ResourceRequirements {
   readonly limits: ResourceQuantities;
 }
 
+/** One HTTP probe as Retool's chart renders it. */
+export interface ContractProbe {
+  /** HTTP path. */
+  readonly path: string;
+  /** `initialDelaySeconds`. */
+  readonly initialDelaySeconds: number;
+  /** `timeoutSeconds`. */
+  readonly timeoutSeconds: number;
+  /**
+   * `periodSeconds`.
+   * @default 10 (the API default)
+   */
+  readonly periodSeconds?: number;
+  /**
+   * `successThreshold`.
+   * @default 1 (the API default)
+   */
+  readonly successThreshold?: number;
+  /**
+   * `failureThreshold`.
+   * @default 3 (the API default)
+   */
+  readonly failureThreshold?: number;
+}
+
 /** One process of a service with its own port and probes (the agent sandbox has three). */
 export interface ServiceComponent {
   /** Name suffix (`controller`, `proxy`, `sandbox`) or `main`. */
   readonly name: string;
   /** Container port. */
   readonly port: number;
+  /**
+   * The Service's port in front of it (Retool's chart: 80 for the executors).
+   * @default the container port
+   */
+  readonly servicePort?: number;
+  /**
+   * Liveness and readiness probes exactly as Retool's chart renders them; without them the kit
+   * renders its own (a startup probe, then liveness and readiness on the paths below).
+   * @default undefined (the kit's probes)
+   */
+  readonly probes?: { readonly liveness: ContractProbe; readonly readiness: ContractProbe };
   /** HTTP path of the liveness probe. */
   readonly healthPath: string;
   /** HTTP path of the readiness probe; the health path when unset. */
@@ -85,7 +121,56 @@ export interface ServiceRequirements {
   readonly components: readonly ServiceComponent[];
   /** Paths that must stay writable under a read-only root filesystem. */
   readonly writablePaths: readonly string[];
+  /**
+   * Environment Retool's chart gives the service whatever the mode (NODE_ENV, NODE_OPTIONS).
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * `terminationGracePeriodSeconds` (ECS: the container's stop timeout, capped by ECS).
+   * @default undefined (the platform default, 30 s)
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Whether Retool's image starts as root and drops to retool_user itself (`runuser`) in its
+   * sandboxed modes; in its unsandboxed mode it runs as RETOOL_UNSANDBOXED_UID.
+   * @default false (the image's user is not changed by the kit)
+   */
+  readonly startsAsRoot?: boolean;
+  /**
+   * Whether the service sets iptables rules that keep user code from 169.254.0.0/16 and
+   * 192.168.0.0/16 (needs NET_ADMIN), unless DISABLE_IPTABLES_SECURITY_CONFIGURATION=true.
+   * @default false
+   */
+  readonly iptablesEgress?: boolean;
 }
+
+/**
+ * uid/gid Retool runs code-executor as where it is unsandboxed (ECS on Fargate
+ * CloudFormation `User: "1001:1001"`; terraform-retool-modules aws_ecs: 'If not using nsjail
+ * sandboxing, ... use user = "1001:1001"'). That 1001 is retool_user is inferred.
+ */
+export const RETOOL_UNSANDBOXED_UID = 1001;
+
+/** Capabilities Retool's chart adds after dropping ALL, for the drop to retool_user at start (tryretool/retool-helm #379). */
+export const RUNUSER_CAPABILITIES: readonly string[] = ['SETUID', 'SETGID'];
+
+/** Capabilities Retool's chart adds for the service's iptables rules (tryretool/retool-helm #379). */
+export const IPTABLES_CAPABILITIES: readonly string[] = ['NET_ADMIN', 'NET_RAW'];
+
+/**
+ * Probes of both executors in Retool's chart (charts/retool/values.yaml livenessProbe and
+ * readinessProbe, used by deployment_code_executor.yaml and deployment_js_executor.yaml).
+ */
+function executorProbes(liveness: string, readiness: string): { liveness: ContractProbe; readiness: ContractProbe } {
+  return {
+    liveness: { path: liveness, initialDelaySeconds: 30, timeoutSeconds: 10, failureThreshold: 3 },
+    readiness: { path: readiness, initialDelaySeconds: 30, timeoutSeconds: 10, periodSeconds: 10, successThreshold: 5 },
+  };
+}
+
+/** "6m in-flight request + 30s backend-style preStop buffer + 1s" (tryretool/retool-helm values.yaml, PR #365). */
+const EXECUTOR_GRACE_SECONDS = 391;
 
 /** Retool's public page on how each service sandboxes user code and what it needs. */
 export const RETOOL_SANDBOX_DOC = 'https://docs.retool.com/self-hosted/self-managed/concepts/custom-code-execution-security';
@@ -111,8 +196,15 @@ export const CODE_EXECUTOR: ServiceRequirements = {
   freshProcfs: 'optional',
   repository: RETOOL_REPOSITORIES.value['code-executor'],
   resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
-  components: [{ name: 'main', port: 3004, healthPath: '/api/checkHealth', runsUserCode: true, ingressEnv: 'CODE_EXECUTOR_INGRESS_DOMAIN' }],
+  components: [{
+    name: 'main', port: 3004, servicePort: 80, healthPath: '/api/checkHealth', runsUserCode: true, ingressEnv: 'CODE_EXECUTOR_INGRESS_DOMAIN',
+    probes: executorProbes('/api/checkHealth', '/api/checkHealth'),
+  }],
   writablePaths: ['/tmp'],
+  env: { NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' },
+  terminationGracePeriodSeconds: EXECUTOR_GRACE_SECONDS,
+  startsAsRoot: true,
+  iptablesEgress: true,
 };
 
 /** js-executor: functions under NsJail; never runs unsandboxed (RETOOL_SANDBOX_DOC). */
@@ -132,10 +224,14 @@ export const JS_EXECUTOR: ServiceRequirements = {
   repository: RETOOL_REPOSITORIES.value['js-executor'],
   resources: { requests: { cpu: '2', memory: '6Gi' }, limits: { cpu: '2', memory: '6Gi' } },
   components: [{
-    name: 'main', port: 3000, healthPath: '/api/health', readinessPath: '/api/readiness', runsUserCode: true,
-    ingressEnv: 'JS_EXECUTOR_INGRESS_DOMAIN',
+    name: 'main', port: 3000, servicePort: 80, healthPath: '/api/health', readinessPath: '/api/readiness', runsUserCode: true,
+    ingressEnv: 'JS_EXECUTOR_INGRESS_DOMAIN', probes: executorProbes('/api/health', '/api/readiness'),
   }],
   writablePaths: ['/tmp'],
+  env: { NODE_ENV: 'production' },
+  terminationGracePeriodSeconds: EXECUTOR_GRACE_SECONDS,
+  startsAsRoot: true,
+  iptablesEgress: true,
 };
 
 /** The agent sandbox: AI agent tasks under gVisor (runsc, systrap, pasta); custom seccomp only (RETOOL_SANDBOX_DOC). */

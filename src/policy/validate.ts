@@ -1,7 +1,7 @@
 import { checkConfig } from '../config/validate';
 import { TARGETS } from '../targets';
 import { Architecture, NodeOs, ProfileDelivery, TargetName } from '../targets/types';
-import { AppArmorOption, DEFAULT_KUBERNETES_VERSION, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, DEFAULT_SCRATCH_SIZE, SandboxKitConfig, ServiceImageKind, UserNamespaceOption } from './config';
+import { AppArmorOption, DEFAULT_KUBERNETES_VERSION, ExecutorNetAdminOption, DEFAULT_PIDS_LIMIT, DEFAULT_REPLICAS, DEFAULT_SCRATCH_SIZE, SandboxKitConfig, ServiceImageKind, UserNamespaceOption } from './config';
 import { SandboxConfigError } from './errors';
 import { QuotaCaps } from './quota';
 import { formatImage, ImageParts, mirrorImage, parseImage } from './images';
@@ -18,6 +18,7 @@ export interface ResolvedConfig {
   readonly userNamespaces: UserNamespaceOption;
   readonly appArmor: AppArmorOption;
   readonly acknowledgeUnsandboxedCode: boolean;
+  readonly executorNetAdmin: ExecutorNetAdminOption;
   readonly imageRegistry?: string;
   readonly imagePullSecrets: readonly string[];
   readonly services: Readonly<Record<ServiceName, ResolvedServiceOptions>>;
@@ -84,6 +85,7 @@ export function resolveConfig(input: SandboxKitConfig | unknown): ResolvedConfig
     userNamespaces: c.userNamespaces ?? 'auto',
     appArmor: c.appArmor ?? 'auto',
     acknowledgeUnsandboxedCode: c.acknowledgeUnsandboxedCode ?? false,
+    executorNetAdmin: c.executorNetAdmin ?? 'auto',
     imageRegistry: c.imageRegistry,
     imagePullSecrets: [...(c.imagePullSecrets ?? [])],
     services,

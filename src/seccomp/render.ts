@@ -48,8 +48,18 @@ export function profileSha256(content: string): string {
 export function ociProfile(profile: ProfileName, arch: Architecture, capabilities: readonly string[] = []): RenderedProfile {
   const caps = normalizeCapabilities(capabilities, 'capabilities');
   const seccomp = flattenProfile(buildProfile(profile), { arch, capabilities: caps, source: `profile "${profile}"` });
-  const suffix = caps.length ? `+${caps.map((c) => c.slice(4).toLowerCase()).join('+')}` : '';
+  // Only capabilities that a group of the profile is conditioned on change the file (and name it):
+  // SETUID, SETGID, NET_ADMIN and NET_RAW change nothing, so those plans share the file of [].
+  const named = relevantCapabilities(profile, caps);
+  const suffix = named.length ? `+${named.map((c) => c.slice(4).toLowerCase()).join('+')}` : '';
   return rendered(profile, 'oci', arch, `${profile}-${arch}${suffix}.oci.json`, canonicalOci(seccomp));
+}
+
+/** The capabilities (CAP_-prefixed, as given) that some group of the profile includes or excludes on. */
+export function relevantCapabilities(profile: ProfileName, capabilities: readonly string[]): string[] {
+  const caps = normalizeCapabilities(capabilities, 'capabilities');
+  const named = new Set(buildProfile(profile).syscalls.flatMap((g) => [...(g.includes?.caps ?? []), ...(g.excludes?.caps ?? [])]));
+  return caps.filter((c) => named.has(c));
 }
 
 /** A kit profile in Docker's format: the file for dockerd's daemon-wide `seccomp-profile` (ECS on EC2). */

@@ -35,3 +35,14 @@ export const SAFE_SYSCTLS = verified<readonly (readonly [string, string])[]>([
 
 /** Policy version from which baseline lets a pod with `hostUsers: false` set any procMount. */
 export const PROC_MOUNT_USERNS_RELAXATION = verified('1.35', PSA('check_procMount'));
+
+/**
+ * API server version from which Pod Security's runAsNonRoot and runAsUser checks (restricted)
+ * pass every pod with hostUsers: false, at every policy version: the UserNamespacesPodSecurityStandards
+ * feature gate (alpha, off by default, 1.29 to 1.34) was removed and its relaxation made
+ * unconditional. Before it, such a pod running as root fails restricted.
+ */
+export const RUN_AS_ROOT_USERNS_RELAXATION = verified(
+  '1.35',
+  'kubernetes/kubernetes PR #132157 (drop UserNamespacesPodSecurityStandards); staging/src/k8s.io/pod-security-admission/policy/check_runAsNonRoot.go and check_runAsUser.go (relaxPolicyForUserNamespacePod); https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates-removed/',
+);

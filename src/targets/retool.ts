@@ -25,3 +25,17 @@ export const RETOOL_REPOSITORIES = verified(
   } as const,
   'tryretool/retool-helm charts/retool/values.yaml (codeExecutor.image.repository, rr.jsExecutor.image.repository, rr.agentSandbox.image.repository)',
 );
+
+/**
+ * What Retool's executors keep user code from with their own iptables rules at start (needs
+ * NET_ADMIN): traffic from retool_user to these ranges is dropped. With
+ * DISABLE_IPTABLES_SECURITY_CONFIGURATION=true the step is skipped, and the operator must block
+ * the same ranges another way.
+ */
+export const RETOOL_IPTABLES_BLOCKS = verified<readonly string[]>(
+  ['169.254.0.0/16', '192.168.0.0/16'],
+  'https://docs.retool.com/self-hosted/self-managed/concepts/custom-code-execution-security (code-executor security privileges: NET_ADMIN, DISABLE_IPTABLES_SECURITY_CONFIGURATION)',
+);
+
+/** The variable that skips the executors' iptables step (same page as RETOOL_IPTABLES_BLOCKS). */
+export const DISABLE_IPTABLES_ENV = 'DISABLE_IPTABLES_SECURITY_CONFIGURATION';

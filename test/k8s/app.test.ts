@@ -21,12 +21,12 @@ test('writes one dist/<target>.k8s.yaml per target and returns the service URLs'
   const result = synthKubernetes({ file: KIT_FILE, outdir, env: {} });
   expect(fs.readdirSync(outdir).sort()).toEqual(['eks.k8s.yaml', 'eks.values.yaml', 'gke-standard.k8s.yaml', 'gke-standard.values.yaml', 'kubernetes.k8s.yaml', 'kubernetes.values.yaml']);
   expect(result.endpoints.eks).toEqual([
-    { service: 'code-executor', component: 'main', env: 'CODE_EXECUTOR_INGRESS_DOMAIN', url: 'http://code-executor.sandbox-kit-code-executor.svc.cluster.local:3004' },
-    { service: 'js-executor', component: 'main', env: 'JS_EXECUTOR_INGRESS_DOMAIN', url: 'http://js-executor.sandbox-kit-js-executor.svc.cluster.local:3000' },
+    { service: 'code-executor', component: 'main', env: 'CODE_EXECUTOR_INGRESS_DOMAIN', url: 'http://code-executor.sandbox-kit-code-executor.svc.cluster.local' },
+    { service: 'js-executor', component: 'main', env: 'JS_EXECUTOR_INGRESS_DOMAIN', url: 'http://js-executor.sandbox-kit-js-executor.svc.cluster.local' },
     { service: 'agent-sandbox', component: 'controller', env: 'AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN', url: 'http://agent-sandbox-controller.sandbox-kit-agent.svc.cluster.local:3018' },
     { service: 'agent-sandbox', component: 'proxy', env: 'AGENT_SANDBOX_PROXY_INGRESS_DOMAIN', url: 'http://agent-sandbox-proxy.sandbox-kit-agent.svc.cluster.local:3019' },
   ]);
-  expect(formatSynthResult(result)).toContain('  CODE_EXECUTOR_INGRESS_DOMAIN=http://code-executor.sandbox-kit-code-executor.svc.cluster.local:3004');
+  expect(formatSynthResult(result)).toContain('  CODE_EXECUTOR_INGRESS_DOMAIN=http://code-executor.sandbox-kit-code-executor.svc.cluster.local');
   // Each Service the URL names exists in the file, on that port.
   const eks = fs.readFileSync(path.join(outdir, 'eks.k8s.yaml'), 'utf8');
   expect(eks).toMatch(/kind: Service\nmetadata:\n(?:.*\n)*?  name: code-executor\n  namespace: sandbox-kit-code-executor\nspec:\n  ports:\n    - name: http\n      port: 3004/);
@@ -37,7 +37,7 @@ test('one target through SANDBOX_KIT_TARGETS, renderer options from the file', (
   const file = writeKitFile({ kubernetes: { targets: ['eks'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: { clusterDomain: 'corp.local', namespaces: { jsExecutor: 'functions' }, agentSandbox: EXAMPLE_AGENT_SANDBOX } } });
   const result = synthKubernetes({ outdir, env: { SANDBOX_KIT_CONFIG: file, SANDBOX_KIT_TARGETS: 'kubernetes' } });
   expect(fs.readdirSync(outdir).sort()).toEqual(['kubernetes.k8s.yaml', 'kubernetes.values.yaml']);
-  expect(result.endpoints.kubernetes.find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local:3000');
+  expect(result.endpoints.kubernetes.find((e) => e.service === 'js-executor')!.url).toBe('http://js-executor.functions.svc.corp.local');
 });
 
 test('the eks-fargate example renders code-executor alone', () => {

@@ -34,10 +34,11 @@ describe('CodeExecutor / JsExecutor on their own', () => {
     const t = podSpec(find(objects, 'Deployment', 'code-executor'));
     const sec = servicePlan(eks, 'code-executor').sandbox;
     expect(t.spec.hostUsers).toBe(false);
-    expect(t.spec.securityContext).toEqual({ runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, seccompProfile: { type: 'Localhost', localhostProfile: 'sandbox-kit/nsjail.json' } });
+    // Retool's image starts as root (uid 0 of the pod's user namespace) and drops to retool_user itself.
+    expect(t.spec.securityContext).toEqual({ runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'Localhost', localhostProfile: 'sandbox-kit/nsjail.json' } });
     expect(t.spec.containers[0].securityContext).toEqual({
-      privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true,
-      runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, procMount: 'Unmasked',
+      privileged: false, allowPrivilegeEscalation: false, capabilities: { add: ['SETUID', 'SETGID'], drop: ['ALL'] }, readOnlyRootFilesystem: true,
+      runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, procMount: 'Unmasked',
       seccompProfile: { type: 'Localhost', localhostProfile: sec.seccomp.type === 'Localhost' ? sec.seccomp.localhostProfile : '' },
     });
     expect(t.spec.containers[0].volumeMounts).toEqual([{ name: 'writable-0', mountPath: '/tmp' }]);
@@ -222,8 +223,14 @@ describe('NetworkPolicies', () => {
     for (const denied of ['169.254.169.254/32', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']) expect(blocks[0].except).toContain(denied);
   });
 
+  test('a private range list that leaves out Retool\'s egress blocks is refused while the NetworkPolicy holds them', () => {
+    expect(() => render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { privateCidrs: ['10.0.0.0/16', '169.254.0.0/16'] }))
+      .toThrow(/kubernetes\.renderer\.privateCidrs: code-executor reaches 192\.168\.0\.0\/16; js-executor reaches 192\.168\.0\.0\/16/);
+  });
+
   test('the metadata endpoints stay denied even with a custom private range list', () => {
-    const r = render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { privateCidrs: ['10.0.0.0/16', '2001:db8::/32'] });
+    // With the services' own iptables rules (executorNetAdmin: grant) the list may leave Retool's ranges out.
+    const r = render({ target: 'eks', retoolVersion: '3.334.0-stable', executorNetAdmin: 'grant' }, { privateCidrs: ['10.0.0.0/16', '2001:db8::/32'] });
     const p = find(r.objects, 'NetworkPolicy', 'code-executor', 'sandbox-kit-code-executor').spec as { egress: Rule[] };
     expect(p.egress[1].to!.map((t) => t.ipBlock!.except)).toEqual([['169.254.169.254/32', '0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3', '10.0.0.0/16'], ['2001:db8::/32']]);
   });
@@ -267,7 +274,7 @@ describe('TrustNamespace and SandboxKitChart checks', () => {
     // A tampered plan: privileged sandbox, but a namespace level of restricted.
     const bad: DeploymentPlan = { ...p, services: [{ ...ce, sandbox: { ...ce.sandbox, privileged: true, allowPrivilegeEscalation: false } }] };
     const chart = new SandboxKitChart(new App(), 'eks', { plan: bad });
-    expect(() => chart.toJson()).toThrow(/Pod Security "restricted" of namespace sandbox-kit-code-executor refuses it: container "code-executor" must not set securityContext.privileged=true/);
+    expect(() => chart.toJson()).toThrow(/Pod Security "baseline" of namespace sandbox-kit-code-executor refuses it: container "code-executor" must not set securityContext.privileged=true/);
     expect(() => chart.toJson()).toThrow(/cannot set `allowPrivilegeEscalation` to false and `privileged` to true/);
   });
 

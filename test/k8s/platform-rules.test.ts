@@ -71,12 +71,13 @@ describe('EKS Fargate scheduler rules', () => {
     expect(p.spec.hostNetwork).toBeUndefined();
     expect((p.spec.volumes ?? []).every((v) => v.emptyDir !== undefined)).toBe(true);
     // The acknowledged unprivileged mode is what the backend is told.
-    expect((p.spec.containers[0] as { env?: { name: string; value: string }[] }).env).toEqual([{ name: 'CONTAINER_UNPRIVILEGED_MODE', value: 'true' }]);
+    expect((p.spec.containers[0] as { env?: { name: string; value: string }[] }).env).toContainEqual({ name: 'CONTAINER_UNPRIVILEGED_MODE', value: 'true' });
+    expect(sc.runAsUser).toBe(1001);
   });
 
-  test('the eks output fails: DaemonSets, hostPath, Localhost profiles', () => {
+  test('the eks output fails: DaemonSets, hostPath, Localhost profiles, added capabilities (SETUID, SETGID)', () => {
     const rules = new Set(fargateViolations(defaults.eks.objects).map((v) => v.rule));
-    expect([...rules].sort()).toEqual(['daemonsets', 'host-path', 'localhost-seccomp']);
+    expect([...rules].sort()).toEqual(['capabilities', 'daemonsets', 'host-path', 'localhost-seccomp']);
   });
 
   test.each<[string, KubeObject, string]>([

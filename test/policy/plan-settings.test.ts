@@ -14,18 +14,18 @@ const KIT = { imageKind: 'kit' as const, image: 'registry.example.com/executor-o
 describe('seccomp mode on nodes the user controls', () => {
   const p = service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'js-executor');
 
-  test('drops every capability, adds none and uses the kit profile through the DaemonSet', () => {
+  test('drops every capability, adds SETUID and SETGID for Retool\'s runuser drop, and uses the kit profile through the DaemonSet', () => {
     expect(p.sandbox.privileged).toBe(false);
     expect(p.sandbox.capabilitiesDrop).toEqual(['ALL']);
-    expect(p.sandbox.capabilitiesAdd).toEqual([]);
-    expect(p.sandbox.effectiveCapabilities).toEqual([]);
+    expect(p.sandbox.capabilitiesAdd).toEqual(['SETUID', 'SETGID']);
+    expect(p.sandbox.effectiveCapabilities).toEqual(['SETUID', 'SETGID']);
     expect(p.sandbox.seccomp).toEqual({ type: 'Localhost', profile: 'nsjail', localhostProfile: 'sandbox-kit/nsjail.json' });
     expect(p.profileDelivery).toBe('daemonset');
   });
 
-  test('runs non-root with no privilege escalation and a read-only root', () => {
-    expect(p.sandbox.runAsNonRoot).toBe(true);
-    expect(p.sandbox.runAsUser).not.toBe(0);
+  test('starts as root (Retool\'s entrypoint drops to retool_user), with no privilege escalation and a read-only root', () => {
+    expect(p.sandbox.runAsNonRoot).toBe(false);
+    expect([p.sandbox.runAsUser, p.sandbox.runAsGroup]).toEqual([0, 0]);
     expect(p.sandbox.allowPrivilegeEscalation).toBe(false);
     expect(p.sandbox.readOnlyRootFilesystem).toBe(true);
     expect(p.sandbox.writablePaths).toContain('/tmp');
@@ -35,7 +35,10 @@ describe('seccomp mode on nodes the user controls', () => {
     expect(p.sandbox.hostUsers).toBe(false);
     expect(p.sandbox.procMount).toBe('Unmasked');
     expect(p.jail.procfs).toBe('new');
-    expect(p.podSecurityLevel).toBe('restricted');
+    // Root with hostUsers: false passes restricted from 1.35; SETUID and SETGID do not (baseline allows them).
+    expect(p.podSecurityLevel).toBe('baseline');
+    expect(p.podSecurityReason).toMatch(/adds SETUID, SETGID.*restricted allows only NET_BIND_SERVICE/);
+    expect(p.podSecurityReason).not.toMatch(/runs as root/);
     expect(p.minimumVersions).toMatchObject({ kubernetes: '1.35', containerd: '2.0' });
   });
 

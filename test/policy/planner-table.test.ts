@@ -102,7 +102,7 @@ describe('the acknowledgement', () => {
       expect(() => plan(only(target, 'code-executor', 'gvisor-runtimeclass'))).toThrow(/acknowledgeUnsandboxedCode/);
       const [p] = plan(only(target, 'code-executor', 'gvisor-runtimeclass', true)).services;
       expect({ mode: p.mode, inside: p.insideGvisor, env: p.env, namespaces: p.jail.namespaces, runtime: p.sandbox.runtimeClassName })
-        .toEqual({ mode: 'gvisor-runtimeclass', inside: 'unsandboxed', env: { CONTAINER_UNPRIVILEGED_MODE: 'true' }, namespaces: false, runtime: 'gvisor' });
+        .toEqual({ mode: 'gvisor-runtimeclass', inside: 'unsandboxed', env: { CONTAINER_UNPRIVILEGED_MODE: 'true', DISABLE_IPTABLES_SECURITY_CONFIGURATION: 'true', NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' }, namespaces: false, runtime: 'gvisor' });
       expect(p.boundary).toMatch(/no per-run isolation/);
       expect([...new Set(p.risks.map((r) => r.category))]).toEqual(['data', 'account', 'execution', 'system', 'external-misuse']);
     }
@@ -130,7 +130,8 @@ describe('the acknowledgement', () => {
     expect(() => plan(only(target, 'code-executor', 'unsandboxed'))).toThrow(/acknowledgeUnsandboxedCode/);
     const [p] = plan(only(target, 'code-executor', 'unsandboxed', true)).services;
     expect(p.mode).toBe('unsandboxed');
-    expect(p.env).toEqual({ CONTAINER_UNPRIVILEGED_MODE: 'true' });
+    expect(p.env).toEqual({ CONTAINER_UNPRIVILEGED_MODE: 'true', DISABLE_IPTABLES_SECURITY_CONFIGURATION: 'true', NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' });
+    expect([p.sandbox.runAsUser, p.sandbox.runAsGroup]).toEqual([1001, 1001]);
     expect([...new Set(p.risks.map((r) => r.category))]).toEqual(['data', 'account', 'execution', 'system', 'external-misuse']);
   });
 

@@ -13,9 +13,10 @@ function rulesFor(s: OciSeccomp, name: string) {
 }
 
 describe('flattened nsjail profile for code-executor and js-executor', () => {
-  test('the planner has seccomp-mode plans for both services, with an empty capability set', () => {
+  test('the planner has seccomp-mode plans for both services, with SETUID and SETGID (Retool\'s runuser drop), which no group of the profile is conditioned on', () => {
     expect(new Set(nsjailSeccompPlans.map((p) => p.service))).toEqual(new Set(['code-executor', 'js-executor']));
-    for (const p of nsjailSeccompPlans) expect(p.sandbox.effectiveCapabilities).toEqual([]);
+    for (const p of nsjailSeccompPlans) expect(p.sandbox.effectiveCapabilities).toEqual(['SETUID', 'SETGID']);
+    for (const arch of ARCHITECTURES) expect(ociProfile('nsjail', arch, ['SETUID', 'SETGID']).content).toBe(ociProfile('nsjail', arch, []).content);
   });
 
   test.each(ARCHITECTURES)('%s: allows exactly the base for those capabilities plus the additions', (arch) => {
