@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ContainerLayout, TaskLayout } from './ecs-layout';
 import { ServiceImages } from './images';
+import { ECS_MAX_STOP_TIMEOUT_SECONDS } from '../targets/retool';
 
 /** Health check command that needs only the Node.js runtime of the service images (no curl). */
 export function healthCommand(port: number, path: string): string[] {
@@ -51,7 +52,11 @@ export function addPlannedContainer(scope: Construct, taskDef: ecs.TaskDefinitio
       cpu: c.cpuReservationUnits,
       memoryReservationMiB: c.memoryReservationMiB,
       memoryLimitMiB: c.memoryLimitMiB,
-      user: `${sec.runAsUser}:${sec.runAsGroup}`,
+      // Retool's executor images start as root and drop to retool_user themselves: their own user, as Retool's templates.
+      user: sec.imageUser ? undefined : `${sec.runAsUser}:${sec.runAsGroup}`,
+      // Retool's 391 s grace lets running workflow steps finish; ECS allows at most 120 s (a departure explain states).
+      ...(c.component.runsUserCode && task.plan.terminationGracePeriodSeconds !== undefined
+        ? { stopTimeout: Duration.seconds(Math.min(task.plan.terminationGracePeriodSeconds, ECS_MAX_STOP_TIMEOUT_SECONDS.value)) } : {}),
       readonlyRootFilesystem: sec.readOnlyRootFilesystem,
       privileged: onFargate ? undefined : sec.privileged,
       // no_new_privs; dockerSecurityOptions are invalid on Fargate (ECS ContainerDefinition; docs/platforms.md#ecs-fargate).

@@ -1,3 +1,4 @@
+import { RETOOL_UNSANDBOXED_UID } from '../policy/services';
 import { SandboxConfigError } from '../policy/errors';
 import { SandboxPlan } from '../policy/plan';
 import { EgressRule, JailLanguage, NsjailConfigOptions, ResolvedNsjailOptions, resolveNsjailOptions } from './nsjail-options';
@@ -242,9 +243,13 @@ export function renderNsjailConfig(plan: SandboxPlan, language: JailLanguage, op
     ['clone_newtime', false],
   ];
   if (ns) {
-    // Root in the container (privileged) may map any id: never map jailed code to root.
-    const outside = plan.sandbox.runAsUser === 0 ? JAIL_HOST_ID_WHEN_ROOT : plan.sandbox.runAsUser;
-    const outsideGid = plan.sandbox.runAsGroup === 0 ? JAIL_HOST_ID_WHEN_ROOT : plan.sandbox.runAsGroup;
+    // An image that starts as root without privileged drops to retool_user before NsJail runs:
+    // its jail maps that uid. Root in the container (privileged) may map any id: never map jailed code to root.
+    const dropped = plan.sandbox.imageUser === true && !plan.sandbox.privileged;
+    const uid = dropped ? RETOOL_UNSANDBOXED_UID : plan.sandbox.runAsUser;
+    const gid = dropped ? RETOOL_UNSANDBOXED_UID : plan.sandbox.runAsGroup;
+    const outside = uid === 0 ? JAIL_HOST_ID_WHEN_ROOT : uid;
+    const outsideGid = gid === 0 ? JAIL_HOST_ID_WHEN_ROOT : gid;
     fields.push(
       ['uidmap', message([['inside_id', String(o.jailId)], ['outside_id', String(outside)], ['count', 1]])],
       ['gidmap', message([['inside_id', String(o.jailId)], ['outside_id', String(outsideGid)], ['count', 1]])],

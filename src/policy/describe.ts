@@ -1,6 +1,8 @@
 import { TARGETS } from '../targets';
 import { AGENT_SANDBOX_DEPARTURES } from './agent-sandbox';
+import { retoolDepartures, RETOOL_CONTRACT_SOURCE } from './departures';
 import { ContainerSecurity, DeploymentPlan, SandboxPlan, SeccompSetting } from './plan';
+import { RUN_AS_ROOT_USERNS_RELAXATION } from '../targets/pod-security-standards';
 
 function seccompText(s: SeccompSetting, delivery?: string): string {
   switch (s.type) {
@@ -46,6 +48,9 @@ export function describeServicePlan(p: SandboxPlan): string {
     ['pod security', `${p.podSecurityLevel}${p.podSecurityReason ? ` (${p.podSecurityReason})` : ''}`],
     ['jail', `namespaces ${yesNo(p.jail.namespaces)}, procfs ${p.jail.procfs}, cgroups ${yesNo(p.jail.cgroups)}`],
     ['env', Object.entries(p.env).map(([k, v]) => `${k}=${v}`).join(' ') || '-'],
+    ...(p.sandbox.imageUser ? [['start', `as root, as Retool's image needs: its entrypoint drops to retool_user with runuser${p.sandbox.privileged ? '' : ' (SETUID, SETGID)'}${p.sandbox.hostUsers ? '' : `; with hostUsers: false uid 0 is an unprivileged uid on the host, and Pod Security's restricted user checks pass such a pod from Kubernetes ${RUN_AS_ROOT_USERNS_RELAXATION.value} (before, behind the alpha UserNamespacesPodSecurityStandards gate, off by default); the level here is ${p.podSecurityLevel}`}`] as [string, string]] : []),
+    ...(p.retoolEgress ? [['egress blocks', `${p.retoolEgress.ranges.join(', ')} by ${p.retoolEgress.enforcedBy}: ${p.retoolEgress.reason}${p.retoolEgress.residualRisks.length ? `; still open: ${p.retoolEgress.residualRisks.join('; ')}` : ''}`] as [string, string]] : []),
+    ...(p.terminationGracePeriodSeconds !== undefined ? [['grace period', `${p.terminationGracePeriodSeconds} s`] as [string, string]] : []),
     ['minimum versions', versions || '-'],
     ['image', p.image],
     ['resources', `requests ${p.resources.requests.cpu} CPU / ${p.resources.requests.memory}; limits ${p.resources.limits.cpu} CPU / ${p.resources.limits.memory}`],
@@ -66,6 +71,11 @@ export function describeServicePlan(p: SandboxPlan): string {
         : 'uid 0 with DAC_READ_SEARCH (Retool\'s chart before retool-helm#379); open_by_handle_at stays denied by the sandbox profile it runs under'],
       ['departures', AGENT_SANDBOX_DEPARTURES.join('; ')],
     ], '    '));
+  }
+  const departures = retoolDepartures(p);
+  if (departures.length) {
+    out.push(`  departures from Retool's settings (${RETOOL_CONTRACT_SOURCE}):`);
+    out.push(...departures.map((d) => `    - ${d.setting}: Retool ${d.retool}; the kit ${d.kit}. Why: ${d.why}`));
   }
   if (p.nodePrerequisites.length) {
     out.push('  node prerequisites:');

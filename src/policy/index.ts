@@ -9,3 +9,4 @@ export * from './services';
 export * from './validate';
 export * from './describe';
 export * from './images';
+export * from './departures';

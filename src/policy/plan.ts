@@ -50,6 +50,12 @@ export interface ContainerSecurity {
   readonly hostUsers: boolean;
   /** Numeric user. */
   readonly runAsUser: number;
+  /**
+   * The image's own user is runAsUser (Retool's executor images start as root and drop to
+   * retool_user themselves): ECS task definitions leave `user` unset, as Retool's templates do.
+   * @default false
+   */
+  readonly imageUser?: boolean;
   /** Numeric group. */
   readonly runAsGroup: number;
   /** `runAsNonRoot`. */

@@ -347,7 +347,7 @@ function retoolStart(ctx: Context): { settings: Partial<ContainerSecurity>; prob
     }
     : undefined;
   return {
-    settings: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, capabilitiesDrop: ['ALL'], capabilitiesAdd: caps, effectiveCapabilities: caps },
+    settings: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, imageUser: true, capabilitiesDrop: ['ALL'], capabilitiesAdd: caps, effectiveCapabilities: caps },
     problem,
   };
 }
@@ -366,7 +366,7 @@ function retoolEgressBlocks(ctx: Context, mode: SandboxMode, sandbox: ContainerS
       enforcedBy: 'service-iptables',
       ranges,
       reason: sandbox.privileged
-        ? `the privileged container has NET_ADMIN, so ${req.displayName}'s own iptables rules drop retool_user's traffic to ${ranges.join(' and ')} (as Retool runs it on ECS on EC2); the kit's ${facts.egressFilter.value.by === 'network-policy' ? 'NetworkPolicy' : 'security groups'} block them too`
+        ? `the privileged container has NET_ADMIN, so ${req.displayName}'s own iptables rules drop retool_user's traffic to ${ranges.join(' and ')} (as Retool runs it on ECS on EC2); ${facts.egressFilter.value.by === 'network-policy' ? 'the kit\'s NetworkPolicy blocks them too' : 'the kit\'s security groups block 192.168.0.0/16 too (they do not filter link-local traffic)'}`
         : `executorNetAdmin is "grant": NET_ADMIN and NET_RAW let ${req.displayName}'s own iptables rules drop retool_user's traffic to ${ranges.join(' and ')}; ${sandbox.hostUsers ? '' : 'with hostUsers: false NET_ADMIN counts only in the user namespace that owns the pod\'s network namespace; '}Pod Security baseline forbids both, so the namespace is privileged`,
       residualRisks: [],
     };
@@ -417,6 +417,7 @@ function privilegedMode(ctx: Context): Feasibility {
         runAsUser: 0,
         runAsGroup: 0,
         runAsNonRoot: false,
+        ...(startsAsRoot(ctx) ? { imageUser: true } : {}),
         // The API server rejects privileged: true with allowPrivilegeEscalation: false.
         allowPrivilegeEscalation: true,
       },

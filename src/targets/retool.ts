@@ -39,3 +39,6 @@ export const RETOOL_IPTABLES_BLOCKS = verified<readonly string[]>(
 
 /** The variable that skips the executors' iptables step (same page as RETOOL_IPTABLES_BLOCKS). */
 export const DISABLE_IPTABLES_ENV = 'DISABLE_IPTABLES_SECURITY_CONFIGURATION';
+
+/** The longest stop timeout an ECS container may have: an executor's 391 s grace is cut to it on ECS. */
+export const ECS_MAX_STOP_TIMEOUT_SECONDS = verified(120, 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (stopTimeout: "The max stop timeout value is 120 seconds")');

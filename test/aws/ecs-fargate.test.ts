@@ -36,7 +36,7 @@ describe('ecs-fargate example: a mixed cluster', () => {
     expect(c.Privileged).toBeUndefined();
     expect(c.DockerSecurityOptions).toBeUndefined();
     expect(c).toMatchObject({
-      User: '1000:1000',
+      User: '1001:1001',
       ReadonlyRootFilesystem: true,
       Memory: 2048,
       LinuxParameters: { Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true },

@@ -129,8 +129,8 @@ describe('eks stack', () => {
   });
 
   test('outputs: the in-cluster endpoints for the *_INGRESS_DOMAIN variables', () => {
-    t.hasOutput('CodeExecutorIngressDomain', { Value: Match.stringLikeRegexp('^http://code-executor\\..+:3004$') });
-    t.hasOutput('JsExecutorIngressDomain', { Value: Match.stringLikeRegexp(':3000$') });
+    t.hasOutput('CodeExecutorIngressDomain', { Value: Match.stringLikeRegexp('^http://code-executor\\..+\\.svc\\.cluster\\.local$') });
+    t.hasOutput('JsExecutorIngressDomain', { Value: Match.stringLikeRegexp('^http://js-executor\\..+local$') });
     t.hasOutput('AgentSandboxControllerIngressDomain', { Value: Match.stringLikeRegexp(':3018$') });
     t.hasOutput('AgentSandboxProxyIngressDomain', { Value: Match.stringLikeRegexp(':3019$') });
   });

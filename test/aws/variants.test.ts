@@ -137,13 +137,15 @@ describe('ecs-ec2 with js-executor in privileged mode, an existing VPC and backe
     t = template(built, 'ecs-ec2');
   });
 
-  test('the privileged container runs on its own capacity, as root, without no-new-privileges', () => {
+  test('the privileged container runs on its own capacity, as the image\'s user (root, as Retool\'s templates), without no-new-privileges, stopped after at most 120 s', () => {
     expect(built.plans[0].services[1].mode).toBe('privileged');
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Image: 'tryretool/js-executor-service:3.334.0-stable',
         Privileged: true,
-        User: '0:0',
+        User: Match.absent(),
+        StopTimeout: 120,
+        Environment: [{ Name: 'NODE_ENV', Value: 'production' }],
         DockerSecurityOptions: Match.absent(),
         LinuxParameters: Match.objectLike({ Capabilities: {}, InitProcessEnabled: true }),
       })],

@@ -248,10 +248,11 @@ describe('NsJail configuration rendered from the plan', () => {
     expect(renderNsjailConfig(eksCode, 'python').egress).toEqual([]);
   });
 
-  test('uid/gid mapping: jailed code is uid 1000 inside, the container user outside, never root', () => {
+  test('uid/gid mapping: jailed code is uid 1000 inside, the user NsJail runs as outside, never root', () => {
+    // Retool's image starts as root and drops to retool_user (1001) before NsJail runs.
     const maps = blocks(renderNsjailConfig(eksCode, 'python').text, 'uidmap');
-    expect(maps).toEqual([{ inside_id: '"1000"', outside_id: `"${eksCode.sandbox.runAsUser}"`, count: '1' }]);
-    expect(eksCode.sandbox.runAsUser).toBe(1000);
+    expect(maps).toEqual([{ inside_id: '"1000"', outside_id: '"1001"', count: '1' }]);
+    expect([eksCode.sandbox.runAsUser, eksCode.sandbox.imageUser]).toEqual([0, true]);
     // Privileged: NsJail runs as root, which could map anything: jailed code goes to nobody.
     expect(privileged.sandbox.runAsUser).toBe(0);
     const priv = renderNsjailConfig(privileged, 'python').text;

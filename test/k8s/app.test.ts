@@ -29,7 +29,7 @@ test('writes one dist/<target>.k8s.yaml per target and returns the service URLs'
   expect(formatSynthResult(result)).toContain('  CODE_EXECUTOR_INGRESS_DOMAIN=http://code-executor.sandbox-kit-code-executor.svc.cluster.local');
   // Each Service the URL names exists in the file, on that port.
   const eks = fs.readFileSync(path.join(outdir, 'eks.k8s.yaml'), 'utf8');
-  expect(eks).toMatch(/kind: Service\nmetadata:\n(?:.*\n)*?  name: code-executor\n  namespace: sandbox-kit-code-executor\nspec:\n  ports:\n    - name: http\n      port: 3004/);
+  expect(eks).toMatch(/kind: Service\nmetadata:\n(?:.*\n)*?  name: code-executor\n  namespace: sandbox-kit-code-executor\nspec:\n  ports:\n    - name: http\n      port: 80\n      protocol: TCP\n      targetPort: http/);
 });
 
 test('one target through SANDBOX_KIT_TARGETS, renderer options from the file', () => {
