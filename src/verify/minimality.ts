@@ -6,6 +6,7 @@ import { flattenProfile } from '../seccomp/flatten';
 
 import { Architecture } from '../targets/types';
 import { containerToolPath, runInNodeContainer } from './container';
+import { afterDrop, RETOOL_USER } from './entrypoint';
 import { NSJAIL_NEWAPI_STEPS, NSJAIL_STEPS, PROCFS_STEPS, ProbeOutcome, RUNSC_STEPS, runscKey } from './expectations';
 import { nodeContainerConfig, profileJson } from './node-runtime';
 import { RunscBinary } from './tools';
@@ -71,7 +72,11 @@ export function probeUnderProfile(profile: ProfileName, content: string, options
   const security: RenderedSecurity = { ...options.security, seccomp: { type: 'Localhost', localhostProfile: `sandbox-kit/${profile}.json` } };
   const cfg = nodeContainerConfig(security, { arch: options.arch, profileFiles: { [profile]: content } });
   const { parts, steps, tools } = stepsOf(profile, options.runsc);
-  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, ['/usr/bin/python3', '/probe/probe.py', 'all', parts], { tools });
+  // Retool's executor image starts as root with SETUID and SETGID and drops to retool_user before NsJail runs.
+  const drop = profile === 'nsjail' && !security.privileged && (security.runAsUser ?? 0) === 0
+    && security.capabilitiesAdd.includes('SETUID') && security.capabilitiesAdd.includes('SETGID') ? RETOOL_USER : undefined;
+  const argv = ['/usr/bin/python3', '/probe/probe.py', 'all', parts];
+  const run = runInNodeContainer<Record<string, ProbeOutcome>>(cfg, drop ? afterDrop(drop, argv) : argv, { tools, accounts: drop ? [drop] : [] });
   if (!run.output) return [`probe printed nothing: exit ${run.run.exitCode}: ${run.run.stderr.trim().slice(-300)}`];
   const out = run.output;
   // The fresh procfs step follows the container's /proc, not the profile: judged elsewhere.
