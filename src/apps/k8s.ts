@@ -52,7 +52,10 @@ export function writeKubernetesTargets(targets: readonly TargetCheck[], outdir: 
     fs.writeFileSync(r.file, r.yaml);
     // Retool's Helm chart values next to the manifests: the backend wired to the kit's services.
     const agent = r.plan.services.some((s) => s.service === 'agent-sandbox') ? r.chart.options.agentSandbox?.secretName : undefined;
-    fs.writeFileSync(path.join(outdir, `${r.target}.values.yaml`), helmValuesYaml({ endpoints: r.chart.endpoints, agentSandboxSecret: agent }, r.target));
+    const releases = [...new Set(r.plan.services.flatMap((s) => (s.release ? [s.release] : [])))];
+    // One release pins the backend; per-service overrides that differ leave the backend's tag to the user.
+    const release = releases.length === 1 ? releases[0] : undefined;
+    fs.writeFileSync(path.join(outdir, `${r.target}.values.yaml`), helmValuesYaml({ endpoints: r.chart.endpoints, agentSandboxSecret: agent, release }, r.target));
   }
   return {
     files: rendered.map((r) => r.file),

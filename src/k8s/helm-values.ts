@@ -17,6 +17,12 @@ export interface HelmValuesInput {
    * @default - no agent sandbox
    */
   readonly agentSandboxSecret?: string;
+  /**
+   * The Retool release the kit's services run. The backend's `image.tag` is pinned to it, since
+   * Retool does not support an executor or agent sandbox on another release than the backend.
+   * @default - the backend's tag is left to the user's own values
+   */
+  readonly release?: string;
 }
 
 /**
@@ -32,6 +38,10 @@ export function helmValues(input: HelmValuesInput): Record<string, unknown> {
   for (const e of input.endpoints) if (e.env) env[e.env] = e.url;
   const services = new Set(input.endpoints.map((e) => e.service));
   const rr: Record<string, unknown> = {};
+  // The chart renders its code-executor whenever workflows are on and has no switch for it alone
+  // (templates/deployment_code_executor.yaml): it is scaled to zero, and the backend's
+  // CODE_EXECUTOR_INGRESS_DOMAIN from `env` comes after the chart's own, so the kit's one wins.
+  const codeExecutor = services.has('code-executor') ? { codeExecutor: { replicaCount: 0 } } : {};
   if (services.has('js-executor')) rr.jsExecutor = { enabled: false };
   const environmentSecrets: { name: string; secretKeyRef: { name: string; key: string } }[] = [];
   if (services.has('agent-sandbox')) {
@@ -44,6 +54,8 @@ export function helmValues(input: HelmValuesInput): Record<string, unknown> {
     }
   }
   return {
+    ...(input.release ? { image: { tag: input.release } } : {}),
+    ...codeExecutor,
     ...(Object.keys(rr).length ? { rr } : {}),
     env,
     ...(environmentSecrets.length ? { environmentSecrets } : {}),

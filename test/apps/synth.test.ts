@@ -45,6 +45,8 @@ test('both apps succeed: dist/ and cdk.out/ are replaced together', () => {
   previousOutputs();
   expect(run(fakeCdk(true))).toBe(0);
   expect(fs.readdirSync(path.join(root, 'dist')).sort()).toEqual(['eks.k8s.yaml', 'eks.values.yaml']);
+  // The backend pinned to the release the kit's services run.
+  expect(fs.readFileSync(path.join(root, 'dist', 'eks.values.yaml'), 'utf8')).toMatch(/^image:\n  tag: 3\.334\.0-stable$/m);
   expect(fs.readdirSync(path.join(root, 'cdk.out'))).toEqual(['Stack.template.json']);
   expect(fs.readdirSync(root).filter((f) => f.startsWith('.sandbox-kit-synth-'))).toEqual([]);
   expect(log).toContain('sandbox-kit: wrote dist/eks.k8s.yaml');

@@ -33,3 +33,13 @@ test('without the agent sandbox, nothing of it', () => {
   expect(Object.keys(v.env).filter((k) => k.startsWith('AGENT_') || k.startsWith('RR_AGENT'))).toEqual([]);
   expect(v.environmentSecrets).toBeUndefined();
 });
+
+test('the backend runs the kit\'s release, and the chart\'s own code-executor is scaled to zero', () => {
+  // Chart 6.11.21 renders its code-executor whenever workflows are on (no switch of its own), so
+  // replicaCount 0 is the only way to keep it from running beside the kit's.
+  const v = helmValues({ endpoints: eks.chart.endpoints, release: '3.334.0-stable' }) as { image?: { tag: string }; codeExecutor?: { replicaCount: number } };
+  expect(v.image).toEqual({ tag: '3.334.0-stable' });
+  expect(v.codeExecutor).toEqual({ replicaCount: 0 });
+  const unpinned = helmValues({ endpoints: eks.chart.endpoints }) as { image?: unknown };
+  expect(unpinned.image).toBeUndefined();
+});
