@@ -4,10 +4,13 @@ import { RemainingRisk, risk } from './risks';
 import { ServiceRequirements } from './services';
 
 /** Retool's risk categories (risks.ts) that remain under a mode, one sentence each. */
-export function remainingRisks(_req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts, insideGvisor?: 'unsandboxed' | 'rlimits-seccomp'): RemainingRisk[] {
+export function remainingRisks(req: ServiceRequirements, mode: SandboxMode, facts: TargetFacts, insideGvisor?: 'unsandboxed' | 'rlimits-seccomp'): RemainingRisk[] {
   const filter = facts.egressFilter.value;
   const unit = facts.kind === 'ecs' ? 'task' : 'pod';
-  const egress = risk('external-misuse', `Sandboxed code can still reach the internet and whatever else the ${filter.by === 'network-policy' ? 'NetworkPolicies' : 'security groups'} let the ${unit} reach, so attacks can be launched from it${filter.unfiltered.length ? `; no rule closes ${filter.unfiltered.join('; ')}` : ''}.`);
+  // The agent sandbox's NetworkPolicies leave its pods only DNS and Retool's proxy (3019).
+  const egress = req.name === 'agent-sandbox' && filter.by === 'network-policy'
+    ? risk('external-misuse', 'Sandboxed code reaches nothing but DNS and Retool\'s egress proxy, which forwards to whatever its ALLOWED_DOMAINS and the proxy\'s own NetworkPolicy (the internet, less the private and metadata ranges) admit, with the credentials it injects, so attacks can still be launched through it.')
+    : risk('external-misuse', `Sandboxed code can still reach the internet and whatever else the ${filter.by === 'network-policy' ? 'NetworkPolicies' : 'security groups'} let the ${unit} reach, so attacks can be launched from it${filter.unfiltered.length ? `; no rule closes ${filter.unfiltered.join('; ')}` : ''}.`);
   const host = facts.vmPerWorkload.value ? 'the Fargate microVM of this task' : 'the node';
   return [...modeRisks(mode, egress, host, insideGvisor), ...targetRisks(facts, unit)];
 }

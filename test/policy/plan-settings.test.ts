@@ -262,3 +262,11 @@ describe('bounds and egress the plan states per target', () => {
     expect(() => service({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { pidsLimit: 10 } } }, 'js-executor')).toThrow(/services\.js-executor\.pidsLimit: 10 is out of range: it must be >= 64/);
   });
 });
+
+test('the agent sandbox\'s egress risk names the proxy, its only way out, not direct internet access', () => {
+  const agent = service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'agent-sandbox').risks.find((r) => r.category === 'external-misuse')!.sentence;
+  expect(agent).toMatch(/nothing but DNS and Retool's egress proxy/);
+  expect(agent).not.toMatch(/can still reach the internet/);
+  const executor = service({ target: 'eks', retoolVersion: '3.334.0-stable' }, 'code-executor').risks.find((r) => r.category === 'external-misuse')!.sentence;
+  expect(executor).toMatch(/can still reach the internet/);
+});
