@@ -47,6 +47,11 @@ export { AgentSandbox, type AgentSandboxProps } from './k8s/agent-sandbox';
 export { TrustNamespace, type TrustNamespaceProps, type TrustDomain } from './k8s/namespace';
 export { SeccompProfileInstaller, type SeccompProfileInstallerProps, OperatorSeccompProfiles, type OperatorSeccompProfilesProps } from './k8s/seccomp-installer';
 export { AppArmorProfileLoader, type AppArmorProfileLoaderProps } from './k8s/apparmor-loader';
+// The fences and node pieces SandboxKitChart adds, for apps that compose the services themselves.
+export { AgentSandboxFences, type AgentSandboxFencesProps } from './k8s/agent-sandbox-fences';
+export { SandboxAdmission, type SandboxAdmissionProps } from './k8s/admission/sandbox-admission';
+export { TunDevicePlugin, type TunDevicePluginProps, ImagePrepuller, type ImagePrepullerProps } from './k8s/agent-sandbox-nodes';
+export { NamespaceFences, type NamespaceFencesProps } from './k8s/quota';
 export { referencedProfiles, type ReferencedProfile } from './k8s/profiles';
 export {
   type KubernetesRendererOptions, type BackendSelector, type DnsSelector, type NamespaceNames, type AutoscalingOptions, type ComponentResources, type Toleration,

@@ -135,3 +135,12 @@ test('inside SandboxKitChart a service leaves the checks to the chart: one repor
   expect(message.split('\n').filter((line) => line.includes('elsewhere'))).toHaveLength(1);
   expect(message).toMatch(/runs in namespace "elsewhere", which the chart does not render/);
 });
+
+test('the fences and node pieces SandboxKitChart adds are public constructs, for apps that compose the services themselves', async () => {
+  const api = await import('../../src');
+  const { Construct } = await import('constructs');
+  for (const name of ['AgentSandboxFences', 'SandboxAdmission', 'TunDevicePlugin', 'ImagePrepuller', 'NamespaceFences'] as const) {
+    const cls = api[name] as unknown as { prototype: object };
+    expect([name, cls.prototype instanceof Construct]).toEqual([name, true]);
+  }
+});
