@@ -11,7 +11,7 @@ import { AgentSandboxRendererOptions, resolveAgentSandboxRendererOptions, Resolv
 import { ExecutorProps, defaultNetwork } from './executor';
 import { commonLabels } from './labels';
 import { AgentSandboxFences, DEFAULT_POSTGRES_PORT, urlPort } from './agent-sandbox-fences';
-import { supportsAdmissionPolicy } from './sandbox-pod-policy';
+import { supportsAdmissionPolicy } from './admission/sandbox-admission';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
 import { addPlanValidation } from './plan-needs';

@@ -13,7 +13,6 @@ export * from './agent-sandbox-job';
 export * from './agent-sandbox-options';
 export * from './agent-sandbox-nodes';
 export * from './helm-values';
-export * from './sandbox-pod-policy';
 export * from './manifest';
 export * from './pod-security';
 export * from './api-server-rules';

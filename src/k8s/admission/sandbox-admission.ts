@@ -1,9 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { compareVersions } from '../../policy/quantity';
 import { commonLabels } from '../labels';
 import { AdditionContext } from './additions';
 import { Json, PinRule } from './pin';
 import { sandboxJobRules, sandboxPodMatchCondition, sandboxPodRules, SandboxJobTemplate } from './sandbox-policy';
+
+/** ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30. */
+export const ADMISSION_POLICY_MIN_VERSION = '1.30';
+
+/** Whether a cluster version has ValidatingAdmissionPolicy v1. */
+export function supportsAdmissionPolicy(kubernetesVersion: string | undefined): boolean {
+  return compareVersions(kubernetesVersion ?? ADMISSION_POLICY_MIN_VERSION, ADMISSION_POLICY_MIN_VERSION) >= 0;
+}
 
 /** The literal Retool's controller replaces with DEPLOYED_IMAGE_TAG in the Job template. */
 export const IMAGE_TAG_PLACEHOLDER = '__IMAGE_TAG__';
