@@ -1,4 +1,6 @@
 import { AdmissionPolicyJson, sandboxAdmissionPolicies, resolvedSandboxJob, additionContext, JobTemplateInput, PriorityClassValue } from '../../../src/k8s/admission/sandbox-admission';
+import { Json } from '../../../src/k8s/admission/pin';
+import { sandboxJobRules, sandboxPodMatchCondition, sandboxPodRules, SandboxJobTemplate } from '../../../src/k8s/admission/sandbox-policy';
 import { admit, PolicyJson } from './cel-harness';
 import { jobControllerPod, storedJob } from './api-server';
 import { JOB_ATTACKS, NOT_MATCHED, POD_ATTACKS } from './attacks';
@@ -112,5 +114,59 @@ describe.each([
     expect(images.every((i) => i.includes(`:${imageTag}`) && !i.includes('__IMAGE_TAG__'))).toBe(true);
     expect(() => additionContext(resolvedSandboxJob(template, 'latest'), priorityClass)).toThrow(/latest/);
     expect(() => sandboxAdmissionPolicies('x', resolvedSandboxJob(template, imageTag), additionContext(t, priorityClass))).not.toThrow();
+  });
+});
+
+/**
+ * The rule builders on a hand-written template the rendered ones do not have: a nodeSelector,
+ * tolerations and a node affinity of the sandbox nodes' own, no RuntimeClass. The defaulted pod is
+ * admitted, and a denial names the field and what it must be.
+ */
+describe('the rule builders on a hand-written template (sandbox nodes\' nodeSelector, tolerations, affinity; no RuntimeClass)', () => {
+  const podSpec: { [k: string]: Json } = {
+    serviceAccountName: 'agent-sandbox-sandbox', automountServiceAccountToken: false, enableServiceLinks: false, hostUsers: false,
+    restartPolicy: 'Never', subdomain: 'agent-sandbox-pods', priorityClassName: 'sandbox-kit-agent-sandbox',
+    securityContext: { runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, seccompProfile: { type: 'Localhost', localhostProfile: 'sandbox-kit/gvisor.json' } },
+    nodeSelector: { pool: 'sandboxes' },
+    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }] }] } } },
+    tolerations: [{ key: 'sandbox', operator: 'Exists', effect: 'NoSchedule' }],
+    containers: [{
+      name: 'agent-sandbox', image: 'tryretool/agent-sandbox-service:3.334.0-stable',
+      ports: [{ name: 'http', containerPort: 3017, protocol: 'TCP' }],
+      env: [{ name: 'NODE_ENV', value: 'production' }, { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+      resources: { requests: { 'cpu': '1', 'memory': '2Gi', 'ephemeral-storage': '512Mi' }, limits: { 'cpu': '2', 'memory': '4Gi', 'ephemeral-storage': '23040Mi' } },
+      securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, procMount: 'Unmasked', seccompProfile: { type: 'Localhost', localhostProfile: 'sandbox-kit/gvisor.json' } },
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+    }],
+    initContainers: [{ name: 'rootfs-etc-copy', image: 'tryretool/agent-sandbox-service:3.334.0-stable', command: ['/bin/sh', '-c', 'cp'], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsUser: 1001 }, volumeMounts: [{ name: 'tmp', mountPath: '/mnt/etc' }] }],
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '20Gi' } }],
+  };
+  const template: SandboxJobTemplate = {
+    jobLabels: { 'app.kubernetes.io/name': 'agent-sandbox' },
+    jobSpec: { backoffLimit: 0, ttlSecondsAfterFinished: 300 },
+    podLabels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'sandbox' },
+    podAnnotations: { 'karpenter.sh/do-not-disrupt': 'true' },
+    podSpec,
+  };
+  const priorityClass: PriorityClassValue = { name: 'sandbox-kit-agent-sandbox', value: 0, preemptionPolicy: 'Never' };
+  const ctx = { imagePullPolicy: 'IfNotPresent', priorityClass, runtimeClass: false };
+  const podPolicy: PolicyJson = { spec: { matchConditions: [{ name: 'sandbox-pods', expression: sandboxPodMatchCondition(template.podLabels) }], validations: sandboxPodRules(template, ctx) } };
+  const jobPolicy: PolicyJson = { spec: { validations: sandboxJobRules(template, ctx) } };
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'sandbox-', labels: template.jobLabels }, spec: { ...template.jobSpec, template: { metadata: { labels: template.podLabels, annotations: template.podAnnotations }, spec: podSpec } } };
+  const stored = storedJob(job, 'sandbox-abc', 'uid-1', 'ns');
+  const pod = jobControllerPod(stored, [priorityClass]);
+
+  test('the defaulted Job and pod are admitted', () => {
+    expect(admit(jobPolicy, stored)).toEqual({ matched: true, denials: [], errors: [] });
+    expect(admit(podPolicy, pod)).toEqual({ matched: true, denials: [], errors: [] });
+  });
+
+  test.each([
+    ['a privileged container', (p: Obj) => { p.spec.containers[0].securityContext.privileged = true; }, 'sandbox pod: spec.containers[0].securityContext.privileged must be false'],
+    ['a chosen node', (p: Obj) => { p.spec.nodeName = 'node-1'; }, 'sandbox pod: spec.nodeName must not be set'],
+  ] as const)('%s is denied, and the denial names the field', (_name, mutate, message) => {
+    const bad = clone(pod) as Obj;
+    mutate(bad);
+    expect(admit(podPolicy, bad).denials).toEqual([message]);
   });
 });
