@@ -3,7 +3,7 @@ import type { AwsRendererOptions, ResolvedAwsOptions } from '../aws/options';
 import { AppFamily } from '../config/kit-file';
 import { KitInput } from '../config/load';
 import { SandboxKitChart } from '../k8s/chart';
-import { KubernetesRendererOptions } from '../k8s/options';
+import { KubernetesRendererOptions, TARGET_ONLY_RENDERER_FIELDS } from '../k8s/options';
 import { SandboxKitConfig } from '../policy/config';
 import { ConfigProblem, problemsOf, SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
@@ -73,7 +73,8 @@ function awsChecks(renderer: AwsRendererOptions): AwsChecks {
       try {
         if (TARGETS[p.target].kind === 'kubernetes') {
           checkEksPlan(p, options);
-          problems.push(...chartProblems(() => kitChart(options.eks.chart)(p), scope, 'aws.renderer.eks.chart', (c) => { chart = c; }));
+          problems.push(...chartProblems(() => kitChart(options.eks.chart)(p), scope, 'aws.renderer.eks.chart', (c) => { chart = c; })
+            .map((q) => ({ ...q, field: q.field.replace(/^kubernetes\.renderer(?=[.[]|$)/, 'aws.renderer.eks.chart') })));
         } else {
           checkEcsPlan(p, options);
         }
@@ -89,6 +90,20 @@ function awsChecks(renderer: AwsRendererOptions): AwsChecks {
 function onlyPlan(config: SandboxKitConfig, scope: string): { plan: DeploymentPlan; problems: ConfigProblem[] } {
   const outcome = planOutcome(config);
   return { plan: outcome.plan, problems: outcome.refusals.map((p) => ({ ...p, scope })) };
+}
+
+/**
+ * Where in the kit file a chart problem's `kubernetes.renderer.<field>` is: the target's
+ * `rendererOverrides` entry when the value came from there, or when it is unset and only ever
+ * set per target (TARGET_ONLY_RENDERER_FIELDS); else `renderer`.
+ */
+function rendererField(field: string, target: TargetName, shared: KubernetesRendererOptions, rendered: KubernetesRendererOptions): string {
+  const m = /^kubernetes\.renderer\.([A-Za-z]+)(.*)$/.exec(field);
+  if (!m) return field;
+  const [, top, rest] = m;
+  const fromOverride = shared[top as keyof KubernetesRendererOptions] !== rendered[top as keyof KubernetesRendererOptions];
+  const unsetPerTarget = rendered[top as keyof KubernetesRendererOptions] === undefined && (TARGET_ONLY_RENDERER_FIELDS as readonly string[]).includes(top);
+  return fromOverride || unsetPerTarget ? `kubernetes.rendererOverrides.${target}.${top}${rest}` : field;
 }
 
 /** The chart's own checks (Pod Security, API server, platform rules) and any construct error, as problems. */
@@ -131,7 +146,9 @@ export function checkKit(input: KitInput, options: CheckKitOptions = {}): KitChe
     const found: ConfigProblem[] = outcome.refusals.map((p) => ({ ...p, scope }));
     let chart: SandboxKitChart | undefined;
     if (outcome.plan.services.length && !rendererInvalid('kubernetes')) {
-      found.push(...chartProblems(() => new SandboxKitChart(new App(), config.target, { ...(k8s.renderer as KubernetesRendererOptions), plan: outcome.plan }), scope, 'kubernetes.renderer', (c) => { chart = c; }));
+      const renderer = (k8s.targetRenderers[config.target] ?? k8s.renderer) as KubernetesRendererOptions;
+      found.push(...chartProblems(() => new SandboxKitChart(new App(), config.target, { ...renderer, plan: outcome.plan }), scope, 'kubernetes.renderer', (c) => { chart = c; })
+        .map((p) => ({ ...p, field: rendererField(p.field, config.target, k8s.renderer as KubernetesRendererOptions, renderer) })));
     }
     problems.push(...found);
     return { family: 'kubernetes', target: config.target, config, plan: outcome.plan, chart, problems: found };

@@ -37,10 +37,19 @@ export interface KubernetesSection {
    */
   readonly overrides?: { readonly [T in KubernetesAppTarget]?: TargetOptions };
   /**
-   * Options of the Kubernetes chart (docs/kubernetes.md).
+   * Options of the Kubernetes chart (docs/kubernetes.md), for every target.
    * @default {}
    */
   readonly renderer?: KubernetesRendererOptions;
+  /**
+   * Chart options of one target, over `renderer`: each field given here replaces the same field
+   * of `renderer` for that target (objects are not merged deeper). This is where options that only
+   * one target takes go, such as eks-fargate's `podSecurityGroupIds`, so that one file holds it
+   * together with the other targets.
+   * @example { "eks-fargate": { "podSecurityGroupIds": ["sg-0123456789abcdef0"] } }
+   * @default {}
+   */
+  readonly rendererOverrides?: { readonly [T in KubernetesAppTarget]?: KubernetesRendererOptions };
 }
 
 /** The `aws` section: read by the AWS app (`cdk synth` / `cdk deploy`). */

@@ -25,6 +25,11 @@ export interface AppInput<R = KubernetesRendererOptions | AwsRendererOptions> {
   readonly configs: readonly SandboxKitConfig[];
   /** Renderer options, as written (the renderers apply their defaults). */
   readonly renderer: R;
+  /**
+   * The renderer options each target renders with: `renderer`, with the target's entry of
+   * `rendererOverrides` over it (Kubernetes app). Targets without an override render `renderer`.
+   */
+  readonly targetRenderers: Readonly<Partial<Record<TargetName, R>>>;
   /** Targets whose config has a problem of its own (reported in KitInput.problems): not planned. */
   readonly invalid: readonly TargetName[];
 }
@@ -121,6 +126,7 @@ export function resolveKitFile(raw: unknown, source: string, targetOverride?: re
     const defaults = isRecord(section?.defaults) ? section!.defaults as Record<string, unknown> : {};
     const overrides = isRecord(section?.overrides) ? section!.overrides as Record<string, unknown> : {};
     const renderer = (isRecord(section?.renderer) ? section!.renderer : {}) as KubernetesRendererOptions & AwsRendererOptions;
+    const rendererOverrides = family === 'kubernetes' && isRecord(section?.rendererOverrides) ? section!.rendererOverrides as Record<string, unknown> : {};
     const configs = unique.map((target) => merge(target, defaults, isRecord(overrides[target]) ? overrides[target] as Record<string, unknown> : {}));
     const invalid: TargetName[] = [];
     for (const config of configs) {
@@ -136,12 +142,33 @@ export function resolveKitFile(raw: unknown, source: string, targetOverride?: re
       }
       if (found.length || schemaErrors('SandboxKitConfig', config).length) invalid.push(config.target);
     }
+    const targetRenderers: Partial<Record<TargetName, KubernetesRendererOptions & AwsRendererOptions>> = {};
     if (unique.length) {
       const prefix = `${family}.renderer`;
       problems.push(...(family === 'kubernetes' ? checkKubernetesRendererOptions(renderer, prefix, false) : checkAwsRendererOptions(renderer, prefix, false))
         .map((p) => ({ ...p, scope: family })));
     }
-    return { family, source, enabled: unique.length > 0, configs, renderer, invalid };
+    for (const target of unique) {
+      const override = rendererOverrides[target];
+      if (!isRecord(override)) {
+        targetRenderers[target] = renderer;
+        continue;
+      }
+      // Field by field over `renderer`, as the section's doc says; the rules run on what the target renders.
+      const { $comment: _comment, ...fields } = override;
+      const merged = { ...renderer, ...fields } as KubernetesRendererOptions & AwsRendererOptions;
+      targetRenderers[target] = merged;
+      for (const p of checkKubernetesRendererOptions(merged, `${family}.renderer`, false)) {
+        const rest = p.field.slice(`${family}.renderer.`.length);
+        if (p.field.startsWith(`${family}.renderer.`) && rest.split('.')[0] in fields) {
+          problems.push({ ...p, field: `${family}.rendererOverrides.${target}.${rest}`, scope: `${family}/${target}` });
+        } else if (!problems.some((q) => q.field === p.field && q.message === p.message)) {
+          // A rule across fields that only the merge breaks: said for the target.
+          problems.push({ ...p, scope: `${family}/${target}` });
+        }
+      }
+    }
+    return { family, source, enabled: unique.length > 0, configs, renderer, targetRenderers, invalid };
   };
   return { source, apps: { kubernetes: app('kubernetes'), aws: app('aws') }, problems };
 }

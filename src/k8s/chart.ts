@@ -95,17 +95,21 @@ export class SandboxKitChart extends Chart {
     this.options = resolveRendererOptions(rendererOptions);
     const opts = this.options;
     const version = plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    // The kit app names the kit-file entry this came from (src/apps/kit-check.ts, rendererField).
     const sgField = 'kubernetes.renderer.podSecurityGroupIds';
+    const perTarget = 'kubernetes.rendererOverrides.eks-fargate.podSecurityGroupIds';
     if (plan.target === 'eks-fargate' && opts.podSecurityGroupIds.length === 0) {
       throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
         field: sgField,
         message: 'NetworkPolicies do not apply to Fargate pods, so on eks-fargate the user-code pods\' egress is held by security groups (a SecurityGroupPolicy), and none are named',
-        alternatives: ['the ids of groups that allow egress to the internet only, DNS to CoreDNS and ingress from the backend (the AWS construct FargatePodSecurityGroups creates them)', 'target "eks" (NetworkPolicies on EC2 nodes)'],
+        alternatives: [`the ids of groups that allow egress to the internet only, DNS to CoreDNS and ingress from the backend, in ${perTarget} of a kit file (the AWS construct FargatePodSecurityGroups creates such groups)`, 'target "eks" (NetworkPolicies on EC2 nodes)'],
       }]);
     }
     if (plan.target !== 'eks-fargate' && opts.podSecurityGroupIds.length) {
       throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
-        field: sgField, message: `applies to eks-fargate only; on ${plan.target} NetworkPolicies hold the pods' egress`, alternatives: ['remove podSecurityGroupIds'],
+        field: sgField,
+        message: `security groups for pods apply to eks-fargate only; on ${plan.target} NetworkPolicies hold the pods' egress, and the ids would be ignored`,
+        alternatives: [`set them for eks-fargate alone: ${perTarget} in a kit file`, `remove podSecurityGroupIds from the ${plan.target} options`],
       }]);
     }
     // The planner moved Retool's egress blocks to the NetworkPolicy (DISABLE_IPTABLES_SECURITY_CONFIGURATION):

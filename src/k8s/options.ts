@@ -207,11 +207,19 @@ export interface KubernetesRendererOptions {
    * security group on pods that run user code (a SecurityGroupPolicy), since NetworkPolicies do
    * not apply to Fargate pods. They must allow what the NetworkPolicies would: egress to the
    * internet but no private range (the AWS construct FargatePodSecurityGroups creates such
-   * groups), DNS to the cluster's CoreDNS, ingress from the backend on the service port.
+   * groups), DNS to the cluster's CoreDNS, ingress from the backend on the service port. In a
+   * kit file that also lists other targets, set it for eks-fargate alone:
+   * `kubernetes.rendererOverrides.eks-fargate.podSecurityGroupIds`.
    * @default - none (refused on eks-fargate)
    */
   readonly podSecurityGroupIds?: readonly SecurityGroupId[];
 }
+
+/**
+ * Renderer options that only one target takes: a kit file sets them in that target's
+ * `rendererOverrides` entry, and problems with them name that entry.
+ */
+export const TARGET_ONLY_RENDERER_FIELDS = ['podSecurityGroupIds'] as const;
 
 /** Options with every default applied (see KubernetesRendererOptions for each field). */
 export interface ResolvedRendererOptions {

@@ -29,9 +29,11 @@ export interface Scenario {
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
-function exampleRenderer(file: string, family: 'kubernetes' | 'aws'): Record<string, unknown> {
-  const raw = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, { renderer?: Record<string, unknown> }>;
-  return raw[family]?.renderer ?? {};
+/** The renderer options a target of an example renders with: `renderer`, its `rendererOverrides` entry over it. */
+function exampleRenderer(file: string, family: 'kubernetes' | 'aws', target?: TargetName): Record<string, unknown> {
+  const raw = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, { renderer?: Record<string, unknown>; rendererOverrides?: Record<string, Record<string, unknown>> }>;
+  const { $comment: _comment, ...override } = (target && raw[family]?.rendererOverrides?.[target]) || {};
+  return { ...(raw[family]?.renderer ?? {}), ...override };
 }
 
 function exampleDefaults(file: string, family: 'kubernetes' | 'aws', target: TargetName): SandboxKitConfig {
@@ -67,7 +69,7 @@ export function scenarios(): Scenario[] {
       config: { target: 'gke-autopilot', retoolVersion: '3.334.0-stable', services: { 'code-executor': KIT_EXECUTORS['code-executor'], 'js-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } },
       note: 'code-executor on the kit\'s image: its rlimits-only jail inside GKE Sandbox; under runc only the pod\'s own settings run',
     },
-    { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), renderer: exampleRenderer('eks-fargate.config.json', 'kubernetes'), note: 'examples/eks-fargate.config.json' },
+    { id: 'eks-fargate', config: exampleDefaults('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), renderer: exampleRenderer('eks-fargate.config.json', 'kubernetes', 'eks-fargate'), note: 'examples/eks-fargate.config.json' },
     { id: 'ecs-ec2', config: { target: 'ecs-ec2', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { enabled: false } } }, note: 'default plan: Retool\'s executors privileged (their jail mounts a procfs; /proc stays masked on ECS); the agent sandbox is refused on ECS (its controller starts Kubernetes Jobs), so it runs under the platform defaults' },
     {
       id: 'ecs-ec2 (kit image)',

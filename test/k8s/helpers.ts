@@ -35,7 +35,7 @@ export function render(config: SandboxKitConfig, renderer: KubernetesRendererOpt
 export function renderKitFile(file: string): Record<string, Rendered> {
   const input = loadAppInput('kubernetes', { file, env: {} });
   const out: Record<string, Rendered> = {};
-  for (const config of input.configs) out[config.target] = render(config, input.renderer as KubernetesRendererOptions);
+  for (const config of input.configs) out[config.target] = render(config, (input.targetRenderers[config.target] ?? input.renderer) as KubernetesRendererOptions);
   return out;
 }
 
