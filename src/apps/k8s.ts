@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
 import { loadKit, LoadOptions, problemsFor } from '../config/load';
 import { KubernetesEndpoint } from '../k8s/chart';
 import { helmValuesYaml } from '../k8s/helm-values';
+import { yamlDocumentWriter } from '../k8s/yaml-text';
 import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { checkKit, TargetCheck } from './kit-check';
@@ -33,14 +33,15 @@ export interface KubernetesSynthResult {
  * for Retool's Helm chart (helmValues).
  */
 export function writeKubernetesTargets(targets: readonly TargetCheck[], outdir: string): KubernetesSynthResult {
-  // YAML serialization is most of synth's time, and targets share many objects (namespaces,
-  // policies, the profile ConfigMaps): each distinct object is serialized once. The text is what
-  // Yaml.stringify(...objects) writes, which joins the documents the same way.
+  // Targets share many objects (namespaces, policies, the profile ConfigMaps): each distinct
+  // object is serialized once. The text is what Yaml.stringify(...objects) writes, which joins
+  // the documents the same way (yaml-text.ts writes it faster).
   const serialized = new Map<string, string>();
+  const yamlText = yamlDocumentWriter();
   const yamlOf = (o: object): string => {
     const key = JSON.stringify(o);
     let text = serialized.get(key);
-    if (text === undefined) serialized.set(key, text = Yaml.stringify(o));
+    if (text === undefined) serialized.set(key, text = yamlText(o));
     return text;
   };
   const rendered = targets.map((t) => {

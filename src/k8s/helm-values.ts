@@ -1,5 +1,5 @@
-import { Yaml } from 'cdk8s';
 import { KubernetesEndpoint } from './chart';
+import { manifestYaml } from './yaml-text';
 
 /**
  * Retool's Helm chart (tryretool/retool-helm charts/retool, version 6.11.21) whose values the
@@ -69,5 +69,5 @@ export function helmValuesYaml(input: HelmValuesInput, target: string): string {
     '# Pass it with -f next to your own values. It turns off the chart\'s copies of what the kit runs and points the backend at the kit.',
     ...(input.agentSandboxSecret ? [`# The backend reads the agent sandbox keys from Secret ${input.agentSandboxSecret} in its own namespace: create it there too.`] : []),
   ];
-  return `${header.join('\n')}\n${Yaml.stringify(helmValues(input))}`;
+  return `${header.join('\n')}\n${manifestYaml([helmValues(input)])}`;
 }
