@@ -15,7 +15,14 @@ import { supportsAdmissionPolicy } from './admission/sandbox-admission';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
 import { addPlanValidation } from './plan-needs';
+import { KubeObject, podsOf } from './manifest';
+import { NamespaceFences, podCharge } from './quota';
+import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
 import { ServiceWorkload } from './workload';
+import { ApiObject } from 'cdk8s';
+import { SandboxConfigError } from '../policy/errors';
+import { sandboxJobPods, sizeQuota } from '../policy/quota';
+import { withTargetDns } from './network-policy';
 
 
 /** Retool's controller resources (values.yaml rr.agentSandbox.controller.resources). */
@@ -108,7 +115,8 @@ export class AgentSandbox extends Construct {
     const ns = this.namespace;
     const o = resolveAgentSandboxRendererOptions(props.agentSandbox);
     this.options = o;
-    const network = props.network ?? defaultNetwork();
+    // DNS where the target's resolvers are (catalog), whoever gave the network settings.
+    const network = withTargetDns(props.network ?? defaultNetwork(), plan.target);
     const domain = props.clusterDomain ?? 'cluster.local';
     const N = AGENT_SANDBOX_NAMES;
     const app = N.base;
@@ -253,6 +261,24 @@ export class AgentSandbox extends Construct {
       backendPort: urlPort(backendUrl),
       postgresPort: o.postgres.kind === 'host' ? o.postgres.port : DEFAULT_POSTGRES_PORT,
       admission: supportsAdmissionPolicy(props.kubernetesVersion) ? { job: this.jobTemplate, imageTag: deployedImageTag(plan.image) } : undefined,
+    });
+
+    // The namespace's resource fences: a ResourceQuota scoped to the sandbox PriorityClass, sized
+    // so the Jobs the controller may create (MAX_TOTAL_JOBS, PREWARM_POOL_SIZE) are never
+    // refused, and no more fit; a LimitRange. The sandbox Jobs only: the controller, proxy and
+    // prepuller are the kit's, and the prepuller has a pod per node.
+    const template = this.jobTemplate.spec.template.spec as never;
+    const { pods, why } = sandboxJobPods(o.scaling.maxTotalJobs, o.scaling.prewarmPoolSize);
+    const sizing = sizeQuota({
+      what: 'sandbox Job', pods, why, pod: podCharge(template),
+      scalingField: 'kubernetes.renderer.agentSandbox.scaling.maxTotalJobs', podsPerUnit: 2,
+    }, plan.quota, 'services.agent-sandbox.quota');
+    if (sizing.problems.length) throw new SandboxConfigError('sandbox-kit resource quotas', sizing.problems);
+    const inNamespace = podsOf(this.node.findAll().filter(ApiObject.isApiObject).map((x) => x.toJson() as KubeObject)).filter((p) => p.namespace === ns);
+    new NamespaceFences(this, 'ResourceFences', {
+      namespace: ns, hard: sizing.hard, reasons: sizing.reasons, priorityClassName: SANDBOX_PRIORITY_CLASS.name,
+      pods: [...inNamespace.map((p) => p.spec as never), template], userCodePod: template,
+      criticalClassesUsed: inNamespace.map((p) => (p.spec as { priorityClassName?: string }).priorityClassName ?? '').filter(Boolean),
     });
 
     this.controllerUrl = `http://${N.controller}.${ns}.svc.${domain}:${controller.port}`;

@@ -26,8 +26,7 @@ import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { referencedProfiles } from './profiles';
 import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
-import { deploymentPods, sandboxJobPods, sizeQuota } from '../policy/quota';
-import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
+import { deploymentPods, sizeQuota } from '../policy/quota';
 import { NamespaceFences, podCharge } from './quota';
 import { ConfigProblem } from '../policy/errors';
 
@@ -176,7 +175,8 @@ export class SandboxKitChart extends Chart {
       new OperatorSeccompProfiles(this, 'OperatorSeccompProfiles', { profiles: byDelivery('security-profiles-operator') });
     }
 
-    // DNS goes where the target's resolvers really are (catalog), not only to the kube-dns pods.
+    // DNS goes where the target's resolvers really are (catalog), not only to the kube-dns pods
+    // (the services apply the catalog's resolvers themselves; the kit file's NodeLocal DNSCache here).
     const network = { ...opts, dns: { ...opts.dns, cidrs: dnsResolverCidrs(facts, opts.dns.nodeLocalDnsCache, opts.dns.cidrs) } };
     const common = {
       kubernetesVersion: version,
@@ -200,7 +200,9 @@ export class SandboxKitChart extends Chart {
       endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
     }
     const agent = get('agent-sandbox');
-    let agentSandbox: AgentSandbox | undefined;
+    // AgentSandbox brings its namespace's quota and refuses caps below its scaling: its problems
+    // join the executors' quota problems in one error (below).
+    let agentError: SandboxConfigError | undefined;
     if (agent) {
       // The controller and proxy run kit code with the plan's supporting settings: their
       // namespace enforces the strictest level those pods meet.
@@ -218,13 +220,18 @@ export class SandboxKitChart extends Chart {
       const nsLevel = order[Math.max(order.indexOf(level), order.indexOf(agent.podSecurityLevel))];
       const nsReason = [agent.podSecurityReason, reason].filter((r): r is string => Boolean(r)).join('; ') || undefined;
       ns(opts.namespaces.agentSandbox, 'user-code', nsLevel, nsReason);
-      const a = agentSandbox = new AgentSandbox(this, 'AgentSandbox', {
-        ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage, imagePullSecrets: plan.images.pullSecrets,
-        autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
-      });
-      const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
-      endpoints.push({ service: 'agent-sandbox', component: 'controller', env: env('controller'), url: a.controllerUrl });
-      endpoints.push({ service: 'agent-sandbox', component: 'proxy', env: env('proxy'), url: a.proxyUrl });
+      try {
+        const a = new AgentSandbox(this, 'AgentSandbox', {
+          ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage, imagePullSecrets: plan.images.pullSecrets,
+          autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
+        });
+        const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
+        endpoints.push({ service: 'agent-sandbox', component: 'controller', env: env('controller'), url: a.controllerUrl });
+        endpoints.push({ service: 'agent-sandbox', component: 'proxy', env: env('proxy'), url: a.proxyUrl });
+      } catch (e) {
+        if (!(e instanceof SandboxConfigError)) throw e;
+        agentError = e;
+      }
     }
     if (plan.target === 'eks-fargate') {
       // On Fargate the security groups, not the NetworkPolicies, hold user code (platforms: eks-fargate).
@@ -261,26 +268,11 @@ export class SandboxKitChart extends Chart {
     };
     executorFences(code, opts.namespaces.codeExecutor);
     executorFences(js, opts.namespaces.jsExecutor);
-    if (agent && agentSandbox) {
-      // The sandbox Jobs only (their PriorityClass is the quota's scope): the controller, proxy
-      // and prepuller are the kit's, and the prepuller has a pod per node.
-      const namespace = agentSandbox.namespace;
-      const template = agentSandbox.jobTemplate.spec.template.spec as never;
-      const scaling = opts.agentSandboxScaling;
-      const { pods, why } = sandboxJobPods(scaling.maxTotalJobs, scaling.prewarmPoolSize);
-      const sizing = sizeQuota({
-        what: 'sandbox Job', pods, why, pod: podCharge(template),
-        scalingField: 'kubernetes.renderer.agentSandbox.scaling.maxTotalJobs', podsPerUnit: 2,
-      }, agent.quota, 'services.agent-sandbox.quota');
-      quotaProblems.push(...sizing.problems);
-      const inNamespace = podsOf(rendered).filter((p) => p.namespace === namespace);
-      new NamespaceFences(this, `Fences-${namespace}`, {
-        namespace, hard: sizing.hard, reasons: sizing.reasons, priorityClassName: SANDBOX_PRIORITY_CLASS.name,
-        pods: [...inNamespace.map((p) => p.spec as never), template], userCodePod: template,
-        criticalClassesUsed: inNamespace.map((p) => (p.spec as { priorityClassName?: string }).priorityClassName ?? '').filter(Boolean),
-      });
+    if (agentError && !quotaProblems.length) throw agentError;
+    if (quotaProblems.length) {
+      const optionsToo = agentError !== undefined && !agentError.message.startsWith('sandbox-kit resource quotas');
+      throw new SandboxConfigError(optionsToo ? 'sandbox-kit renderer options and resource quotas' : 'sandbox-kit resource quotas', [...quotaProblems, ...(agentError?.problems ?? [])]);
     }
-    if (quotaProblems.length) throw new SandboxConfigError('sandbox-kit resource quotas', quotaProblems);
 
     this.node.addValidation({ validate: () => [...this.renderObjects().errors] });
   }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceName } from '../policy/services';
 import { MODE_ANNOTATION } from './labels';
-import { allowPolicy, backendIngress, dnsEgress, internetEgress, NetworkSettings } from './network-policy';
+import { allowPolicy, backendIngress, dnsEgress, internetEgress, NetworkSettings, withTargetDns } from './network-policy';
 import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions, Toleration } from './options';
 import { addPlanValidation } from './plan-needs';
 import { profileChecksumAnnotations } from './profiles';
@@ -77,7 +77,8 @@ abstract class NsJailExecutor extends Construct {
     const component = plan.components.find((c) => c.runsUserCode);
     if (!component || plan.components.length !== 1) throw new Error(`${id}: expected exactly one component that runs user code in the ${service} plan`);
     this.namespace = props.namespace ?? defaultNamespace;
-    const network = props.network ?? defaultNetwork();
+    // DNS where the target's resolvers are (catalog), whoever gave the network settings.
+    const network = withTargetDns(props.network ?? defaultNetwork(), plan.target);
     this.workload = new ServiceWorkload(this, 'Workload', {
       name: service,
       appName: service,

@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { commonLabels } from './labels';
 import { parseCidr } from '../policy/cidr';
-import { exceptWithin, GLOBAL_UNICAST_IPV6, NON_ROUTABLE_IPV4 } from '../policy/egress';
+import { dnsResolverCidrs, exceptWithin, GLOBAL_UNICAST_IPV6, NON_ROUTABLE_IPV4 } from '../policy/egress';
+import { TargetName, TARGETS } from '../targets';
 import { METADATA_CIDRS } from './defaults';
 
 /** Network facts every policy of the kit needs. */
@@ -13,6 +14,15 @@ export interface NetworkSettings {
   readonly privateCidrs: readonly string[];
   /** Cluster DNS: the DNS pods, and the addresses (ipBlock peers) of resolvers no selector matches. */
   readonly dns: { readonly namespace: string; readonly k8sAppLabels: readonly string[]; readonly cidrs: readonly string[] };
+}
+
+/**
+ * The settings with DNS allowed where the target's resolvers are (catalog: clusterDns; on GKE
+ * Cloud DNS and NodeLocal DNSCache), not only to the DNS pods. Idempotent, so a service
+ * construct applies it whether it stands alone or SandboxKitChart already did.
+ */
+export function withTargetDns<T extends NetworkSettings>(net: T, target: TargetName): T {
+  return { ...net, dns: { ...net.dns, cidrs: dnsResolverCidrs(TARGETS[target], undefined, net.dns.cidrs) } };
 }
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

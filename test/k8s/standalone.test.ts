@@ -3,10 +3,10 @@
  * app brings what the plan needs, and otherwise fails with a message scoped to the construct
  * that names what is missing.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import {
   AgentSandbox, AppArmorProfileLoader, CodeExecutor, DeploymentPlan, OperatorSeccompProfiles, PodSecurityLevel, plan, referencedProfiles,
-  SandboxKitChart, SandboxPlan, SeccompProfileInstaller, TrustNamespace,
+  SandboxConfigError, SandboxKitChart, SandboxPlan, SeccompProfileInstaller, TrustNamespace,
 } from '../../src';
 
 const servicePlan = (p: DeploymentPlan, name: string): SandboxPlan => p.services.find((s) => s.service === name)!;
@@ -120,6 +120,17 @@ test('an AgentSandbox on its own needs its namespace (controller, proxy and sand
   expect(() => chart.toJson()).toThrow(/\[app\/agent\] ConfigMap\/sandbox-kit-agent\/agent-sandbox-job-template:job-template.json runs in namespace "sandbox-kit-agent"/);
 });
 
+test('inside SandboxKitChart, the AgentSandbox\'s quota problems and the executors\' come in one error', () => {
+  const kit = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { quota: { pods: 1 } }, 'agent-sandbox': { quota: { pods: 1 } } } });
+  let fields: string[] = [];
+  try {
+    new SandboxKitChart(new App(), 'kit', { plan: kit, agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } } });
+  } catch (e) {
+    fields = (e as SandboxConfigError).problems.map((p) => p.field);
+  }
+  expect(fields).toEqual(['services.code-executor.quota.pods', 'services.agent-sandbox.quota.pods']);
+});
+
 test('inside SandboxKitChart a service leaves the checks to the chart: one report, not two', () => {
   const kit = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable' });
   const chart = new SandboxKitChart(new App(), 'kit', { plan: kit, agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } } });
@@ -143,4 +154,38 @@ test('the fences and node pieces SandboxKitChart adds are public constructs, for
     const cls = api[name] as unknown as { prototype: object };
     expect([name, cls.prototype instanceof Construct]).toEqual([name, true]);
   }
+});
+
+describe('an AgentSandbox on its own brings the fences of its own namespace', () => {
+  const build = (target: 'eks' | 'gke-standard') => {
+    const p = servicePlan(plan({ target, retoolVersion: '3.334.0-stable' }), 'agent-sandbox');
+    const chart = new Chart(new App(), 'app');
+    new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } }, scaling: { maxTotalJobs: 7, prewarmPoolSize: 2 } } });
+    return chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as { kind: string; metadata: { name: string; namespace?: string }; spec?: Record<string, unknown> });
+  };
+
+  test('a ResourceQuota counting the sandbox PriorityClass, sized from its scaling, a LimitRange, and critical priority refused', () => {
+    const objects = build('eks');
+    const quota = objects.find((o) => o.kind === 'ResourceQuota' && o.metadata.name === 'sandbox-kit-user-code')!;
+    expect(quota.metadata.namespace).toBe('sandbox-kit-agent');
+    // MAX_TOTAL_JOBS 7, twice (a deleted Job's pod counts while its replacement starts).
+    expect((quota.spec as { hard: Record<string, string> }).hard.pods).toBe('14');
+    expect(quota.spec!.scopeSelector).toEqual({ matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['sandbox-kit-agent-sandbox'] }] });
+    expect(objects.find((o) => o.kind === 'LimitRange')?.metadata.namespace).toBe('sandbox-kit-agent');
+    expect(objects.find((o) => o.metadata.name === 'sandbox-kit-no-critical-priority')?.metadata.namespace).toBe('sandbox-kit-agent');
+  });
+
+  test('a quota cap below its scaling is refused at construction, naming what would work', () => {
+    const p = servicePlan(plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'agent-sandbox': { quota: { pods: 3 } } } }), 'agent-sandbox');
+    expect(() => new AgentSandbox(new Chart(new App(), 'app'), 'agent', { plan: p, agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } } }))
+      .toThrow(/services\.agent-sandbox\.quota\.pods: 3 pods is below what sandbox Job may run at once \(100/);
+  });
+
+  test('DNS where the target\'s resolvers are: on gke-standard, Cloud DNS and NodeLocal DNSCache on port 53, as SandboxKitChart renders it', () => {
+    const policy = build('gke-standard').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'agent-sandbox-sandbox')!;
+    const cidrs = JSON.stringify(policy.spec!.egress);
+    expect(cidrs).toContain('169.254.169.254/32');
+    expect(cidrs).toContain('169.254.20.10/32');
+    expect(JSON.stringify(build('eks').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'agent-sandbox-sandbox')!.spec!.egress)).not.toContain('169.254.169.254/32');
+  });
 });
