@@ -1,6 +1,7 @@
 import { parseArgs } from 'util';
 import { AWS_APP_TARGETS, AppFamily, KUBERNETES_APP_TARGETS } from '../config/kit-file';
 import { KitInput, readKitFile, resolveKitFile } from '../config/load';
+import { agentSandboxDepartures, retoolDepartures } from '../policy/departures';
 import { describePlan, describeTargetFacts } from '../policy/describe';
 import { ConfigProblem, SandboxConfigError } from '../policy/errors';
 import { SANDBOX_MODES } from '../policy/modes';
@@ -171,6 +172,8 @@ function json(check: KitCheck, args: Args): string {
       target: t.target,
       config: t.config,
       plan: t.plan,
+      // Per service, the deliberate departures from Retool's settings, as the text lists them.
+      departures: t.plan ? Object.fromEntries(t.plan.services.map((s) => [s.service, [...retoolDepartures(s), ...agentSandboxDepartures(s)]])) : undefined,
       problems: t.problems,
       ...(args.facts ? { facts: TARGETS[t.target] } : {}),
     })),

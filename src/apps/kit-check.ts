@@ -81,7 +81,7 @@ function awsChecks(renderer: AwsRendererOptions): AwsChecks {
       } catch (e) {
         problems.push(...problemsOf(e, 'aws.renderer', scope));
       }
-      return { plan: p, chart, problems };
+      return { plan: chart?.plan ?? p, chart, problems };
     },
   };
 }
@@ -151,7 +151,8 @@ export function checkKit(input: KitInput, options: CheckKitOptions = {}): KitChe
         .map((p) => ({ ...p, field: rendererField(p.field, config.target, k8s.renderer as KubernetesRendererOptions, renderer) })));
     }
     problems.push(...found);
-    return { family: 'kubernetes', target: config.target, config, plan: outcome.plan, chart, problems: found };
+    // The chart's plan carries what the renderer's options decide too (the agent sandbox's network).
+    return { family: 'kubernetes', target: config.target, config, plan: chart?.plan ?? outcome.plan, chart, problems: found };
   });
 
   const aws = input.apps.aws;

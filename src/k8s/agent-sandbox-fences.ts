@@ -3,17 +3,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { commonLabels } from './labels';
 import { JobTemplateInput, PriorityClassValue, SandboxAdmission } from './admission/sandbox-admission';
+import { AGENT_SANDBOX_PRIORITY_CLASS, PostgresDestination } from '../policy/agent-sandbox';
+import { exceptWithin } from '../policy/egress';
+import { METADATA_CIDRS } from './defaults';
 import { allowPolicy, apiServerEgress, backendIngress, dnsEgress, internetEgress, NetworkSettings, podsIn, publicAddresses } from './network-policy';
 
-/**
- * The PriorityClass of the sandbox Jobs' pods: priority 0 and never preempting, so a sandbox
- * never evicts anything; the namespace's quota counts the pods of this class (a PriorityClass
- * scope), and the admission policy pins it.
- */
-export const SANDBOX_PRIORITY_CLASS: PriorityClassValue = { name: 'sandbox-kit-agent-sandbox', value: 0, preemptionPolicy: 'Never' };
-
-/** Postgres's port when the connection is a URL in a Secret the kit cannot read. */
-export const DEFAULT_POSTGRES_PORT = 5432;
+/** The PriorityClass of the sandbox Jobs' pods, as the planner decides it (AGENT_SANDBOX_PRIORITY_CLASS). */
+export const SANDBOX_PRIORITY_CLASS: PriorityClassValue = AGENT_SANDBOX_PRIORITY_CLASS;
 
 /** The port of an http(s) URL (explicit, else the scheme's). */
 export function urlPort(url: string): number {
@@ -33,8 +29,8 @@ export interface AgentSandboxFencesProps {
   readonly ports: { readonly sandbox: number; readonly controller: number; readonly proxy: number };
   /** The backend's port the proxy calls (BACKEND_URL). */
   readonly backendPort: number;
-  /** The Postgres port the controller and proxy keep their state on. */
-  readonly postgresPort: number;
+  /** Where the controller and proxy keep their state: the port, and the ranges (none: any address but the metadata endpoints). */
+  readonly postgres: PostgresDestination;
   /**
    * The Job template and the tag the controller fills in, for the admission policies; absent
    * where the cluster has no ValidatingAdmissionPolicy v1 (Kubernetes < 1.30).
@@ -52,8 +48,8 @@ const tcp = (port: number): k8s.NetworkPolicyPort[] => [{ protocol: 'TCP', port:
  *   and the proxy on its port; no route from a sandbox to the controller (which holds the
  *   Job-creating token) either way. The proxy reaches DNS, the sandboxes, the backend and the
  *   internet (no private ranges, no metadata); the controller DNS, the sandboxes and the API
- *   server. Both reach Postgres on its port (Retool's chart leaves that out; the components keep
- *   their state there).
+ *   server. Both reach Postgres on its port, in the kit file's ranges where it names them
+ *   (Retool's chart leaves that out; the components keep their state there).
  * - The sandbox PriorityClass, and the admission policies that pin every sandbox Job and pod to
  *   the template.
  */
@@ -65,9 +61,15 @@ export class AgentSandboxFences extends Construct {
     const controllerPeer = podsIn(ns, selectors.controller);
     const proxyPeer = podsIn(ns, selectors.proxy);
     const backendPeer = podsIn(network.backend.namespace, network.backend.podLabels);
-    // Postgres: its address is not known here (a URL in a Secret, or a DNS name), so any address
-    // but the metadata endpoints, on its port only.
-    const postgres: k8s.NetworkPolicyEgressRule = { to: publicAddresses([]), ports: tcp(props.postgresPort) };
+    // Postgres on its port only: to the ranges the kit file names (the metadata endpoints cut out of
+    // them), else any address but those (the URL is in a Secret, or a DNS name the kit cannot resolve).
+    const pg = props.postgres;
+    const postgres: k8s.NetworkPolicyEgressRule = {
+      to: pg.cidrs.length
+        ? pg.cidrs.map((cidr) => ({ ipBlock: { cidr, ...(exceptWithin(cidr, METADATA_CIDRS).length ? { except: exceptWithin(cidr, METADATA_CIDRS) } : {}) } }))
+        : publicAddresses([]),
+      ports: tcp(pg.port),
+    };
     allowPolicy(this, 'Sandbox', {
       name: 'agent-sandbox-sandbox',
       namespace: ns,

@@ -1,6 +1,6 @@
 import { SandboxConfigError } from '../policy/errors';
 import { ConfigProblem } from '../policy/errors';
-import { DnsSubdomain } from './names';
+import { Cidr, DnsSubdomain } from './names';
 
 /**
  * A Secret name (a DNS subdomain).
@@ -54,6 +54,14 @@ export interface AgentSandboxPostgres {
    * @default 5432
    */
   readonly port?: number;
+  /**
+   * Address ranges the database lies in: the controller's and proxy's NetworkPolicies then allow
+   * the Postgres port to these only. The kit cannot resolve the host or read the URL's Secret.
+   * @minItems 1
+   * @default - none: the Postgres port open to any address but the metadata endpoints (explain names it as a risk)
+   * @example ["10.20.0.0/24"]
+   */
+  readonly cidrs?: readonly Cidr[];
   /**
    * Database name.
    * @pattern ^[^\s:/?#]+$
@@ -318,6 +326,16 @@ export interface ResolvedAgentSandboxOptions {
   readonly sandbox: Required<AgentSandboxJobOptions>;
   readonly proxy: { readonly backendUrl?: string; readonly allowedDomains?: string; readonly backendDomainSuffixes?: string; readonly sandboxProxyTimeoutMs: number };
   readonly devicePlugin: Required<DevicePluginOptions>;
+}
+
+/**
+ * Where the controller and proxy reach Postgres (what the NetworkPolicies open; no Secret
+ * needed): the host fields' port, else Postgres's default (a URL in a Secret the kit cannot read),
+ * and the kit file's ranges.
+ */
+export function agentSandboxPostgresDestination(o: AgentSandboxRendererOptions | undefined): { port: number; cidrs: string[] } {
+  const pg = o?.postgres;
+  return { port: pg?.host !== undefined && pg.port !== undefined ? pg.port : AGENT_SANDBOX_DEFAULTS.postgres.port, cidrs: [...(pg?.cidrs ?? [])] };
 }
 
 /** Scaling with defaults (what the fences size quotas from; no Secret needed). */

@@ -7,10 +7,10 @@ import {
   AGENT_SANDBOX_LABELS, AGENT_SANDBOX_NAMES, agentSandboxJobTemplate, deployedImageTag, JOB_TEMPLATE_CHECKSUM_ANNOTATION, JOB_TEMPLATE_KEY,
   JobTemplateJson,
 } from './agent-sandbox-job';
-import { AgentSandboxRendererOptions, resolveAgentSandboxRendererOptions, ResolvedAgentSandboxOptions, ResolvedPostgres } from './agent-sandbox-options';
+import { AgentSandboxRendererOptions, agentSandboxPostgresDestination, resolveAgentSandboxRendererOptions, ResolvedAgentSandboxOptions, ResolvedPostgres } from './agent-sandbox-options';
 import { ExecutorProps, defaultNetwork } from './executor';
 import { commonLabels } from './labels';
-import { AgentSandboxFences, DEFAULT_POSTGRES_PORT, urlPort } from './agent-sandbox-fences';
+import { AgentSandboxFences, urlPort } from './agent-sandbox-fences';
 import { supportsAdmissionPolicy } from './admission/sandbox-admission';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
@@ -259,7 +259,7 @@ export class AgentSandbox extends Construct {
       selectors: { sandbox: AGENT_SANDBOX_LABELS.sandboxSelector, controller: controllerWorkload.selector, proxy: proxyWorkload.selector },
       ports: { sandbox: sandbox.port, controller: controller.port, proxy: proxy.port },
       backendPort: urlPort(backendUrl),
-      postgresPort: o.postgres.kind === 'host' ? o.postgres.port : DEFAULT_POSTGRES_PORT,
+      postgres: plan.agent.network?.postgres ?? agentSandboxPostgresDestination(props.agentSandbox),
       admission: supportsAdmissionPolicy(props.kubernetesVersion) ? { job: this.jobTemplate, imageTag: deployedImageTag(plan.image) } : undefined,
     });
 

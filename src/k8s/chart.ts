@@ -6,12 +6,13 @@ import { DeploymentPlan, PodSecurityLevel, SandboxPlan } from '../policy/plan';
 import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { ServiceName } from '../policy/services';
 import { dnsResolverCidrs } from '../policy/egress';
+import { planAgentSandboxNetwork } from '../policy/agent-sandbox';
 import { addressRange, rangeContains } from '../policy/address-math';
 import { METADATA_CIDRS } from './defaults';
 import { TARGETS } from '../targets';
 import { AgentSandbox, CONTROLLER_RESOURCES } from './agent-sandbox';
 import { DEVICE_PLUGIN_POD_SECURITY_REASON, TunDevicePlugin } from './agent-sandbox-nodes';
-import { resolveAgentSandboxRendererOptions } from './agent-sandbox-options';
+import { agentSandboxPostgresDestination, resolveAgentSandboxRendererOptions } from './agent-sandbox-options';
 import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './apparmor-loader';
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
@@ -84,15 +85,20 @@ export class SandboxKitChart extends Chart {
   private rendered?: { readonly count: number; readonly objects: readonly KubeObject[]; readonly errors: readonly string[] };
 
   constructor(scope: Construct, id: string, props: SandboxKitChartProps) {
-    const { plan, labels, disableResourceNameHashes, ...rendererOptions } = props;
+    const { plan: planned, labels, disableResourceNameHashes, ...rendererOptions } = props;
     super(scope, id, { labels, disableResourceNameHashes });
-    const facts = TARGETS[plan.target];
-    if (facts.kind !== 'kubernetes') throw new Error(`SandboxKitChart: target "${plan.target}" is not a Kubernetes target; render it with the AWS app`);
-    this.plan = plan;
+    const facts = TARGETS[planned.target];
+    if (facts.kind !== 'kubernetes') throw new Error(`SandboxKitChart: target "${planned.target}" is not a Kubernetes target; render it with the AWS app`);
     // It brings what each service needs and checks every object at synth (below): the services skip their own checks.
     checksItsOutput(this);
     this.options = resolveRendererOptions(rendererOptions);
     const opts = this.options;
+    // DNS goes where the target's resolvers really are (catalog), not only to the kube-dns pods.
+    const dnsCidrs = dnsResolverCidrs(facts, opts.dns.nodeLocalDnsCache, opts.dns.cidrs);
+    // The planner records the agent sandbox's network once the renderer's DNS and Postgres settings are known.
+    const agentNetwork = { dns: { namespace: opts.dns.namespace, k8sAppLabels: opts.dns.k8sAppLabels, cidrs: dnsCidrs }, postgres: agentSandboxPostgresDestination(opts.agentSandbox) };
+    const plan: DeploymentPlan = { ...planned, services: planned.services.map((s) => (s.agent ? planAgentSandboxNetwork(s, agentNetwork) : s)) };
+    this.plan = plan;
     const version = plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     // The kit app names the kit-file entry this came from (src/apps/kit-check.ts, rendererField).
     const sgField = 'kubernetes.renderer.podSecurityGroupIds';
@@ -175,9 +181,8 @@ export class SandboxKitChart extends Chart {
       new OperatorSeccompProfiles(this, 'OperatorSeccompProfiles', { profiles: byDelivery('security-profiles-operator') });
     }
 
-    // DNS goes where the target's resolvers really are (catalog), not only to the kube-dns pods
-    // (the services apply the catalog's resolvers themselves; the kit file's NodeLocal DNSCache here).
-    const network = { ...opts, dns: { ...opts.dns, cidrs: dnsResolverCidrs(facts, opts.dns.nodeLocalDnsCache, opts.dns.cidrs) } };
+    // The services apply the catalog's resolvers themselves too; the kit file's NodeLocal DNSCache and addresses here.
+    const network = { ...opts, dns: { ...opts.dns, cidrs: dnsCidrs } };
     const common = {
       kubernetesVersion: version,
       network,

@@ -1,6 +1,7 @@
 import { TargetFacts } from '../targets/types';
 import { ConfigProblem } from './errors';
 import { ContainerSecurity, PodSecurityLevel, SandboxPlan } from './plan';
+import { risk } from './risks';
 
 /** Retool's agent sandbox runs its controller, proxy and sandbox as this uid/gid (retool-helm deployment_agent_sandbox.yaml). */
 export const AGENT_SANDBOX_UID = 1001;
@@ -60,6 +61,57 @@ export const AGENT_SANDBOX_DEPARTURES: readonly string[] = [
   'the controller\'s get on configmaps and daemonsets narrowed to the job template and the prepuller',
 ];
 
+/**
+ * The PriorityClass of the sandbox Jobs' pods (Retool's template names none): priority 0 and
+ * never preempting, so a sandbox never evicts anything; the namespace's quota counts the pods of
+ * this class alone (a PriorityClass scope), and the admission policy pins it.
+ */
+export const AGENT_SANDBOX_PRIORITY_CLASS = { name: 'sandbox-kit-agent-sandbox', value: 0, preemptionPolicy: 'Never' } as const;
+
+/** Where the controller and proxy keep their state, as far as the kit file says. */
+export interface PostgresDestination {
+  /** The database's port. */
+  readonly port: number;
+  /** Ranges the database lies in (the kit file's agentSandbox.postgres.cidrs); empty when the kit file names none. */
+  readonly cidrs: readonly string[];
+}
+
+/** Cluster DNS as the agent sandbox's pods reach it. */
+export interface AgentSandboxDns {
+  /** Namespace of the DNS pods. */
+  readonly namespace: string;
+  /** `k8s-app` label values of the DNS pods. */
+  readonly k8sAppLabels: readonly string[];
+  /** Resolver addresses no selector matches (/32 ipBlocks on port 53): the catalog's and the kit file's. */
+  readonly cidrs: readonly string[];
+}
+
+/** The agent sandbox's network, decided where its NetworkPolicies are rendered (a Kubernetes target). */
+export interface AgentSandboxNetworkPlan {
+  /** DNS: the kube-dns pods and where the target's resolvers are. */
+  readonly dns: AgentSandboxDns;
+  /** The controller's and proxy's egress to Postgres: its port, to its ranges, or (none named) any address but the metadata endpoints. */
+  readonly postgres: PostgresDestination;
+}
+
+/** Where the Postgres ranges are set, relative to the renderer's options (kubernetes.renderer, or aws.renderer.eks.chart). */
+export const POSTGRES_CIDRS_FIELD = 'agentSandbox.postgres.cidrs';
+
+/**
+ * The agent sandbox's network on a Kubernetes target, from the renderer's DNS and Postgres
+ * settings: recorded in the plan (explain shows it, the fences render it), and when the kit file
+ * does not say where Postgres is, the open Postgres port is a remaining risk.
+ */
+export function planAgentSandboxNetwork(p: SandboxPlan, network: AgentSandboxNetworkPlan): SandboxPlan {
+  if (!p.agent) return p;
+  const { port, cidrs } = network.postgres;
+  const risks = cidrs.length ? p.risks : [
+    ...p.risks,
+    risk('external-misuse', `Postgres egress open to any address on port ${port} (the controller and the proxy, which forwards sandboxed code's requests, may reach any host on it but the metadata endpoints); set ${POSTGRES_CIDRS_FIELD} in the chart's options (kubernetes.renderer, or aws.renderer.eks.chart) to close it.`),
+  ];
+  return { ...p, agent: { ...p.agent, network }, risks };
+}
+
 /** The tun device the plan gives sandbox pods. */
 export type TunDevice = 'device-plugin' | 'host-path' | 'none';
 
@@ -79,6 +131,12 @@ export interface AgentSandboxPlan {
   readonly rootfsEtcCopy: RootfsEtcCopyOption;
   /** Security settings of the rootfs-etc-copy init container. */
   readonly rootfsEtcCopySecurity: ContainerSecurity;
+  /**
+   * The network its fences render (planAgentSandboxNetwork, where the renderer's DNS and
+   * Postgres settings are known).
+   * @default undefined (not rendered on a Kubernetes target yet)
+   */
+  readonly network?: AgentSandboxNetworkPlan;
 }
 
 /** Resolved agent sandbox options. */

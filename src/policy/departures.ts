@@ -1,5 +1,6 @@
 import { ECS_MAX_STOP_TIMEOUT_SECONDS, RETOOL_CHART } from '../targets/retool';
 import { TARGETS } from '../targets';
+import { AGENT_SANDBOX_PRIORITY_CLASS } from './agent-sandbox';
 import { SandboxPlan } from './plan';
 import { IPTABLES_CAPABILITIES, SERVICES } from './services';
 
@@ -87,6 +88,47 @@ export function retoolDepartures(p: SandboxPlan): Departure[] {
       why: `ECS allows at most ${ECS_MAX_STOP_TIMEOUT_SECONDS.value} s (${ECS_MAX_STOP_TIMEOUT_SECONDS.source}): a workflow step still running after it is cut`,
     });
   }
+  return out;
+}
+
+/** Retool's chart's DNS peers for the agent sandbox (values.yaml rr.agentSandbox.networkPolicy.dnsSelector). */
+export const RETOOL_AGENT_DNS = { namespace: 'kube-system', k8sAppLabels: ['kube-dns'] } as const;
+
+/**
+ * The deliberate departures of the agent sandbox's fences from Retool's chart
+ * (templates/agent_sandbox_networkpolicy.yaml, deployment_agent_sandbox.yaml): listed where the
+ * plan records the network its fences render (a Kubernetes target), each only when the rendered
+ * objects differ. Shown by `explain`, checked by test/contract/agent-sandbox.test.ts.
+ */
+export function agentSandboxDepartures(p: SandboxPlan): Departure[] {
+  const n = p.agent?.network;
+  if (!n) return [];
+  const out: Departure[] = [];
+  const facts = TARGETS[p.placement];
+  const sameSelector = n.dns.namespace === RETOOL_AGENT_DNS.namespace && n.dns.k8sAppLabels.join() === RETOOL_AGENT_DNS.k8sAppLabels.join();
+  if (n.dns.cidrs.length || !sameSelector) {
+    const resolvers = facts.clusterDns.value.resolvers.filter((r) => n.dns.cidrs.includes(`${r.address}/32`));
+    out.push({
+      setting: 'DNS egress of the sandbox, controller and proxy',
+      retool: `the pods labelled k8s-app=${RETOOL_AGENT_DNS.k8sAppLabels.join()} in ${RETOOL_AGENT_DNS.namespace}, port 53 (rr.agentSandbox.networkPolicy.dnsSelector)`,
+      kit: `the pods labelled k8s-app in (${n.dns.k8sAppLabels.join(', ')}) in ${n.dns.namespace}${n.dns.cidrs.length ? `, and ${n.dns.cidrs.join(', ')}` : ''}, port 53 UDP and TCP only`,
+      why: `pods resolve where the cluster's resolver really is${resolvers.length ? `: on ${facts.displayName} ${resolvers.map((r) => `${r.address} (${r.why})`).join(', ')} [${facts.clusterDns.source}]` : ''}${n.dns.cidrs.length > resolvers.length ? '; the kit file names the other addresses (kubernetes.renderer.dns)' : ''}; a selector alone would break DNS there, and only port 53 opens (the metadata server's HTTP stays closed)`,
+    });
+  }
+  out.push({
+    setting: 'controller and proxy egress to Postgres',
+    retool: 'no rule: the controller reaches only DNS, the sandboxes and 443/6443; the proxy no private range',
+    kit: n.postgres.cidrs.length
+      ? `TCP ${n.postgres.port} to ${n.postgres.cidrs.join(', ')}`
+      : `TCP ${n.postgres.port} to any address but the metadata endpoints (agentSandbox.postgres.cidrs names none)`,
+    why: 'both keep their state and leader election in Postgres (STATE_BACKEND=postgres), which the chart\'s policies would cut off wherever the database sits in the cluster or the VPC',
+  });
+  out.push({
+    setting: 'sandbox PriorityClass',
+    retool: 'none in the Job template (the cluster\'s default class)',
+    kit: `priorityClassName ${AGENT_SANDBOX_PRIORITY_CLASS.name} (value ${AGENT_SANDBOX_PRIORITY_CLASS.value}, preemptionPolicy ${AGENT_SANDBOX_PRIORITY_CLASS.preemptionPolicy}), a ResourceQuota scoped to it, admission pinning it`,
+    why: 'a sandbox never preempts anything, and the quota counts the sandbox pods alone (sized from MAX_TOTAL_JOBS), not the controller, proxy or prepuller',
+  });
   return out;
 }
 

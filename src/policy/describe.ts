@@ -1,6 +1,6 @@
 import { TARGETS } from '../targets';
 import { AGENT_SANDBOX_DEPARTURES } from './agent-sandbox';
-import { retoolDepartures, RETOOL_CONTRACT_SOURCE } from './departures';
+import { agentSandboxDepartures, retoolDepartures, RETOOL_CONTRACT_SOURCE } from './departures';
 import { ContainerSecurity, DeploymentPlan, SandboxPlan, SeccompSetting } from './plan';
 import { RUN_AS_ROOT_USERNS_RELAXATION } from '../targets/pod-security-standards';
 
@@ -69,10 +69,11 @@ export function describeServicePlan(p: SandboxPlan): string {
       ['rootfs-etc-copy', a.rootfsEtcCopy === 'unprivileged'
         ? 'uid 1001, no capability, /etc/shadow skipped (Retool\'s chart after retool-helm#379)'
         : 'uid 0 with DAC_READ_SEARCH (Retool\'s chart before retool-helm#379); open_by_handle_at stays denied by the sandbox profile it runs under'],
+      ...(a.network ? [['network', `DNS to k8s-app in (${a.network.dns.k8sAppLabels.join(', ')}) in ${a.network.dns.namespace}${a.network.dns.cidrs.length ? ` and ${a.network.dns.cidrs.join(', ')}` : ''} on 53; Postgres on ${a.network.postgres.port} to ${a.network.postgres.cidrs.length ? a.network.postgres.cidrs.join(', ') : 'any address but the metadata endpoints'}`] as [string, string]] : []),
       ['departures', AGENT_SANDBOX_DEPARTURES.join('; ')],
     ], '    '));
   }
-  const departures = retoolDepartures(p);
+  const departures = [...retoolDepartures(p), ...agentSandboxDepartures(p)];
   if (departures.length) {
     out.push(`  departures from Retool's settings (${RETOOL_CONTRACT_SOURCE}):`);
     out.push(...departures.map((d) => `    - ${d.setting}: Retool ${d.retool}; the kit ${d.kit}. Why: ${d.why}`));

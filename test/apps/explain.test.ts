@@ -104,6 +104,27 @@ test('--json prints plans and problems per app and target; --facts adds the cata
   expect(eks.apps.aws.targets[0].facts!.privileged.value).toBe(true);
 });
 
+test('the agent sandbox fences\' departures and the open Postgres port: in the text and in --json; agentSandbox.postgres.cidrs closes the port', () => {
+  const renderer = (cidrs?: string[]) => ({ agentSandbox: { ...EXAMPLE_AGENT_SANDBOX, postgres: { ...EXAMPLE_AGENT_SANDBOX.postgres, ...(cidrs ? { cidrs } : {}) } } });
+  const open = kitFile({ kubernetes: { targets: ['gke-standard'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: renderer() } });
+  const text = explain('--config', open);
+  expect(text.code).toBe(0);
+  expect(text.out).toMatch(/- DNS egress of the sandbox, controller and proxy: Retool .*; the kit .*169\.254\.169\.254\/32, 169\.254\.20\.10\/32.*\. Why: /);
+  expect(text.out).toMatch(/- controller and proxy egress to Postgres: Retool .*; the kit TCP 5432 to any address but the metadata endpoints/);
+  expect(text.out).toMatch(/- sandbox PriorityClass: Retool .*; the kit priorityClassName sandbox-kit-agent-sandbox \(value 0, preemptionPolicy Never\)/);
+  expect(text.out).toMatch(/external-misuse: Postgres egress open to any address on port 5432 .*set agentSandbox\.postgres\.cidrs .*to close it/);
+  type Json = { apps: { kubernetes: { targets: { departures: Record<string, { setting: string; kit: string }[]>; plan: { services: { service: string; risks: { sentence: string }[] }[] } }[] } } };
+  const json = (file: string) => (JSON.parse(explain('--config', file, '--json').out) as Json).apps.kubernetes.targets[0];
+  const t = json(open);
+  expect(t.departures['agent-sandbox'].map((d) => d.setting)).toEqual(['DNS egress of the sandbox, controller and proxy', 'controller and proxy egress to Postgres', 'sandbox PriorityClass']);
+  expect(t.departures['code-executor'].length).toBeGreaterThan(0);
+  const risks = (x: typeof t) => x.plan.services.find((s) => s.service === 'agent-sandbox')!.risks.map((r) => r.sentence).join('\n');
+  expect(risks(t)).toMatch(/Postgres egress open/);
+  const closed = json(kitFile({ kubernetes: { targets: ['gke-standard'], defaults: { retoolVersion: '3.334.0-stable' }, renderer: renderer(['10.20.0.0/24']) } }));
+  expect(risks(closed)).not.toMatch(/Postgres egress open/);
+  expect(closed.departures['agent-sandbox'].find((d) => d.setting === 'controller and proxy egress to Postgres')!.kit).toBe('TCP 5432 to 10.20.0.0/24');
+});
+
 test('one run, one list: problems of both apps, from the schema, the rules, the planner and the renderers', () => {
   const file = kitFile({
     kubernetes: {

@@ -49,6 +49,7 @@ const kubernetes: Cases<'kubernetes-renderer'> = {
   'private-cidrs-not-everything': { pass: { privateCidrs: ['10.0.0.0/8'] }, fail: { privateCidrs: ['10.0.0.0/8', '::/0'] }, field: 'privateCidrs[1]' },
   'namespaces-distinct': { pass: { namespaces: { jsExecutor: 'functions' } }, fail: { backend: { namespace: 'apps' }, namespaces: { jsExecutor: 'apps' } }, field: 'namespaces.jsExecutor' },
   'toleration-fields': { pass: { tolerations: [{ key: 'sandbox', operator: 'Exists' }] }, fail: { tolerations: [{ key: 'sandbox' }] }, field: 'tolerations[0].value' },
+  'agent-postgres-cidrs': { pass: { agentSandbox: { postgres: { cidrs: ['10.20.0.0/24'] } } }, fail: { agentSandbox: { postgres: { cidrs: ['10.20.0.0/24', '0.0.0.0/0'] } } }, field: 'agentSandbox.postgres.cidrs[1]' },
 };
 
 const vpc = { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'] };

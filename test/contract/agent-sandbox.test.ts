@@ -8,7 +8,9 @@
  */
 import { KubeObject } from '../../src/k8s/manifest';
 import { referencedProfile } from '../../src/k8s/profiles';
+import { agentSandboxDepartures } from '../../src/policy/departures';
 import { render } from '../k8s/helpers';
+import { Destination, egressAllowed } from '../k8s/netpol';
 
 const RELEASE = '3.334.0-stable';
 const NS = 'sandbox-kit-agent';
@@ -62,6 +64,32 @@ export const DEPARTURES: readonly { what: string; retool: string; kit: string; r
   { what: 'ephemeral-storage', retool: 'not bounded', kit: 'request 512Mi, limit tmp + rootfs + 512Mi', reason: 'no sandbox fills the node\'s disk' },
   { what: 'replicas of controller and proxy', retool: '1', kit: 'the plan\'s replicas (2)', reason: 'leader election in Postgres lets two run; one node loss keeps the service' },
   { what: 'Role get on configmaps and daemonsets', retool: 'any name', kit: 'the job template and the prepuller only', reason: 'get narrowed to the names the controller reads (JOB_TEMPLATE_CONFIGMAP, DAEMONSET_NAME)' },
+];
+
+/**
+ * The departures of the agent sandbox's fences (networkPolicy in Retool's chart, rendered only
+ * when asked; the kit always renders its own): `explain` lists them for the rendered plan under
+ * these settings, and each is asserted against the rendered objects below.
+ */
+export const FENCE_DEPARTURES: readonly { what: string; setting: string; retool: string; kit: string; reason: string }[] = [
+  {
+    what: 'DNS egress', setting: 'DNS egress of the sandbox, controller and proxy',
+    retool: 'the kube-dns pods of kube-system only (rr.agentSandbox.networkPolicy.dnsSelector)',
+    kit: 'also where the target\'s resolver is: on GKE Cloud DNS at 169.254.169.254:53 and NodeLocal DNSCache at 169.254.20.10:53, port 53 only',
+    reason: 'GKE pods resolve through the metadata server or NodeLocal DNSCache, not the kube-dns pods; a selector alone breaks DNS there',
+  },
+  {
+    what: 'Postgres egress', setting: 'controller and proxy egress to Postgres',
+    retool: 'none (the controller reaches 443 and 6443 only, the proxy no private range)',
+    kit: 'the Postgres port, to agentSandbox.postgres.cidrs or (unset) any address but the metadata endpoints',
+    reason: 'both keep their state and leader election in Postgres (STATE_BACKEND=postgres), which usually sits in the cluster or the VPC',
+  },
+  {
+    what: 'sandbox PriorityClass', setting: 'sandbox PriorityClass',
+    retool: 'none in the Job template',
+    kit: 'sandbox-kit-agent-sandbox: value 0, preemptionPolicy Never, with a ResourceQuota scoped to it',
+    reason: 'a sandbox never preempts anything, and the quota counts the sandbox pods alone',
+  },
 ];
 
 describe.each(TARGETS)('%s', (target) => {
@@ -206,6 +234,47 @@ describe.each(TARGETS)('%s', (target) => {
     expect(sandboxPod.enableServiceLinks).toBe(false);
     expect(sandbox.resources.limits['ephemeral-storage']).toBe(`${20 * 1024 + 2 * 1024 + 512}Mi`);
   });
+
+  describe('the fences\' departures: listed by explain, and holding in the output', () => {
+    const { chart } = render({ target, retoolVersion: RELEASE });
+    const listed = agentSandboxDepartures(chart.plan.services.find((s) => s.service === 'agent-sandbox')!);
+    const labels = (c: 'sandbox' | 'controller' | 'proxy') => ({ namespace: NS, labels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': c, ...(c === 'sandbox' ? { retoolService: 'agent-sandbox' } : {}) } });
+    const reaches = (c: 'sandbox' | 'controller' | 'proxy', d: Destination) => egressAllowed(objects, labels(c), d);
+    const gke = target === 'gke-standard';
+    const holds: Record<string, () => void> = {
+      'DNS egress': () => {
+        for (const c of ['sandbox', 'controller', 'proxy'] as const) {
+          expect(reaches(c, { ip: '10.0.5.5', port: 53, protocol: 'UDP', pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } })).toBe(true);
+          for (const protocol of ['UDP', 'TCP'] as const) {
+            expect([c, protocol, reaches(c, { ip: '169.254.169.254', port: 53, protocol })]).toEqual([c, protocol, gke]);
+            expect([c, protocol, reaches(c, { ip: '169.254.20.10', port: 53, protocol })]).toEqual([c, protocol, gke]);
+          }
+          // Port 53 only: the metadata server's HTTP stays closed.
+          expect(reaches(c, { ip: '169.254.169.254', port: 80, protocol: 'TCP' })).toBe(false);
+        }
+      },
+      'Postgres egress': () => {
+        for (const c of ['controller', 'proxy'] as const) expect([c, reaches(c, { ip: '10.0.12.7', port: 5432, protocol: 'TCP' })]).toEqual([c, true]);
+        expect(reaches('controller', { ip: '10.0.12.7', port: 5433, protocol: 'TCP' })).toBe(false);
+        expect(reaches('sandbox', { ip: '10.0.12.7', port: 5432, protocol: 'TCP' })).toBe(false);
+      },
+      'sandbox PriorityClass': () => {
+        const pc = objects.find((o) => o.kind === 'PriorityClass' && o.metadata?.name === 'sandbox-kit-agent-sandbox') as KubeObject & { value: number; preemptionPolicy: string; globalDefault: boolean };
+        expect([pc.value, pc.preemptionPolicy, pc.globalDefault]).toEqual([0, 'Never', false]);
+        expect(sandboxPod.priorityClassName).toBe('sandbox-kit-agent-sandbox');
+        const quota = get('ResourceQuota', 'sandbox-kit-user-code').spec as { scopeSelector: { matchExpressions: { scopeName: string; operator: string; values: string[] }[] } };
+        expect(quota.scopeSelector.matchExpressions).toEqual([{ scopeName: 'PriorityClass', operator: 'In', values: ['sandbox-kit-agent-sandbox'] }]);
+      },
+    };
+
+    test('explain lists each of them, and nothing else of the fences', () => {
+      expect(listed.map((d) => d.setting)).toEqual(FENCE_DEPARTURES.map((d) => d.setting));
+      expect(FENCE_DEPARTURES.every((d) => d.reason.length > 20 && holds[d.what])).toBe(true);
+      expect(listed.every((d) => d.why.length > 20 && d.retool && d.kit)).toBe(true);
+    });
+
+    test.each(FENCE_DEPARTURES.map((d) => [d.what, d] as const))('%s', (what) => holds[what]());
+  });
 });
 
 test('the older rootfs-etc-copy: uid 0 with DAC_READ_SEARCH only, open_by_handle_at still denied, and the namespace says why it is privileged', () => {
@@ -225,6 +294,23 @@ test('the older rootfs-etc-copy: uid 0 with DAC_READ_SEARCH only, open_by_handle
   const ns = objects.find((o) => o.kind === 'Namespace' && o.metadata?.name === NS)!;
   expect(ns.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
   expect(ns.metadata?.annotations?.['sandbox-kit.io/pod-security-reason']).toMatch(/DAC_READ_SEARCH/);
+});
+
+test('negative control: with Retool\'s DNS peers (kube-dns only) on a target with no resolver address (eks), the DNS departure is not listed and no link-local resolver is open', () => {
+  const { chart, objects } = render({ target: 'eks', retoolVersion: RELEASE }, { agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } }, dns: { k8sAppLabels: ['kube-dns'] } });
+  const listed = agentSandboxDepartures(chart.plan.services.find((s) => s.service === 'agent-sandbox')!);
+  expect(listed.map((d) => d.setting)).toEqual(FENCE_DEPARTURES.slice(1).map((d) => d.setting));
+  const sandboxLabels = { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'sandbox', 'retoolService': 'agent-sandbox' };
+  expect(egressAllowed(objects, { namespace: NS, labels: sandboxLabels }, { ip: '169.254.169.254', port: 53, protocol: 'UDP' })).toBe(false);
+});
+
+test('with agentSandbox.postgres.cidrs the Postgres departure names the ranges, and the egress holds to them', () => {
+  const { chart, objects } = render({ target: 'kubernetes', retoolVersion: RELEASE }, { agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' }, cidrs: ['10.20.0.0/24'] } } });
+  const pg = agentSandboxDepartures(chart.plan.services.find((s) => s.service === 'agent-sandbox')!).find((d) => d.setting === FENCE_DEPARTURES[1].setting)!;
+  expect(pg.kit).toBe('TCP 5432 to 10.20.0.0/24');
+  const controller = { namespace: NS, labels: { 'app.kubernetes.io/name': 'agent-sandbox', 'app.kubernetes.io/component': 'controller' } };
+  expect(egressAllowed(objects, controller, { ip: '10.20.0.9', port: 5432, protocol: 'TCP' })).toBe(true);
+  expect(egressAllowed(objects, controller, { ip: '10.0.12.7', port: 5432, protocol: 'TCP' })).toBe(false);
 });
 
 test('a CharDevice hostPath instead of the device plugin, on request', () => {

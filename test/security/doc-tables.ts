@@ -1,5 +1,5 @@
 import { JOB_ATTACKS, POD_ATTACKS } from '../k8s/admission/attacks';
-import { AGENT_PATH_ROWS, ECS_EGRESS_ROWS, K8S_EGRESS_ROWS, RESOURCE_ROWS } from './tables';
+import { AGENT_PATH_ROWS, ECS_EGRESS_ROWS, K8S_EGRESS_ROWS, POSTGRES_ROWS, RESOURCE_ROWS } from './tables';
 
 /**
  * The tables of docs/security.md, generated from the attack tables the tests run
@@ -27,6 +27,12 @@ export function agentPathsTable(): string {
   return lines.join('\n');
 }
 
+export function agentPostgresTable(): string {
+  const lines = ['| connection | destination | cidrs unset | cidrs ["10.20.0.0/24", "fd20::/64"] |', '|---|---|---|---|'];
+  for (const [name, , ip, port, open] of POSTGRES_ROWS) lines.push(`| ${name} | ${ip.includes(':') ? `[${ip}]` : ip}:${port}/tcp | ${cell(open.unset)} | ${cell(open.set)} |`);
+  return lines.join('\n');
+}
+
 export function admissionTable(): string {
   const lines = ['| the controller creates a sandbox pod or Job with | outcome |', '|---|---|'];
   for (const a of POD_ATTACKS) lines.push(`| pod: ${a.name} | denied |`);
@@ -45,6 +51,7 @@ export const DOC_TABLES: Readonly<Record<string, () => string>> = {
   'kubernetes-egress': kubernetesEgressTable,
   'ecs-egress': ecsEgressTable,
   'agent-paths': agentPathsTable,
+  'agent-postgres': agentPostgresTable,
   'admission': admissionTable,
   'resources': resourcesTable,
 };

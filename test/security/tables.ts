@@ -78,10 +78,27 @@ export const AGENT_PATH_ROWS: AgentPathRow[] = [
   ['proxy → the backend (BACKEND_URL)', 'proxy', 'backend', 3000, 'TCP', true],
   ['proxy → instance metadata', 'proxy', { ip: '169.254.169.254' }, 80, 'TCP', false],
   ['proxy → a VPC host on another port', 'proxy', { ip: '10.0.12.7' }, 443, 'TCP', false],
-  ['proxy → a VPC host on the Postgres port (Postgres\'s address is not known to the kit)', 'proxy', { ip: '10.0.12.7' }, 5432, 'TCP', true],
+  ['proxy → a VPC host on the Postgres port (agentSandbox.postgres.cidrs unset: see the next table)', 'proxy', { ip: '10.0.12.7' }, 5432, 'TCP', true],
   ['controller → the API server', 'controller', { ip: '10.100.0.1' }, 443, 'TCP', true],
   ['controller → instance metadata', 'controller', { ip: '169.254.169.254' }, 80, 'TCP', false],
   ['controller → the controller port of the proxy', 'controller', 'proxy', 3019, 'TCP', false],
+];
+
+/**
+ * Egress to the Postgres port from the controller and proxy, with agentSandbox.postgres.cidrs
+ * unset and set to ["10.20.0.0/24", "fd20::/64"]: [what is tried, from, address, port, open per case].
+ */
+export type PostgresRow = [string, 'controller' | 'proxy', string, number, { readonly unset: boolean; readonly set: boolean }];
+export const POSTGRES_ROWS: PostgresRow[] = [
+  ['controller → Postgres in the named range', 'controller', '10.20.0.7', 5432, { unset: true, set: true }],
+  ['proxy → Postgres in the named range', 'proxy', '10.20.0.7', 5432, { unset: true, set: true }],
+  ['controller → Postgres at a unique-local IPv6 address in the named range', 'controller', 'fd20::7', 5432, { unset: false, set: true }],
+  ['controller → another VPC host on the Postgres port', 'controller', '10.0.12.7', 5432, { unset: true, set: false }],
+  ['proxy → another VPC host on the Postgres port', 'proxy', '10.0.12.7', 5432, { unset: true, set: false }],
+  ['proxy → an internet host on the Postgres port', 'proxy', '93.184.216.34', 5432, { unset: true, set: true }],
+  ['controller → an internet host on the Postgres port', 'controller', '93.184.216.34', 5432, { unset: true, set: false }],
+  ['controller → instance metadata on the Postgres port', 'controller', '169.254.169.254', 5432, { unset: false, set: false }],
+  ['controller → the named range on another port', 'controller', '10.20.0.7', 22, { unset: false, set: false }],
 ];
 
 /** Resource exhaustion attempts: [what is tried, what stops it, the test that shows it]. */

@@ -1,4 +1,5 @@
 import { ConfigRule } from '../rule';
+import { agentPostgresCidrs } from './agent-postgres-cidrs';
 import { labelKeys } from './label-keys';
 import { namespacesDistinct } from './namespaces-distinct';
 import { privateCidrsNotEverything } from './private-cidrs-not-everything';
@@ -10,4 +11,5 @@ export const KUBERNETES_RENDERER_RULES: readonly ConfigRule<'kubernetes-renderer
   privateCidrsNotEverything,
   namespacesDistinct,
   tolerationFields,
+  agentPostgresCidrs,
 ];
