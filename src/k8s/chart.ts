@@ -17,7 +17,7 @@ import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './ap
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
 import { applyImageSource, imageViolations } from './image-source';
-import { KubeObject, PodSpecJson, podsOf } from './manifest';
+import { KubeObject, mayHoldPods, PodSpecJson, podsOf } from './manifest';
 import { commonLabels } from './labels';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
@@ -257,7 +257,8 @@ export class SandboxKitChart extends Chart {
 
     // Resource fences where user code lands, sized from what the rendered pods ask for.
     const quotaProblems: ConfigProblem[] = [];
-    const rendered = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
+    // Only the pods are read here: rendering every object (the large admission policies) would cost as much again as synth's own pass.
+    const rendered = this.node.findAll().filter((o): o is ApiObject => ApiObject.isApiObject(o) && mayHoldPods(o.kind)).map((o) => o.toJson() as KubeObject);
     const executorFences = (svc: SandboxPlan | undefined, namespace: string) => {
       if (!svc) return;
       const inNamespace = podsOf(rendered).filter((p) => p.namespace === namespace);

@@ -98,6 +98,11 @@ export interface PodInManifest {
 /** Kinds whose `spec.template` is a pod template. */
 export const POD_TEMPLATE_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'ReplicationController'];
 
+/** Whether podsOf reads objects of this kind: the others can be left unrendered when only pods matter. */
+export function mayHoldPods(kind: string): boolean {
+  return kind === 'Pod' || kind === 'CronJob' || kind === 'ConfigMap' || POD_TEMPLATE_KINDS.includes(kind);
+}
+
 /** Every container of a pod spec, init and ephemeral ones included. */
 export function allContainers(spec: PodSpecJson): ContainerJson[] {
   return [...(spec.initContainers ?? []), ...spec.containers, ...(spec.ephemeralContainers ?? [])];

@@ -83,6 +83,20 @@ export interface AdmissionPolicyJson {
   };
 }
 
+/** The rules of recent templates: every chart of a synth run (one per target) asks again for the same few. */
+const rulesCache = new Map<string, { readonly job: readonly PinRule[]; readonly pod: readonly PinRule[]; readonly match: string }>();
+
+function sandboxRules(t: SandboxJobTemplate, ctx: AdditionContext): { readonly job: readonly PinRule[]; readonly pod: readonly PinRule[]; readonly match: string } {
+  const key = JSON.stringify([t, ctx]);
+  let rules = rulesCache.get(key);
+  if (!rules) {
+    rules = { job: sandboxJobRules(t, ctx), pod: sandboxPodRules(t, ctx), match: sandboxPodMatchCondition(t.podLabels) };
+    if (rulesCache.size >= 8) rulesCache.delete(rulesCache.keys().next().value as string);
+    rulesCache.set(key, rules);
+  }
+  return rules;
+}
+
 const asValidations = (rules: readonly PinRule[]) => rules.map((r) => ({ expression: r.expression, message: r.message, reason: 'Forbidden' as const }));
 
 /**
@@ -99,10 +113,11 @@ export function sandboxAdmissionPolicies(name: string, t: SandboxJobTemplate, ct
     metadata: { name: `${name}-${suffix}`, labels },
     spec: { failurePolicy: 'Fail', matchConstraints: { resourceRules: rules }, ...(matchConditions ? { matchConditions } : {}), validations: asValidations(validations) },
   });
+  const rules = sandboxRules(t, ctx);
   return {
-    job: policy('jobs', [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'] }], sandboxJobRules(t, ctx)),
-    pod: policy('pods', [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] }], sandboxPodRules(t, ctx),
-      [{ name: 'sandbox-pods', expression: sandboxPodMatchCondition(t.podLabels) }]),
+    job: policy('jobs', [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'] }], rules.job),
+    pod: policy('pods', [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] }], rules.pod,
+      [{ name: 'sandbox-pods', expression: rules.match }]),
   };
 }
 
