@@ -62,21 +62,39 @@ class LeftToCdk8s extends Error {}
 /** Indentation per nesting level. */
 const STEP = '  ';
 
-/** One writer per call of manifestYaml: strings repeat (keys, labels), so each is printed once per indent. */
+/** Strings whose text can depend on the indent: multi-line ones and document markers (yaml's containsDocumentMarker). */
+const INDENT_DEPENDENT = /\n|^(?:%|---|\.\.\.)/;
+
+/**
+ * Writes documents; strings repeat (keys, labels, names), so each is printed once. Memo keys are
+ * the strings themselves (V8 keeps a string's hash), not concatenations that would be hashed anew.
+ */
 class Writer {
-  private readonly strings = new Map<string, string>();
+  /** Texts of strings as implicit keys, and as values, where the indent cannot change them. */
+  private readonly keys = new Map<string, string>();
+  private readonly values = new Map<string, string>();
+  /** Texts of the other strings, per indent (negative: as keys). */
+  private readonly byIndent = new Map<string, Map<number, string>>();
 
   constructor(private readonly p: Printer) {}
 
   /** A string at `indent` (the indent of its collection's items plus one step, as stringifyPair sets it). */
   public string(value: string, indent: string, implicitKey: boolean): string {
+    const memo = implicitKey ? this.keys : this.values;
+    const known = memo.get(value);
+    if (known !== undefined) return known;
     // YAML 1.1's merge tag claims the string `<<` and prints it bare.
     if (value === '<<') throw new LeftToCdk8s();
-    const memoKey = `${implicitKey ? 'k' : 'v'}${indent.length}:${value}`;
-    const known = this.strings.get(memoKey);
-    if (known !== undefined) return known;
-    const text = this.p.stringifyString({ value } as never, { ...this.p.context, indent, implicitKey });
-    this.strings.set(memoKey, text);
+    if (!INDENT_DEPENDENT.test(value)) {
+      const text = this.print(value, indent, implicitKey);
+      memo.set(value, text);
+      return text;
+    }
+    let texts = this.byIndent.get(value);
+    if (!texts) this.byIndent.set(value, texts = new Map());
+    const slot = implicitKey ? -1 - indent.length : indent.length;
+    let text = texts.get(slot);
+    if (text === undefined) texts.set(slot, text = this.print(value, indent, implicitKey));
     return text;
   }
 
@@ -96,35 +114,48 @@ class Writer {
     if (Array.isArray(value)) {
       if (value.length === 0) return '[]';
       const itemIndent = indent + STEP;
-      let out = '';
-      for (let i = 0; i < value.length; i++) out += (i ? `\n${indent}- ` : '- ') + this.node(value[i], itemIndent);
+      const dash = `\n${indent}- `;
+      let out = '- ';
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (i) out += dash;
+        out += item !== null && typeof item === 'object' ? this.collection(item, itemIndent) : this.scalar(item, itemIndent);
+      }
       return out;
     }
     if (!isPlainObject(value)) throw new LeftToCdk8s();
-    const entries = Object.entries(value);
-    if (entries.length === 0) return '{}';
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length === 0) return '{}';
     // A map of nulls only is written as a set (`? key`).
-    if (entries.every(([, v]) => v === null || v === undefined)) throw new LeftToCdk8s();
+    let allNull = true;
+    for (let i = 0; i < keys.length && allNull; i++) allNull = record[keys[i]] === null || record[keys[i]] === undefined;
+    if (allNull) throw new LeftToCdk8s();
     const inner = indent + STEP;
+    const newline = `\n${indent}`;
     let out = '';
-    for (const [i, [k, v]] of entries.entries()) {
-      const key = this.string(k, inner, true);
+    for (let i = 0; i < keys.length; i++) {
+      const v = record[keys[i]];
+      const key = this.string(keys[i], inner, true);
       if (key.length > 1024 || v === undefined) throw new LeftToCdk8s();
-      let line: string;
+      if (i) out += newline;
+      out += key;
       if (v !== null && typeof v === 'object') {
+        // Empty ones are flow collections on the key's line (tested on the value: comparing the
+        // text would flatten it at every level).
+        const empty = Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
         const text = this.collection(v, inner);
-        line = text === '[]' || text === '{}' ? `${key}: ${text}` : `${key}:\n${inner}${text}`;
+        out += empty ? `: ${text}` : `:\n${inner}${text}`;
       } else {
         const text = this.scalar(v, inner);
-        line = text === '' || text[0] === '\n' ? `${key}:${text}` : `${key}: ${text}`;
+        out += text === '' || text[0] === '\n' ? `:${text}` : `: ${text}`;
       }
-      out += i ? `\n${indent}${line}` : line;
     }
     return out;
   }
 
-  private node(value: unknown, indent: string): string {
-    return value !== null && typeof value === 'object' ? this.collection(value, indent) : this.scalar(value, indent);
+  private print(value: string, indent: string, implicitKey: boolean): string {
+    return this.p.stringifyString({ value } as never, { ...this.p.context, indent, implicitKey });
   }
 }
 

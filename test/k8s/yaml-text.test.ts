@@ -32,7 +32,8 @@ function random(seed: number): () => number {
 
 /** Strings YAML 1.1 reads as something else, indicators, multi-line text, escapes. */
 const STRINGS = [
-  '', ' ', 'a', 'plain text', 'yes', 'No', 'ON', 'off', 'y', 'n', '~', 'null', 'Null', 'true', 'False', '0', '12', '-7', '1.5', '1e3', '.5',
+  '', ' ', 'a', 'plain text', 'yes', 'No', 'ON', 'off', 'y', 'n', 'Y', 'YES', 'On', 'Off', 'NULL', 'TRUE', 'e5', 'E10', 'e', '~', 'null', 'Null', 'true',
+  'False', '0', '12', '-7', '1.5', '1e3', '.5',
   '0x1F', '0o17', '017', '0b101', '1_000', '12:30:45', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '.inf', '-.Inf', '.NaN', '<<', '=',
   '-', '?', ':', '- a', '? a', 'a: b', 'a:b', 'a:', 'http://x:80/y', '#c', 'a #c', 'a#c', '&a', '*a', '!t', '|', '>', '\'q\'', '"q"', 'it\'s', 'say "hi"',
   'both \' and "', '%x', '@x', '`x`', '[a]', '{a}', 'a, b', ',', 'trailing ', ' leading', 'tab\tin', '\t', 'a\nb', 'line\n', 'line\n\n', '\nlead',
