@@ -11,7 +11,8 @@ import { BenchSuite, suite } from './types';
 /**
  * Synth time of every Kubernetes target versus a trivial one-Deployment cdk8s app (cdk8s-plus-28,
  * like the kit), measured in the same run: as node processes (what `cdk8s synth` runs: module
- * loading included) and in-process after a warm-up (the rendering alone).
+ * loading included), by wall time and by the CPU time each process reports, and in-process after
+ * a warm-up (the rendering alone).
  */
 
 /** Options of the benchmark. */
@@ -64,15 +65,24 @@ function allTargetsKitFile(dir: string): string {
   return file;
 }
 
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): number {
-  const t0 = process.hrtime.bigint();
-  const full = { ...process.env, ...env };
+/**
+ * Preloaded into each timed process: writes the process's own CPU time (user + system, all its
+ * threads) at exit. Less sensitive than wall time to other processes sharing the cores.
+ */
+const CPU_REPORTER = `process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.SANDBOX_KIT_BENCH_CPU_FILE, String((u.user + u.system) / 1000)); });\n`;
+
+/** Wall time of a node process, and the CPU time it reports. */
+function timeProcess(args: string[], env: NodeJS.ProcessEnv, dir: string): { wall: number; cpu: number } {
+  const cpuFile = path.join(dir, 'cpu.txt');
+  fs.rmSync(cpuFile, { force: true });
+  const full: NodeJS.ProcessEnv = { ...process.env, ...env, SANDBOX_KIT_BENCH_CPU_FILE: cpuFile };
   // The kit file names the targets: an inherited target list would replace them.
   delete full.SANDBOX_KIT_TARGETS;
-  const r = spawnSync(process.execPath, args, { env: full, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', path.join(dir, 'cpu-reporter.js'), ...args], { env: full, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ').slice(0, 60)} exited ${r.status}: ${r.stderr}`);
-  return ms;
+  return { wall, cpu: Number(fs.readFileSync(cpuFile, 'utf8')) };
 }
 
 function timeIt(f: () => void): number {
@@ -81,7 +91,7 @@ function timeIt(f: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-/** Two suites: node processes, and in-process after warm-up; the trivial app is each baseline. */
+/** Three suites: node processes (wall time, CPU time), and in-process after warm-up; the trivial app is each baseline. */
 export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] {
   const n = options.samples ?? 5;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-bench-'));
@@ -90,26 +100,38 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
     const appJs = path.join(REPO, 'lib/apps/k8s.js');
     if (!fs.existsSync(appJs)) throw new Error(`${appJs} is missing: run npm run build first`);
     const targets = TIMED_TARGETS.length;
+    fs.writeFileSync(path.join(dir, 'cpu-reporter.js'), CPU_REPORTER);
     const proc = { trivial: [] as number[], kit: [] as number[] };
+    const cpu = { trivial: [] as number[], kit: [] as number[] };
+    const loadBefore = os.loadavg()[0];
     const warm = { trivial: [] as number[], kit: [] as number[] };
     // Warm-up of the in-process variants (module loading, JIT).
     trivialInProcess(path.join(dir, 'w0'));
     synthKubernetes({ file: kitFile, outdir: path.join(dir, 'w1'), env: {} });
     for (let i = 0; i < n; i++) {
-      proc.trivial.push(timeProcess(['-e', TRIVIAL_APP], { CDK8S_OUTDIR: path.join(dir, `pt${i}`) }));
-      proc.kit.push(timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${i}`), SANDBOX_KIT_CONFIG: kitFile }));
+      const t = timeProcess(['-e', TRIVIAL_APP], { CDK8S_OUTDIR: path.join(dir, `pt${i}`) }, dir);
+      const k = timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${i}`), SANDBOX_KIT_CONFIG: kitFile }, dir);
+      proc.trivial.push(t.wall);
+      proc.kit.push(k.wall);
+      cpu.trivial.push(t.cpu);
+      cpu.kit.push(k.cpu);
       warm.trivial.push(timeIt(() => trivialInProcess(path.join(dir, `it${i}`))));
       warm.kit.push(timeIt(() => synthKubernetes({ file: kitFile, outdir: path.join(dir, `ik${i}`), env: {} })));
     }
     const written = fs.readdirSync(path.join(dir, 'pk0')).filter((f) => f.endsWith('.k8s.yaml'));
     if (written.length !== targets) throw new Error(`the kit app wrote ${written.length} files, expected ${targets}`);
     const bytes = written.reduce((s, f) => s + fs.statSync(path.join(dir, 'pk0', f)).size, 0);
-    const notes = `${targets} targets (${TIMED_TARGETS.join(', ')}), ${Math.round(bytes / 1024)} KiB of manifests; trivial app: one cdk8s-plus-28 Deployment.`;
+    const load = `load average (1 min) ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after, on ${os.cpus().length} cores`;
+    const notes = `${targets} targets (${TIMED_TARGETS.join(', ')}), ${Math.round(bytes / 1024)} KiB of manifests; trivial app: one cdk8s-plus-28 Deployment; ${load}.`;
     return [
       suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', [
         { variant: 'trivial one-Deployment cdk8s app', samples: proc.trivial },
         { variant: `sandbox-kit, ${targets} Kubernetes targets`, samples: proc.kit },
       ], notes),
+      suite('k8s synth, node process, CPU time (user + system, as each process reports it at exit)', 'ms CPU', [
+        { variant: 'trivial one-Deployment cdk8s app', samples: cpu.trivial },
+        { variant: `sandbox-kit, ${targets} Kubernetes targets`, samples: cpu.kit },
+      ], `${notes} The same processes as the wall-time suite; CPU time counts what the process itself ran, so it moves less than wall time when other processes share the cores.`),
       suite('k8s synth, in-process after warm-up (rendering, checks and writing only)', 'ms', [
         { variant: 'trivial one-Deployment cdk8s app', samples: warm.trivial },
         { variant: `sandbox-kit, ${targets} Kubernetes targets`, samples: warm.kit },
