@@ -15,6 +15,8 @@ export { FARGATE_DEFAULT_CAPABILITIES } from './ecs-fargate';
 export { UBUNTU_USERNS_RESTRICTION } from './eks';
 export { NSJAIL_NAMESPACES_IN_GVISOR, NSJAIL_RLIMITS_IN_GVISOR, RUNSC_NESTED_IN_GVISOR, RUNSC_UNDER_MASKED_PROC } from './gvisor-runtime';
 export { IPTABLES_IN_POD_USERNS, POD_NETNS_OWNER } from './pod-network';
+export { ADMISSION_POLICY_LIMITS, SANDBOX_ADMISSION_POLICIES_MEASURED } from './admission-policy';
+export type { MeasuredAdmissionPolicy } from './admission-policy';
 
 /** The target catalog: one record per platform. */
 export const TARGETS: Readonly<Record<TargetName, TargetFacts>> = {
@@ -26,4 +28,3 @@ export const TARGETS: Readonly<Record<TargetName, TargetFacts>> = {
   'ecs-ec2': ECS_EC2,
   'ecs-fargate': ECS_FARGATE,
 };
-
