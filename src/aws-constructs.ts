@@ -26,7 +26,10 @@ export { KIT_PROFILES } from './aws/kit-profiles';
 export { type ProfileSource, type KitProfile } from './aws/profiles';
 export { type BuildContextWriter } from './aws/images';
 
-// Checks: the AWS renderer options' rules and the ECS platform rule units.
+// Checks: the AWS renderer options' rules, the plan checks of each stack, and the ECS platform rule units.
 export { checkAwsRendererOptions } from './config/validate-aws';
+export { checkEcsPlan, type EcsLayout } from './aws/ecs-layout';
+export { checkEksPlan } from './aws/eks-checks';
+export { type AwsFieldNames, KIT_FILE_FIELDS, propFieldNames } from './aws/field-names';
 export { AWS_RENDERER_RULES } from './config/rules/aws-renderer';
 export { type ContainerRule, ECS_FARGATE_RULES, ECS_PLATFORM_PACKS } from './aws/rules';

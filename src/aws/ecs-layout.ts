@@ -7,6 +7,7 @@ import { describeMemory, FARGATE_TASK_SIZES, fargatePairProblem, FargateTaskSize
 import { TARGET_NAMES, TARGETS } from '../targets';
 import { instanceArchitecture } from './instance-architecture';
 import { ECS_PLATFORM_PACKS } from './rules';
+import { AwsFieldNames, KIT_FILE_FIELDS, scoped } from './field-names';
 import { ResolvedAwsOptions } from './options';
 
 /**
@@ -112,11 +113,11 @@ function capacityOf(plan: SandboxPlan, sec: ContainerSecurity, field: string, pr
   }
 }
 
-function fargateSize(plan: SandboxPlan, containers: readonly ContainerLayout[], explicit: FargateTaskSize | undefined, problems: ConfigProblem[]): FargateTaskSize | undefined {
+function fargateSize(plan: SandboxPlan, containers: readonly ContainerLayout[], explicit: FargateTaskSize | undefined, problems: ConfigProblem[], names: AwsFieldNames): FargateTaskSize | undefined {
   const cpu = containers.reduce((s, c) => s + c.cpuLimitUnits, 0);
   const mem = containers.reduce((s, c) => s + c.memoryLimitMiB, 0);
   if (explicit) {
-    const field = `aws.renderer.ecs.fargateTaskSizes.${plan.service}`;
+    const field = names.field(`ecs.fargateTaskSizes.${plan.service}`);
     const why = fargatePairProblem(explicit);
     if (why) {
       const fit = smallestFargateSize(cpu, mem);
@@ -155,9 +156,10 @@ function containerOf(component: ServiceComponent, security: ContainerSecurity, r
 /**
  * Lay a plan out as ECS services and capacity providers, or throw one SandboxConfigError with
  * every setting ECS cannot express. Nothing here chooses a security setting: each container
- * carries the plan's, and the capacity follows from what the host must impose.
+ * carries the plan's, and the capacity follows from what the host must impose. `names` says how
+ * problems name the options (kit-file paths, or a construct's props).
  */
-export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOptions): EcsLayout {
+export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOptions, names: AwsFieldNames = KIT_FILE_FIELDS): EcsLayout {
   const problems: ConfigProblem[] = [];
   const tasks: TaskLayout[] = [];
   const capacities = new Map<string, Ec2Capacity>();
@@ -193,16 +195,16 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
     for (const [capacity, containers] of groups) {
       const hostsIngress = containers.some((c) => c.component.ingressEnv);
       const name = groups.size === 1 || hostsIngress ? plan.service : `${plan.service}-${containers.map((c) => c.component.name).join('-')}`;
-      const size = capacity === 'fargate' ? fargateSize(plan, containers, options.ecs.fargateTaskSizes?.[plan.service], problems) : undefined;
+      const size = capacity === 'fargate' ? fargateSize(plan, containers, options.ecs.fargateTaskSizes?.[plan.service], problems, names) : undefined;
       tasks.push({ service: plan.service, name, plan, capacity, containers, fargateSize: size });
     }
   }
   for (const [service, size] of Object.entries(options.ecs.fargateTaskSizes ?? {})) {
     if (size && !tasks.some((t) => t.service === service && t.capacity === 'fargate')) {
-      problems.push({ field: `aws.renderer.ecs.fargateTaskSizes.${service}`, message: `${service} has no Fargate task in this plan`, alternatives: ['remove it'] });
+      problems.push({ field: names.field(`ecs.fargateTaskSizes.${service}`), message: `${service} has no Fargate task in this plan`, alternatives: ['remove it'] });
     }
   }
-  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${deployment.target}" on ECS`, problems);
+  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${deployment.target}" on ECS`, scoped(problems, names));
   const order: CapacityId[] = ['ec2-seccomp-nsjail', 'ec2-seccomp-gvisor', 'ec2-privileged', 'ec2-standard'];
   const ec2Capacities = [...capacities.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   return { tasks, ec2Capacities };
@@ -211,17 +213,19 @@ export function ecsLayout(deployment: DeploymentPlan, options: ResolvedAwsOption
 
 /**
  * Everything about an ECS plan that can fail, checked without creating a construct (the app runs
- * it before it creates the App, so that a failure writes nothing). Returns the layout.
+ * it before it creates the App, so that a failure writes nothing). Returns the layout. Problems
+ * name the options as `names` says: kit-file paths (`aws.renderer.ecs.instanceType`) by default,
+ * a construct's props when it checks its own.
  */
-export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): EcsLayout {
-  const layout = ecsLayout(plan, options);
+export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions, names: AwsFieldNames = KIT_FILE_FIELDS): EcsLayout {
+  const layout = ecsLayout(plan, options, names);
   const problems: ConfigProblem[] = [];
   if (layout.ec2Capacities.length) {
     const arch = instanceArchitecture(options.ecs.instanceType);
     for (const s of plan.services) {
       if (TARGETS[s.placement].ecsLaunchType === 'EC2' && !s.architectures.includes(arch)) {
         problems.push({
-          field: 'aws.renderer.ecs.instanceType',
+          field: names.field('ecs.instanceType'),
           message: `${options.ecs.instanceType} is ${arch}, but the plan of ${s.service} is for ${s.architectures.join(', ')}`,
           alternatives: [`an instance type of ${s.architectures.join(' or ')}`, `architectures: [..., "${arch}"]`],
         });
@@ -230,12 +234,12 @@ export function checkEcsPlan(plan: DeploymentPlan, options: ResolvedAwsOptions):
     }
     if (options.ecs.clusterName) {
       problems.push({
-        field: 'aws.renderer.ecs.clusterName',
+        field: names.field('ecs.clusterName'),
         message: `this plan needs EC2 capacity providers (${layout.ec2Capacities.map((c) => c.id).join(', ')}), which the kit adds only to a cluster it creates`,
         alternatives: ['remove clusterName'],
       });
     }
   }
-  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${plan.target}" on ECS`, problems);
+  if (problems.length) throw new SandboxConfigError(`sandbox-kit cannot render target "${plan.target}" on ECS`, scoped(problems, names));
   return layout;
 }

@@ -14,6 +14,7 @@ import { EcsCapacity } from './ecs-capacity';
 import { SandboxEgress } from './egress';
 import { addPlannedContainer } from './ecs-container';
 import { CapacityId, checkEcsPlan, EcsLayout, TaskLayout } from './ecs-layout';
+import { AwsFieldNames, propFieldNames, renamed } from './field-names';
 import { instanceArchitecture } from './instance-architecture';
 import { CAPACITY_ATTRIBUTE } from './ecs-user-data';
 import { BuildContextWriter, ServiceImages } from './images';
@@ -111,6 +112,11 @@ export interface EcsSandboxesProps extends EcsSandboxesOptions {
   readonly profiles?: ProfileSource;
 }
 
+/** Problems name EcsSandboxes' props (`EcsSandboxes.props.instanceType`), scoped to its path. */
+function ecsPropNames(scope: Construct): AwsFieldNames {
+  return propFieldNames(scope, { 'ecs': '', 'ecs.clusterName': 'cluster', 'logRetentionDays': 'logRetention' });
+}
+
 /**
  * The options EcsSandboxes reads, from its typed props: checked by the kit file's schema and rules
  * for `aws.renderer` (one SandboxConfigError naming every bad prop), defaults applied.
@@ -132,7 +138,7 @@ function resolveProps(scope: Construct, props: EcsSandboxesProps): ResolvedAwsOp
   };
   // Drop the unset props, as a kit file would leave them out.
   const clean = JSON.parse(JSON.stringify(raw)) as AwsRendererOptions;
-  const problems = checkAwsRendererOptions(clean, 'props').map((p) => ({ ...p, field: p.field.replace(/^props\.(ecs\.)?/, '').replace(/^logRetentionDays/, 'logRetention') }));
+  const problems = renamed(checkAwsRendererOptions(clean, 'props'), 'props', ecsPropNames(scope));
   if (problems.length) throw new SandboxConfigError(`EcsSandboxes ${scope.node.path}`, problems);
   const resolved = withAwsDefaults(clean);
   // A cluster's name is a token until deploy: it only says "not the kit's own cluster" here.
@@ -180,7 +186,7 @@ export class EcsSandboxes extends Construct {
     const { plan, vpc } = props;
     const options = resolveProps(this, props);
     this.options = options;
-    this.layout = checkEcsPlan(plan, options);
+    this.layout = checkEcsPlan(plan, options, ecsPropNames(this));
     const ec2Arch = instanceArchitecture(options.ecs.instanceType);
 
     if (props.cluster) {

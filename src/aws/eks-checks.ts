@@ -9,6 +9,7 @@ import { TARGET_NAMES, TARGETS } from '../targets';
 import { KUBELET_SECCOMP_ROOT } from '../targets/common';
 import { ProfileName } from '../policy/services';
 import { instanceArchitecture } from './instance-architecture';
+import { AwsFieldNames, KIT_FILE_FIELDS, scoped } from './field-names';
 import { ResolvedAwsOptions } from './options';
 
 /**
@@ -66,9 +67,11 @@ export function requiredKubernetesVersion(plan: DeploymentPlan): string | undefi
 
 /**
  * Everything about an eks plan that can fail, checked without creating a construct (the app and
- * explain run it before anything is written).
+ * explain run it before anything is written). Problems name the options as `names` says:
+ * kit-file paths (`aws.renderer.eks.instanceTypes.arm64`) by default, a construct's props when it
+ * checks its own.
  */
-export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions): void {
+export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions, names: AwsFieldNames = KIT_FILE_FIELDS): void {
   const problems: ConfigProblem[] = [];
   if (!TARGETS[plan.target].profileDelivery.value.includes('node-user-data')) {
     // The stack creates the node groups: only a target whose nodes it owns.
@@ -84,16 +87,16 @@ export function checkEksPlan(plan: DeploymentPlan, options: ResolvedAwsOptions):
   for (const arch of plan.services[0]?.architectures ?? []) {
     const type = options.eks.instanceTypes[arch];
     if (instanceArchitecture(type) !== arch) {
-      problems.push({ field: `aws.renderer.eks.instanceTypes.${arch}`, message: `${type} is ${instanceArchitecture(type)}, not ${arch}`, alternatives: [arch === 'arm64' ? '"m7g.xlarge"' : '"m7i.xlarge"'] });
+      problems.push({ field: names.field(`eks.instanceTypes.${arch}`), message: `${type} is ${instanceArchitecture(type)}, not ${arch}`, alternatives: [arch === 'arm64' ? '"m7g.xlarge"' : '"m7i.xlarge"'] });
     }
   }
   if (options.buildImages && (plan.services[0]?.architectures.length ?? 0) > 1) {
-    problems.push({ field: 'aws.renderer.buildImages', message: 'an image asset is built for one architecture, and the eks plan has node groups for several', alternatives: ['architectures: ["amd64"]', 'buildImages: false with multi-architecture images (npm run images)'] });
+    problems.push({ field: names.field('buildImages'), message: 'an image asset is built for one architecture, and the eks plan has node groups for several', alternatives: ['architectures: ["amd64"]', 'buildImages: false with multi-architecture images (npm run images)'] });
   }
   try {
     nodeProfiles(plan);
   } catch (e) {
     problems.push({ field: 'services', message: (e as Error).message, alternatives: [] });
   }
-  if (problems.length) throw new SandboxConfigError('sandbox-kit cannot render target "eks" on EKS', problems);
+  if (problems.length) throw new SandboxConfigError('sandbox-kit cannot render target "eks" on EKS', scoped(problems, names));
 }

@@ -9,6 +9,7 @@ import { nodeProfiles } from './eks-checks';
 import { eksNodeUserData } from './eks-user-data';
 import { instanceArchitecture } from './instance-architecture';
 import { KIT_PROFILES } from './kit-profiles';
+import { propFieldNames, renamed } from './field-names';
 import { acknowledgeNag } from './nag';
 import { AwsRendererOptions, withAwsDefaults } from './options';
 import { ProfileSource } from './profiles';
@@ -73,17 +74,18 @@ export class EksSandboxNodes extends Construct {
         minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize,
       },
     }));
-    const problems = checkAwsRendererOptions(raw, 'props').map((p) => ({ ...p, field: p.field.replace(/^props\.eks\./, '') }));
+    const names = propFieldNames(this, { 'eks': '' });
+    const problems = renamed(checkAwsRendererOptions(raw, 'props'), 'props', names);
     const resolved = withAwsDefaults(raw).eks;
     for (const arch of architectures) {
       const type = resolved.instanceTypes[arch];
-      if (instanceArchitecture(type) !== arch) problems.push({ field: `instanceTypes.${arch}`, message: `${type} is ${instanceArchitecture(type)}, not ${arch}`, alternatives: [arch === 'arm64' ? 'm7g.xlarge' : 'm7i.xlarge'] });
+      if (instanceArchitecture(type) !== arch) problems.push({ field: names.field(`eks.instanceTypes.${arch}`), scope: names.scope, message: `${type} is ${instanceArchitecture(type)}, not ${arch}`, alternatives: [arch === 'arm64' ? 'm7g.xlarge' : 'm7i.xlarge'] });
     }
     let profiles: ReturnType<typeof nodeProfiles> = [];
     try {
       profiles = nodeProfiles(plan);
     } catch (e) {
-      problems.push({ field: 'plan', message: (e as Error).message, alternatives: ['a plan made with profileDelivery: "node-user-data"'] });
+      problems.push({ field: names.field('plan'), scope: names.scope, message: (e as Error).message, alternatives: ['a plan made with profileDelivery: "node-user-data"'] });
     }
     if (problems.length) throw new SandboxConfigError(`EksSandboxNodes ${this.node.path}`, problems);
 

@@ -15,4 +15,5 @@ export * from './app';
 export * from './nag';
 export * from './cfn-text';
 export * from './egress';
+export * from './field-names';
 export * from './fargate-pod-security-groups';

@@ -8,8 +8,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { EcsSandboxes, EcsSandboxesOptions } from '../../src/aws-constructs';
-import { plan, SandboxConfigError } from '../../src';
+import { checkEcsPlan, EcsSandboxes, EcsSandboxesOptions, resolveAwsOptions } from '../../src/aws-constructs';
+import { ConfigProblem, plan, SandboxConfigError } from '../../src';
 
 const RELEASE = '3.334.0-stable';
 const ec2Plan = plan({ target: 'ecs-ec2', retoolVersion: RELEASE, services: { 'agent-sandbox': { enabled: false } } });
@@ -47,7 +47,47 @@ test('bad props: one SandboxConfigError at the construct\'s path, naming each pr
   expect(error).toBeInstanceOf(SandboxConfigError);
   const e = error as SandboxConfigError;
   expect(e.message).toContain('EcsSandboxes Mine/Sandboxes');
-  expect(e.problems.map((p) => p.field).sort()).toEqual(['namespaceName', 'scratchSizeMiB']);
+  expect(e.problems.map((p) => p.field).sort()).toEqual(['EcsSandboxes.props.namespaceName', 'EcsSandboxes.props.scratchSizeMiB']);
+  expect(e.problems.map((p) => p.scope)).toEqual(['Mine/Sandboxes', 'Mine/Sandboxes']);
+});
+
+describe('checkEcsPlan names the options where they came from', () => {
+  const fargatePlan = plan({
+    target: 'ecs-fargate', retoolVersion: RELEASE, acknowledgeUnsandboxedCode: true,
+    services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { capacity: 'ec2' }, 'agent-sandbox': { enabled: false } },
+  });
+  const amd64Only = plan({ target: 'ecs-ec2', retoolVersion: RELEASE, architectures: ['amd64'], services: { 'agent-sandbox': { enabled: false } } });
+  const problemsOf = (f: () => unknown): ConfigProblem[] => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SandboxConfigError);
+      return [...(e as SandboxConfigError).problems];
+    }
+    throw new Error('no error');
+  };
+
+  test('used as a library: the construct\'s props, scoped to its path', () => {
+    const arm = problemsOf(() => userStack({ instanceType: new ec2.InstanceType('m7g.xlarge') }, amd64Only));
+    expect(arm).toEqual([expect.objectContaining({ field: 'EcsSandboxes.props.instanceType', scope: 'Mine/Sandboxes', message: expect.stringMatching(/^m7g\.xlarge is arm64, but the plan of code-executor is for amd64/) })]);
+    const sizes = problemsOf(() => userStack({ fargateTaskSizes: { 'code-executor': { cpu: 2048, memoryMiB: 2048 }, 'agent-sandbox': { cpu: 256, memoryMiB: 512 } } }, fargatePlan));
+    expect(sizes.map((p) => [p.field, p.scope])).toEqual([
+      ['EcsSandboxes.props.fargateTaskSizes.code-executor', 'Mine/Sandboxes'],
+      ['EcsSandboxes.props.fargateTaskSizes.agent-sandbox', 'Mine/Sandboxes'],
+    ]);
+    const cluster = ecs.Cluster.fromClusterAttributes(new Stack(), 'C', { clusterName: 'c', vpc: ec2.Vpc.fromVpcAttributes(new Stack(), 'V', { vpcId: 'vpc-1', availabilityZones: ['a'] }) });
+    expect(problemsOf(() => userStack({ cluster })).map((p) => p.field)).toEqual(['EcsSandboxes.props.cluster']);
+  });
+
+  test('through the kit file: aws.renderer paths, and the same problems the construct names by its props', () => {
+    const options = resolveAwsOptions({ vpc: { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0123456789abcdef0'] }, ecs: { instanceType: 'm7g.xlarge', clusterName: 'theirs' } });
+    expect(problemsOf(() => checkEcsPlan(amd64Only, options)).map((p) => [p.field, p.scope])).toEqual([
+      ['aws.renderer.ecs.instanceType', undefined],
+      ['aws.renderer.ecs.clusterName', undefined],
+    ]);
+    const sized = resolveAwsOptions({ ecs: { fargateTaskSizes: { 'code-executor': { cpu: 2048, memoryMiB: 2048 } } } });
+    expect(problemsOf(() => checkEcsPlan(fargatePlan, sized)).map((p) => p.field)).toEqual(['aws.renderer.ecs.fargateTaskSizes.code-executor']);
+  });
 });
 
 test('an existing cluster is used as given; with EC2 capacity to add, it is refused', () => {

@@ -39,5 +39,5 @@ test('bad props: one SandboxConfigError at the construct\'s path naming each', (
   }
   expect(error).toBeInstanceOf(SandboxConfigError);
   expect((error as SandboxConfigError).message).toContain('EksSandboxNodes Mine/Nodes');
-  expect((error as SandboxConfigError).problems.map((p) => p.field).sort()).toEqual(['desiredSize', 'instanceTypes.arm64']);
+  expect((error as SandboxConfigError).problems.map((p) => [p.field, p.scope]).sort()).toEqual([['EksSandboxNodes.props.desiredSize', 'Mine/Nodes'], ['EksSandboxNodes.props.instanceTypes.arm64', 'Mine/Nodes']]);
 });
