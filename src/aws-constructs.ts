@@ -6,7 +6,7 @@
 
 // Stacks: one target each, as the kit's own AWS app builds them.
 export { EcsSandboxStack, type EcsSandboxStackProps } from './aws/ecs-stack';
-export { EksSandboxStack, type EksSandboxStackProps, type AttachableChart, type ChartFactory } from './aws/eks-stack';
+export { EksSandboxStack, type EksSandboxStackOptions, type EksSandboxStackProps, type ExistingEksCluster, type AttachableChart, type ChartFactory } from './aws/eks-stack';
 export { buildAwsApp, type BuildAwsAppOptions, type AwsApp, type AwsAppInput, planAwsTargets } from './aws/app';
 export { awsPlanConfig, kitChart } from './aws/eks-checks';
 export { EksSandboxNodes, type EksSandboxNodesOptions, type EksSandboxNodesProps } from './aws/eks-nodes';

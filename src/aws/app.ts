@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SandboxKitChart } from '../k8s/chart';
 import { checkKit } from '../apps/kit-check';
@@ -129,7 +131,22 @@ export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}
   const buildContext = resolved.buildImages ? options.buildContext ?? defaultBuildContext(plans) : undefined;
   const stacks: Stack[] = plans.map((plan) => {
     const name = `${resolved.stackNamePrefix}-${plan.target}`;
-    if (TARGETS[plan.target].kind === 'kubernetes') return new EksSandboxStack(app, name, { plan, options: resolved, profiles, buildContext, chart });
+    if (TARGETS[plan.target].kind === 'kubernetes') {
+      // The kit file's options as the stack's typed props (checked above, with the file's paths).
+      const k = resolved.eks;
+      return new EksSandboxStack(app, name, {
+        plan, profiles, buildContext, chart,
+        vpc: resolved.vpc,
+        existingCluster: k.clusterName ? { clusterName: k.clusterName, clusterSecurityGroupId: k.clusterSecurityGroupId!, networkPolicyEnforced: k.networkPolicyEnforced } : undefined,
+        endpointAccess: k.endpointAccess,
+        instanceTypes: Object.fromEntries(Object.entries(k.instanceTypes).map(([arch, type]) => [arch, new ec2.InstanceType(type)])),
+        minSize: k.minSize,
+        desiredSize: k.desiredSize,
+        maxSize: k.maxSize,
+        logRetention: resolved.logRetentionDays as logs.RetentionDays,
+        buildImages: resolved.buildImages,
+      });
+    }
     return new EcsSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -114,7 +114,7 @@ export interface EcsSandboxesProps extends EcsSandboxesOptions {
 
 /** Problems name EcsSandboxes' props (`EcsSandboxes.props.instanceType`), scoped to its path. */
 function ecsPropNames(scope: Construct): AwsFieldNames {
-  return propFieldNames(scope, { 'ecs': '', 'ecs.clusterName': 'cluster', 'logRetentionDays': 'logRetention' });
+  return propFieldNames(scope, 'EcsSandboxes', { 'ecs': '', 'ecs.clusterName': 'cluster', 'logRetentionDays': 'logRetention' });
 }
 
 /**

@@ -74,7 +74,7 @@ export class EksSandboxNodes extends Construct {
         minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize,
       },
     }));
-    const names = propFieldNames(this, { 'eks': '' });
+    const names = propFieldNames(this, 'EksSandboxNodes', { 'eks': '' });
     const problems = renamed(checkAwsRendererOptions(raw, 'props'), 'props', names);
     const resolved = withAwsDefaults(raw).eks;
     for (const arch of architectures) {

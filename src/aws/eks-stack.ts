@@ -2,7 +2,10 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { CfnCondition, CfnElement, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { checkAwsRendererOptions } from '../config/validate-aws';
+import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { Architecture } from '../targets/types';
 import { outputId, planOutputs, stackDescription } from './plan-outputs';
@@ -10,7 +13,9 @@ import { checkEksPlan } from './eks-checks';
 import { EksSandboxNodes } from './eks-nodes';
 import { BuildContextWriter, ServiceImages } from './images';
 import { acknowledgeNag } from './nag';
-import { ResolvedAwsOptions } from './options';
+import { AwsRendererOptions, ExistingVpcOptions, ResolvedAwsOptions, SecurityGroupId, withAwsDefaults } from './options';
+import { AwsFieldNames, propFieldNames, renamed } from './field-names';
+import { KIT_PROFILES } from './kit-profiles';
 import { SandboxNetwork } from './network';
 import { ProfileSource } from './profiles';
 
@@ -23,24 +28,143 @@ export interface AttachableChart extends Construct {
 /** Builds the kit's cdk8s chart for a plan whose images are already resolved. */
 export type ChartFactory = (plan: DeploymentPlan) => AttachableChart;
 
-/** Props of {@link EksSandboxStack}. */
-export interface EksSandboxStackProps extends StackProps {
-  /** Plan of `eks`, made with `profileDelivery: 'node-user-data'`. */
-  readonly plan: DeploymentPlan;
-  /** Renderer options with defaults applied. */
-  readonly options: ResolvedAwsOptions;
-  /** The kit's seccomp profiles. */
-  readonly profiles: ProfileSource;
+/**
+ * An existing EKS cluster the stack adds its node groups, kubectl handler and chart to, named by
+ * attributes so that synth needs no lookup.
+ */
+export interface ExistingEksCluster {
+  /** Name of the cluster. */
+  readonly clusterName: string;
+  /** Its cluster security group, which the kit's kubectl handler joins to reach a private endpoint. */
+  readonly clusterSecurityGroupId: SecurityGroupId;
   /**
-   * The chart to attach with `addCdk8sChart`.
-   * @default no chart: the stack holds the cluster and node groups only
+   * Confirms that the cluster's VPC CNI enforces NetworkPolicies (`enableNetworkPolicy`), which
+   * the chart relies on to admit only the backend; the kit does not reconfigure the add-on of a
+   * cluster it does not own. Must be true.
+   */
+  readonly networkPolicyEnforced: boolean;
+}
+
+/**
+ * What a caller chooses for {@link EksSandboxStack} (aws-cdk-lib's Options/Props split): the same
+ * choices as the kit file's `aws.renderer` for eks, typed, and checked by the same schema and
+ * rules when the stack is created.
+ */
+export interface EksSandboxStackOptions {
+  /**
+   * An existing VPC for the cluster and nodes, named by ids (synth makes no lookup). Required with
+   * `existingCluster` (the cluster's VPC).
+   * @default - a new VPC (2 AZs, one NAT gateway, flow logs)
+   */
+  readonly vpc?: ExistingVpcOptions;
+  /**
+   * An existing cluster to add the node groups and the chart to. The plan's `kubernetesVersion`
+   * must be the cluster's (synth cannot look it up).
+   * @default - a new cluster, whose VPC CNI enforces NetworkPolicies in strict mode
+   */
+  readonly existingCluster?: ExistingEksCluster;
+  /**
+   * Kubernetes API endpoint access of a cluster the kit creates. `private` runs the kubectl
+   * handler inside the VPC.
+   * @default "private"
+   */
+  readonly endpointAccess?: 'private' | 'public-and-private';
+  /**
+   * Node instance type per architecture; one managed node group per architecture of the plan,
+   * each type of its architecture.
+   * @default - m7i.xlarge (amd64), m7g.xlarge (arm64)
+   */
+  readonly instanceTypes?: Partial<Record<Architecture, ec2.InstanceType>>;
+  /**
+   * Minimum nodes per node group.
+   * @default 1
+   */
+  readonly minSize?: number;
+  /**
+   * Desired nodes per node group at creation.
+   * @default - 2, or minSize if larger
+   */
+  readonly desiredSize?: number;
+  /**
+   * Maximum nodes per node group.
+   * @default - 4, or desiredSize if larger
+   */
+  readonly maxSize?: number;
+  /**
+   * Retention of the VPC flow logs of a VPC the kit creates.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Build the runtime images with the kit (DockerImageAsset, at `cdk deploy`) instead of pulling
+   * the plan's images; one architecture only.
+   * @default false
+   */
+  readonly buildImages?: boolean;
+  /**
+   * Writes the runtime images' build context, when `buildImages` is true.
+   * @default - none: buildImages must be false
+   */
+  readonly buildContext?: BuildContextWriter;
+  /**
+   * The chart to attach with `addCdk8sChart` (`kitChart(options)` gives the kit's).
+   * @default - no chart: the stack holds the cluster and node groups only
    */
   readonly chart?: ChartFactory;
   /**
-   * Build context writer for `buildImages`.
-   * @default none
+   * The kit's seccomp profiles, written to the nodes by their launch templates.
+   * @default KIT_PROFILES
    */
-  readonly buildContext?: BuildContextWriter;
+  readonly profiles?: ProfileSource;
+}
+
+/** Props of {@link EksSandboxStack}: the caller's choices, the plan, and the stack's own props. */
+export interface EksSandboxStackProps extends EksSandboxStackOptions, StackProps {
+  /** Plan of `eks`, made with `profileDelivery: 'node-user-data'` (`awsPlanConfig` gives that config). */
+  readonly plan: DeploymentPlan;
+}
+
+/** Problems name EksSandboxStack's props (`EksSandboxStack.props.instanceTypes.arm64`), scoped to its path. */
+function eksStackPropNames(scope: Construct): AwsFieldNames {
+  return propFieldNames(scope, 'EksSandboxStack', {
+    'eks': '',
+    'eks.clusterName': 'existingCluster.clusterName',
+    'eks.clusterSecurityGroupId': 'existingCluster.clusterSecurityGroupId',
+    'eks.networkPolicyEnforced': 'existingCluster.networkPolicyEnforced',
+    'logRetentionDays': 'logRetention',
+  });
+}
+
+/**
+ * The options the stack reads, from its typed props: checked by the kit file's schema and rules
+ * for `aws.renderer` and by checkEksPlan (one SandboxConfigError naming every bad prop), defaults
+ * applied.
+ */
+function resolveProps(scope: Construct, props: EksSandboxStackProps): ResolvedAwsOptions {
+  const names = eksStackPropNames(scope);
+  const c = props.existingCluster;
+  const raw: AwsRendererOptions = {
+    vpc: props.vpc,
+    logRetentionDays: props.logRetention as number | undefined as AwsRendererOptions['logRetentionDays'],
+    buildImages: props.buildImages,
+    eks: {
+      instanceTypes: props.instanceTypes && Object.fromEntries(Object.entries(props.instanceTypes).map(([a, t]) => [a, t.toString()])),
+      minSize: props.minSize,
+      desiredSize: props.desiredSize,
+      maxSize: props.maxSize,
+      endpointAccess: props.endpointAccess,
+      clusterName: c?.clusterName,
+      clusterSecurityGroupId: c?.clusterSecurityGroupId,
+      networkPolicyEnforced: c?.networkPolicyEnforced,
+    },
+  };
+  // Drop the unset props, as a kit file would leave them out.
+  const clean = JSON.parse(JSON.stringify(raw)) as AwsRendererOptions;
+  const problems = renamed(checkAwsRendererOptions(clean, 'props'), 'props', names);
+  if (problems.length) throw new SandboxConfigError(`EksSandboxStack ${scope.node.path}`, problems);
+  const options = withAwsDefaults(clean);
+  checkEksPlan(props.plan, options, names);
+  return options;
 }
 
 /**
@@ -62,10 +186,11 @@ export class EksSandboxStack extends Stack {
   public readonly launchTemplates: Readonly<Partial<Record<Architecture, ec2.LaunchTemplate>>>;
 
   constructor(scope: Construct, id: string, props: EksSandboxStackProps) {
-    const { plan, options } = props;
+    const { plan } = props;
     super(scope, id, { ...props, description: props.description ?? stackDescription(plan) });
+    // Refuse before any construct stages an asset.
+    const options = resolveProps(this, props);
     const version = plan.kubernetesVersion!;
-    checkEksPlan(plan, options);
     const network = new SandboxNetwork(this, 'Network', options, false);
     const vpc = network.vpc;
     const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
@@ -127,7 +252,7 @@ export class EksSandboxStack extends Stack {
     const nodes = new EksSandboxNodes(this, 'Nodes', {
       cluster: this.cluster,
       plan,
-      profiles: props.profiles,
+      profiles: props.profiles ?? KIT_PROFILES,
       instanceTypes: Object.fromEntries(Object.entries(options.eks.instanceTypes).map(([arch, type]) => [arch, new ec2.InstanceType(type)])),
       minSize: options.eks.minSize,
       desiredSize: options.eks.desiredSize,

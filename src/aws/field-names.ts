@@ -28,8 +28,7 @@ export const KIT_FILE_FIELDS: AwsFieldNames = { field: (p) => `aws.renderer.${p}
  * (`"ecs": ""` drops the segment); the rest of the path follows the prop
  * (`fargateTaskSizes.js-executor`), and a path not mapped is the prop's name as it is.
  */
-export function propFieldNames(construct: Construct, props: Readonly<Record<string, string>>): AwsFieldNames {
-  const className = construct.constructor.name;
+export function propFieldNames(construct: Construct, className: string, props: Readonly<Record<string, string>>): AwsFieldNames {
   const prefixes = Object.keys(props).sort((a, b) => b.length - a.length);
   return {
     scope: construct.node.path,
