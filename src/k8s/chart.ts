@@ -17,7 +17,7 @@ import { AppArmorProfileLoader, APPARMOR_LOADER_POD_SECURITY_REASON } from './ap
 import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
 import { applyImageSource, imageViolations } from './image-source';
-import { KubeObject, mayHoldPods, PodSpecJson, podsOf } from './manifest';
+import { KubeObject, PodSpecJson, podsOf } from './manifest';
 import { commonLabels } from './labels';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
@@ -27,9 +27,6 @@ import { checkPodSecurity, strictestLevel } from './pod-security';
 import { sandboxPod, sandboxPodJson } from './pod';
 import { referencedProfiles } from './profiles';
 import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
-import { deploymentPods, sizeQuota } from '../policy/quota';
-import { NamespaceFences, podCharge } from './quota';
-import { ConfigProblem } from '../policy/errors';
 
 /** Why the installer's namespace must be `privileged`. */
 export const INSTALLER_POD_SECURITY_REASON =
@@ -191,23 +188,35 @@ export class SandboxKitChart extends Chart {
       clusterDomain: opts.clusterDomain,
     };
     const endpoints: KubernetesEndpoint[] = [];
+    // A service that refuses its options (quota caps, the agent sandbox's Secret) throws at
+    // construction: the others are still built, so one error lists every service's problems.
+    const failures: SandboxConfigError[] = [];
+    const attempt = (make: () => void): void => {
+      try {
+        make();
+      } catch (e) {
+        if (!(e instanceof SandboxConfigError)) throw e;
+        failures.push(e);
+      }
+    };
     const get = (name: ServiceName): SandboxPlan | undefined => plan.services.find((s) => s.service === name);
     const code = get('code-executor');
     if (code) {
       ns(opts.namespaces.codeExecutor, 'user-code', code.podSecurityLevel, code.podSecurityReason);
-      const c = new CodeExecutor(this, 'CodeExecutor', { ...common, probeHost: opts.executorProbeHost, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
-      endpoints.push({ service: 'code-executor', component: 'main', env: c.ingressEnv, url: c.url });
+      attempt(() => {
+        const c = new CodeExecutor(this, 'CodeExecutor', { ...common, probeHost: opts.executorProbeHost, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
+        endpoints.push({ service: 'code-executor', component: 'main', env: c.ingressEnv, url: c.url });
+      });
     }
     const js = get('js-executor');
     if (js) {
       ns(opts.namespaces.jsExecutor, 'user-code', js.podSecurityLevel, js.podSecurityReason);
-      const j = new JsExecutor(this, 'JsExecutor', { ...common, probeHost: opts.executorProbeHost, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
-      endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
+      attempt(() => {
+        const j = new JsExecutor(this, 'JsExecutor', { ...common, probeHost: opts.executorProbeHost, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
+        endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
+      });
     }
     const agent = get('agent-sandbox');
-    // AgentSandbox brings its namespace's quota and refuses caps below its scaling: its problems
-    // join the executors' quota problems in one error (below).
-    let agentError: SandboxConfigError | undefined;
     if (agent) {
       // The controller and proxy run kit code with the plan's supporting settings: their
       // namespace enforces the strictest level those pods meet.
@@ -225,7 +234,7 @@ export class SandboxKitChart extends Chart {
       const nsLevel = order[Math.max(order.indexOf(level), order.indexOf(agent.podSecurityLevel))];
       const nsReason = [agent.podSecurityReason, reason].filter((r): r is string => Boolean(r)).join('; ') || undefined;
       ns(opts.namespaces.agentSandbox, 'user-code', nsLevel, nsReason);
-      try {
+      attempt(() => {
         const a = new AgentSandbox(this, 'AgentSandbox', {
           ...common, plan: agent, namespace: opts.namespaces.agentSandbox, agentSandbox: opts.agentSandbox, pauseImage: opts.installerImage, imagePullSecrets: plan.images.pullSecrets,
           autoscaling: opts.autoscaling['agent-sandbox'], componentResources: opts.agentComponentResources,
@@ -233,10 +242,7 @@ export class SandboxKitChart extends Chart {
         const env = (c: string) => agent.components.find((x) => x.name === c)?.ingressEnv ?? '';
         endpoints.push({ service: 'agent-sandbox', component: 'controller', env: env('controller'), url: a.controllerUrl });
         endpoints.push({ service: 'agent-sandbox', component: 'proxy', env: env('proxy'), url: a.proxyUrl });
-      } catch (e) {
-        if (!(e instanceof SandboxConfigError)) throw e;
-        agentError = e;
-      }
+      });
     }
     if (plan.target === 'eks-fargate') {
       // On Fargate the security groups, not the NetworkPolicies, hold user code (platforms: eks-fargate).
@@ -255,29 +261,12 @@ export class SandboxKitChart extends Chart {
     // Every image through the mirror, every pod with the pull secrets (checked again in checkOutput).
     applyImageSource(this.node.findAll().filter(ApiObject.isApiObject), plan.images);
 
-    // Resource fences where user code lands, sized from what the rendered pods ask for.
-    const quotaProblems: ConfigProblem[] = [];
-    // Only the pods are read here: rendering every object (the large admission policies) would cost as much again as synth's own pass.
-    const rendered = this.node.findAll().filter((o): o is ApiObject => ApiObject.isApiObject(o) && mayHoldPods(o.kind)).map((o) => o.toJson() as KubeObject);
-    const executorFences = (svc: SandboxPlan | undefined, namespace: string) => {
-      if (!svc) return;
-      const inNamespace = podsOf(rendered).filter((p) => p.namespace === namespace);
-      const deployment = inNamespace.find((p) => p.ownerKind === 'Deployment');
-      if (!deployment) return;
-      const replicas = Math.max(svc.replicas, opts.autoscaling[svc.service]?.maxReplicas ?? 0);
-      const { pods, why } = deploymentPods(replicas, 1);
-      const sizing = sizeQuota({ what: svc.service, pods, why, pod: podCharge(deployment.spec as never) }, svc.quota, `services.${svc.service}.quota`);
-      quotaProblems.push(...sizing.problems);
-      new NamespaceFences(this, `Fences-${namespace}`, {
-        namespace, hard: sizing.hard, reasons: sizing.reasons, pods: inNamespace.map((p) => p.spec as never), userCodePod: deployment.spec as never,
-      });
-    };
-    executorFences(code, opts.namespaces.codeExecutor);
-    executorFences(js, opts.namespaces.jsExecutor);
-    if (agentError && !quotaProblems.length) throw agentError;
-    if (quotaProblems.length) {
-      const optionsToo = agentError !== undefined && !agentError.message.startsWith('sandbox-kit resource quotas');
-      throw new SandboxConfigError(optionsToo ? 'sandbox-kit renderer options and resource quotas' : 'sandbox-kit resource quotas', [...quotaProblems, ...(agentError?.problems ?? [])]);
+    // The services bring their namespaces' resource fences and refuse quota caps below their
+    // scaling; every service's problems come in one error.
+    if (failures.length === 1) throw failures[0];
+    if (failures.length) {
+      const contexts = [...new Set(failures.map((f) => f.context))];
+      throw new SandboxConfigError(contexts.length === 1 ? contexts[0] : 'sandbox-kit services', failures.flatMap((f) => f.problems));
     }
 
     this.node.addValidation({ validate: () => [...this.renderObjects().errors] });

@@ -1,4 +1,8 @@
 import { Construct } from 'constructs';
+import { SandboxConfigError } from '../policy/errors';
+import { deploymentPods, sizeQuota } from '../policy/quota';
+import { podsOf } from './manifest';
+import { NamespaceFences, podCharge, renderedPodObjects } from './quota';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceName } from '../policy/services';
 import { MODE_ANNOTATION } from './labels';
@@ -108,6 +112,17 @@ abstract class NsJailExecutor extends Construct {
       podLabels: this.workload.selector,
       ingress: [backendIngress(network, component.port)],
       egress: [dnsEgress(network), internetEgress(network)],
+    });
+    // The namespace's resource fences: a ResourceQuota for what the Deployment may run at once
+    // (its most replicas, a rollout's surge, old pods still terminating), critical priority
+    // refused, a LimitRange.
+    const inNamespace = podsOf(renderedPodObjects(this)).filter((p) => p.namespace === this.namespace);
+    const deployment = inNamespace.find((p) => p.ownerKind === 'Deployment')!;
+    const { pods, why } = deploymentPods(Math.max(plan.replicas, props.autoscaling?.maxReplicas ?? 0), 1);
+    const sizing = sizeQuota({ what: service, pods, why, pod: podCharge(deployment.spec as never) }, plan.quota, `services.${service}.quota`);
+    if (sizing.problems.length) throw new SandboxConfigError('sandbox-kit resource quotas', sizing.problems);
+    new NamespaceFences(this, 'ResourceFences', {
+      namespace: this.namespace, hard: sizing.hard, reasons: sizing.reasons, pods: inNamespace.map((p) => p.spec as never), userCodePod: deployment.spec as never,
     });
     this.ingressEnv = component.ingressEnv ?? '';
     const port = component.servicePort ?? component.port;

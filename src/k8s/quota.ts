@@ -1,8 +1,18 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { parseCpu, parseMemory } from '../policy/quantity';
 import { PodCharge, QUOTA_RESOURCES, QuotaHard, QuotaResource, quantityText } from '../policy/quota';
 import { commonLabels, KIT_DOMAIN } from './labels';
+import { KubeObject, mayHoldPods } from './manifest';
+
+/**
+ * The objects under a construct that may hold pods, rendered: what the quota is sized from. Only
+ * those: rendering every object (the large admission policies) would cost as much again as
+ * synth's own pass.
+ */
+export function renderedPodObjects(scope: IConstruct): KubeObject[] {
+  return scope.node.findAll().filter((o): o is ApiObject => ApiObject.isApiObject(o) && mayHoldPods(o.kind)).map((o) => o.toJson() as KubeObject);
+}
 
 /** The PriorityClasses that preempt anything (kubernetes/kubernetes pkg/apis/scheduling: SystemNodeCritical, SystemClusterCritical). */
 export const CRITICAL_PRIORITY_CLASSES = ['system-node-critical', 'system-cluster-critical'] as const;

@@ -23,11 +23,14 @@ export interface ConfigProblem {
 export class SandboxConfigError extends Error {
   /** Every problem found. */
   public readonly problems: readonly ConfigProblem[];
+  /** What was checked (`sandbox-kit resource quotas`), the first words of the message. */
+  public readonly context: string;
 
   constructor(context: string, problems: readonly ConfigProblem[]) {
     super(formatProblems(context, problems));
     this.name = 'SandboxConfigError';
     this.problems = problems;
+    this.context = context;
   }
 }
 

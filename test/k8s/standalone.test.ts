@@ -120,6 +120,19 @@ test('an AgentSandbox on its own needs its namespace (controller, proxy and sand
   expect(() => chart.toJson()).toThrow(/\[app\/agent\] ConfigMap\/sandbox-kit-agent\/agent-sandbox-job-template:job-template.json runs in namespace "sandbox-kit-agent"/);
 });
 
+test('a CodeExecutor on its own brings its namespace\'s quota (sized from its replicas and autoscaling) and LimitRange; a cap below them is refused', () => {
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: ONLY_CODE });
+  const chart = new Chart(new App(), 'app');
+  new CodeExecutor(chart, 'ce', { plan: servicePlan(eks, 'code-executor'), autoscaling: { maxReplicas: 4 } });
+  const objects = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as { kind: string; metadata: { name: string; namespace: string }; spec: { hard?: Record<string, string> } });
+  const quota = objects.find((o) => o.kind === 'ResourceQuota' && o.metadata.name === 'sandbox-kit-user-code')!;
+  // 4 replicas at most, one more during a rollout, 4 old pods still terminating.
+  expect([quota.metadata.namespace, quota.spec.hard!.pods]).toEqual(['sandbox-kit-code-executor', '9']);
+  expect(objects.filter((o) => o.kind === 'LimitRange').map((o) => o.metadata.namespace)).toEqual(['sandbox-kit-code-executor']);
+  const capped = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { ...ONLY_CODE, 'code-executor': { quota: { pods: 2 } } } });
+  expect(() => new CodeExecutor(new Chart(new App(), 'app'), 'ce', { plan: servicePlan(capped, 'code-executor') })).toThrow(/services\.code-executor\.quota\.pods: 2 pods is below/);
+});
+
 test('inside SandboxKitChart, the AgentSandbox\'s quota problems and the executors\' come in one error', () => {
   const kit = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { quota: { pods: 1 } }, 'agent-sandbox': { quota: { pods: 1 } } } });
   let fields: string[] = [];
