@@ -44,6 +44,8 @@ export { KUBERNETES_RENDERER_RULES } from './config/rules/kubernetes-renderer';
 export { SandboxKitChart, type SandboxKitChartProps, type KubernetesEndpoint } from './k8s/chart';
 export { CodeExecutor, JsExecutor, type ExecutorProps } from './k8s/executor';
 export { AgentSandbox, type AgentSandboxProps } from './k8s/agent-sandbox';
+export { type OutsideTheApp } from './k8s/plan-needs';
+export { DEFAULT_DEVICE_PLUGIN_IMAGE } from './k8s/agent-sandbox-options';
 export { TrustNamespace, type TrustNamespaceProps, type TrustDomain } from './k8s/namespace';
 export { SeccompProfileInstaller, type SeccompProfileInstallerProps, OperatorSeccompProfiles, type OperatorSeccompProfilesProps } from './k8s/seccomp-installer';
 export { AppArmorProfileLoader, type AppArmorProfileLoaderProps } from './k8s/apparmor-loader';

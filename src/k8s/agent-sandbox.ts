@@ -9,12 +9,12 @@ import {
 } from './agent-sandbox-job';
 import { AgentSandboxRendererOptions, agentSandboxPostgresDestination, resolveAgentSandboxRendererOptions, ResolvedAgentSandboxOptions, ResolvedPostgres } from './agent-sandbox-options';
 import { ExecutorProps, defaultNetwork } from './executor';
-import { commonLabels } from './labels';
+import { commonLabels, KIT_DOMAIN } from './labels';
 import { AgentSandboxFences, urlPort } from './agent-sandbox-fences';
 import { supportsAdmissionPolicy } from './admission/sandbox-admission';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
-import { addPlanValidation } from './plan-needs';
+import { addPlanValidation, OutsideTheApp } from './plan-needs';
 import { KubeObject, podsOf } from './manifest';
 import { NamespaceFences, podCharge } from './quota';
 import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
@@ -63,7 +63,19 @@ export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace'> {
    * @default []
    */
   readonly imagePullSecrets?: readonly string[];
+  /**
+   * Why this app holds no TunDevicePlugin although the plan's tunDevice is "device-plugin": a
+   * device plugin outside the app (smarter-device-manager installed by its own chart, say)
+   * advertises `smarter-devices/net_tun` on the sandbox nodes. Synth then does not look for one,
+   * which it cannot check; the reason is written on the Job template ConfigMap (annotation
+   * `sandbox-kit.io/outside-app.tun-device-plugin`) and kept in `outsideApp`.
+   * @default - none: used alone, synth requires a TunDevicePlugin in the app where the plan asks for one
+   */
+  readonly tunDevicePluginOutsideApp?: string;
 }
+
+/** Annotation on the Job template ConfigMap: a piece of the plan provided outside the app, and why. */
+export const OUTSIDE_APP_ANNOTATION_PREFIX = `${KIT_DOMAIN}/outside-app.`;
 
 /** The Postgres variables of the controller and proxy: a URL from a Secret, or host fields with PGPASSWORD from one. */
 function postgresEnv(pg: ResolvedPostgres): k8s.EnvVar[] {
@@ -84,6 +96,19 @@ function postgresEnv(pg: ResolvedPostgres): k8s.EnvVar[] {
  * creates from the Job template in ConfigMap `agent-sandbox-job-template`, all in one namespace.
  * The controller may manage Jobs and read pods there; the sandbox pods (user code, the plan's
  * `sandbox` settings) are addressed through the headless Service `agent-sandbox-pods`.
+ *
+ * What lives in its own namespace it brings, as aws-cdk-lib constructs bring their security
+ * groups and roles: the NetworkPolicies, the sandbox PriorityClass and admission policies
+ * (AgentSandboxFences, SandboxAdmission from Kubernetes 1.30), the ResourceQuota and LimitRange
+ * (NamespaceFences, sized from its scaling and the plan's quota caps) and the ImagePrepuller
+ * where the plan has one. What a cluster shares it requires, because a second copy would
+ * collide: used outside SandboxKitChart, synth fails at this construct, listing every missing
+ * piece at once, unless the app holds the TrustNamespace of its namespace at a level that
+ * admits its pods, the SeccompProfileInstaller (or OperatorSeccompProfiles) of its Localhost
+ * profile on each architecture, the AppArmorProfileLoader of its AppArmor profile, and, where
+ * the plan's tunDevice is "device-plugin", a TunDevicePlugin in a namespace that admits it and
+ * on the sandbox nodes (or `tunDevicePluginOutsideApp` says what provides it); and its objects
+ * must pass the API server's and the platform's rules.
  */
 export class AgentSandbox extends Construct {
   /** In-cluster URL of the controller (AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN). */
@@ -96,6 +121,8 @@ export class AgentSandbox extends Construct {
   public readonly jobTemplate: JobTemplateJson;
   /** The resolved options. */
   public readonly options: ResolvedAgentSandboxOptions;
+  /** Pieces of the plan provided outside the app (not checked), each with the reason given. */
+  public readonly outsideApp: OutsideTheApp;
 
   constructor(scope: Construct, id: string, props: AgentSandboxProps) {
     super(scope, id);
@@ -127,8 +154,14 @@ export class AgentSandbox extends Construct {
     });
     // JSON: the controller parses it; checks read it back (podsOf).
     const templateJson = `${JSON.stringify(this.jobTemplate, null, 2)}\n`;
+    const outside = props.tunDevicePluginOutsideApp !== undefined && plan.agent.tunDevice === 'device-plugin' ? { tunDevicePlugin: props.tunDevicePluginOutsideApp } : {};
+    this.outsideApp = outside;
+    const outsideAnnotations = Object.fromEntries(Object.entries(outside).map(([k, why]) => [`${OUTSIDE_APP_ANNOTATION_PREFIX}${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, why]));
     new k8s.KubeConfigMap(this, 'JobTemplate', {
-      metadata: { name: N.jobTemplate, namespace: ns, labels: { ...commonLabels(app, 'controller'), ...AGENT_SANDBOX_LABELS.controllerExtra } },
+      metadata: {
+        name: N.jobTemplate, namespace: ns, labels: { ...commonLabels(app, 'controller'), ...AGENT_SANDBOX_LABELS.controllerExtra },
+        ...(Object.keys(outsideAnnotations).length ? { annotations: outsideAnnotations } : {}),
+      },
       data: { [JOB_TEMPLATE_KEY]: templateJson },
     });
     new k8s.KubeServiceAccount(this, 'SandboxServiceAccount', {
@@ -283,7 +316,7 @@ export class AgentSandbox extends Construct {
 
     this.controllerUrl = `http://${N.controller}.${ns}.svc.${domain}:${controller.port}`;
     this.proxyUrl = `http://${N.proxy}.${ns}.svc.${domain}:${proxy.port}`;
-    addPlanValidation(this, plan, props.kubernetesVersion);
+    addPlanValidation(this, plan, props.kubernetesVersion, outside);
   }
 }
 

@@ -79,6 +79,8 @@ export interface PodSpecJson {
   readonly ephemeralContainers?: readonly ContainerJson[];
   readonly volumes?: readonly VolumeJson[];
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Readonly<Record<string, unknown>>[];
+  readonly priorityClassName?: string;
 }
 
 /** A pod (or pod template) found in a manifest. */

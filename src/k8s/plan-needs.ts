@@ -6,12 +6,15 @@ import { AppArmorSetting, SandboxPlan } from '../policy/plan';
 import { TARGETS } from '../targets';
 import { AppArmorProfileLoader } from './apparmor-loader';
 import { apiServerViolations } from './api-server-rules';
-import { KubeObject, podsOf } from './manifest';
+import { KubeObject, PodInManifest, podsOf } from './manifest';
 import { TrustNamespace } from './namespace';
 import { platformViolations } from './platform-rules';
 import { checkPodSecurity, strictestLevel } from './pod-security';
 import { referencedProfile } from './profiles';
 import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-installer';
+import { CRITICAL_PRIORITY_CLASSES, TunDevicePlugin } from './agent-sandbox-nodes';
+import { NET_TUN_RESOURCE } from './agent-sandbox-job';
+import { DEFAULT_DEVICE_PLUGIN_IMAGE } from './agent-sandbox-options';
 
 /** Constructs that check their whole output themselves (SandboxKitChart). */
 const CHECKED_AS_A_WHOLE = new WeakSet<IConstruct>();
@@ -32,20 +35,23 @@ export function checksItsOutput(scope: IConstruct): void {
  * API server's and the platform's rules. Each problem names what is missing and what would work.
  * Profiles delivered by node user data or the Docker daemon are outside any cdk8s app: not checked.
  */
-export function addPlanValidation(scope: IConstruct, plan: SandboxPlan, kubernetesVersion?: string): void {
-  scope.node.addValidation({ validate: () => planNeeds(scope, plan, kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION) });
+export function addPlanValidation(scope: IConstruct, plan: SandboxPlan, kubernetesVersion?: string, outside: OutsideTheApp = {}): void {
+  scope.node.addValidation({ validate: () => planNeeds(scope, plan, kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, outside) });
 }
 
-function planNeeds(scope: IConstruct, plan: SandboxPlan, version: string): string[] {
-  if (scope.node.scopes.some((s) => CHECKED_AS_A_WHOLE.has(s))) return [];
-  const everything = scope.node.root.node.findAll();
-  const objects = scope.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
-  const add = 'add it to the app, or render the whole plan with SandboxKitChart, which brings it';
-  const errors: string[] = [];
+/** Pieces of a plan that something outside the cdk8s app provides, each with the reason (not checked). */
+export interface OutsideTheApp {
+  /**
+   * Why no TunDevicePlugin of the app is needed: a device plugin outside it advertises the tun device.
+   * @default - a TunDevicePlugin is required where the plan's tunDevice is "device-plugin"
+   */
+  readonly tunDevicePlugin?: string;
+}
 
-  // Every pod's namespace, rendered at a level that admits the pod.
-  const namespaces = new Map(everything.filter((c): c is TrustNamespace => c instanceof TrustNamespace).map((n) => [n.name, n]));
-  for (const pod of podsOf(objects)) {
+/** Each pod's namespace must be a TrustNamespace of the app at a level that admits the pod. */
+function namespaceProblems(pods: readonly PodInManifest[], namespaces: ReadonlyMap<string, TrustNamespace>, version: string, add: string): string[] {
+  const errors: string[] = [];
+  for (const pod of pods) {
     const level = strictestLevel(pod.metadata, pod.spec, version);
     const ns = pod.namespace === undefined ? undefined : namespaces.get(pod.namespace);
     if (!ns) {
@@ -57,6 +63,19 @@ function planNeeds(scope: IConstruct, plan: SandboxPlan, version: string): strin
       errors.push(`${pod.source}: namespace ${ns.name} enforces Pod Security "${ns.podSecurityLevel}", which refuses this pod (${refused.map((v) => v.message).join('; ')}); the plan needs "${level}"`);
     }
   }
+  return errors;
+}
+
+function planNeeds(scope: IConstruct, plan: SandboxPlan, version: string, outside: OutsideTheApp): string[] {
+  if (scope.node.scopes.some((s) => CHECKED_AS_A_WHOLE.has(s))) return [];
+  const everything = scope.node.root.node.findAll();
+  const objects = scope.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
+  const add = 'add it to the app, or render the whole plan with SandboxKitChart, which brings it';
+  const errors: string[] = [];
+
+  // Every pod's namespace, rendered at a level that admits the pod.
+  const namespaces = new Map(everything.filter((c): c is TrustNamespace => c instanceof TrustNamespace).map((n) => [n.name, n]));
+  errors.push(...namespaceProblems(podsOf(objects), namespaces, version, add));
 
   // The Localhost seccomp profile, on every architecture of the plan.
   const ref = referencedProfile(plan);
@@ -85,8 +104,42 @@ function planNeeds(scope: IConstruct, plan: SandboxPlan, version: string): strin
     if (missing.length) errors.push(`the pods run under AppArmor profile ${profile}, and no AppArmorProfileLoader of this app loads it: without it the kubelet refuses to start them (${add})`);
   }
 
+  // The device plugin that advertises the tun device the sandbox pods ask for, on their nodes.
+  if (plan.agent?.tunDevice === 'device-plugin' && outside.tunDevicePlugin === undefined) {
+    errors.push(...devicePluginProblems(everything, podsOf(objects), plan, namespaces, version, add));
+  }
+
   // What the API server and the platform's admission would refuse.
   for (const v of apiServerViolations(objects)) errors.push(`${v.source}: the API server refuses it (${v.rule}): ${v.message}`);
   for (const v of platformViolations(TARGETS[plan.target], objects, version)) errors.push(`${v.source}: ${plan.target} refuses it (${v.rule}): ${v.message}`);
+  return errors;
+}
+
+/** The TunDevicePlugin a device-plugin plan needs: present, in a namespace that admits it, on the sandbox nodes, with GKE's priority quota. */
+function devicePluginProblems(everything: readonly IConstruct[], pods: readonly PodInManifest[], plan: SandboxPlan, namespaces: ReadonlyMap<string, TrustNamespace>, version: string, add: string): string[] {
+  const why = `the sandbox pods ask for ${NET_TUN_RESOURCE} (the plan's tunDevice "device-plugin": ${plan.agent?.tunDeviceReason})`;
+  const plugins = everything.filter((c): c is TunDevicePlugin => c instanceof TunDevicePlugin);
+  if (!plugins.length) {
+    return [`${why}, and no TunDevicePlugin of this app advertises it: without one no sandbox pod is scheduled. Add TunDevicePlugin { image: DEFAULT_DEVICE_PLUGIN_IMAGE (${DEFAULT_DEVICE_PLUGIN_IMAGE.split('@')[0]}), priorityClassName: "system-node-critical", maxDevices: 130, priorityQuota: ${plan.agent?.devicePluginPriorityQuota ?? false}, nodeSelector and tolerations of the sandbox nodes } with a TrustNamespace "sandbox-kit-system" enforcing "privileged" (${add}); or, when a device plugin outside this app advertises it, say why in the AgentSandbox's tunDevicePluginOutsideApp`];
+  }
+  const sandbox = pods.find((p) => p.ownerKind === 'Job');
+  const errors: string[] = [];
+  const matching = plugins.filter((plugin) => {
+    const objects = plugin.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
+    const pod = podsOf(objects)[0];
+    errors.push(...namespaceProblems(podsOf(objects), namespaces, version, add));
+    const critical = pod?.spec.priorityClassName !== undefined && CRITICAL_PRIORITY_CLASSES.includes(pod.spec.priorityClassName);
+    if (plan.agent?.devicePluginPriorityQuota && critical && !objects.some((o) => o.kind === 'ResourceQuota')) {
+      errors.push(`${pod!.source}: ${plan.target} admits PriorityClass ${pod!.spec.priorityClassName} outside kube-system only in a namespace with a ResourceQuota for it, and this TunDevicePlugin renders none (priorityQuota: true renders it)`);
+    }
+    // It must run where the sandboxes run: its node labels a subset of theirs, their taints tolerated.
+    const selector = pod?.spec.nodeSelector ?? {};
+    const sandboxSelector = sandbox?.spec.nodeSelector ?? {};
+    const tolerated = (sandbox?.spec.tolerations ?? []).every((t) => (pod?.spec.tolerations ?? []).some((u) => JSON.stringify(u) === JSON.stringify(t)));
+    return Object.entries(selector).every(([k, v]) => sandboxSelector[k] === v) && tolerated;
+  });
+  if (!matching.length) {
+    errors.push(`${why}, and no TunDevicePlugin of this app runs on the sandbox nodes: give it node labels the sandbox pods' nodeSelector holds (${JSON.stringify(sandbox?.spec.nodeSelector ?? {})}) and their tolerations`);
+  }
   return errors;
 }

@@ -5,7 +5,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import {
-  AgentSandbox, AppArmorProfileLoader, CodeExecutor, DeploymentPlan, OperatorSeccompProfiles, PodSecurityLevel, plan, referencedProfiles,
+  AgentSandbox, AppArmorProfileLoader, CodeExecutor, DEFAULT_DEVICE_PLUGIN_IMAGE, DeploymentPlan, JsExecutor, TunDevicePlugin, OperatorSeccompProfiles, PodSecurityLevel, plan, referencedProfiles,
   SandboxConfigError, SandboxKitChart, SandboxPlan, SeccompProfileInstaller, TrustNamespace,
 } from '../../src';
 
@@ -200,5 +200,147 @@ describe('an AgentSandbox on its own brings the fences of its own namespace', ()
     expect(cidrs).toContain('169.254.169.254/32');
     expect(cidrs).toContain('169.254.20.10/32');
     expect(JSON.stringify(build('eks').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'agent-sandbox-sandbox')!.spec!.egress)).not.toContain('169.254.169.254/32');
+  });
+});
+
+/** What an eks AgentSandbox's plan needs from the rest of the app, each one switchable. */
+interface AgentNeeds {
+  readonly namespace?: boolean;
+  readonly installer?: boolean;
+  readonly plugin?: false | { readonly nodeSelector?: Record<string, string>; readonly priorityQuota?: boolean };
+  readonly outsideApp?: string;
+}
+const AGENT_OPTIONS = { secretName: 's', postgres: { urlSecret: { name: 's' } } };
+
+function agentApp(deployment: DeploymentPlan, needs: AgentNeeds, nodeSelector: Record<string, string> = {}): { chart: Chart; agent: AgentSandbox; synth: () => string | undefined } {
+  const chart = new Chart(new App(), 'app');
+  const p = servicePlan(deployment, 'agent-sandbox');
+  const agent = new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: AGENT_OPTIONS, nodeSelector, tunDevicePluginOutsideApp: needs.outsideApp });
+  if (needs.namespace !== false) new TrustNamespace(chart, 'ns', { name: agent.namespace, trust: 'user-code', podSecurityLevel: p.podSecurityLevel, podSecurityReason: p.podSecurityReason });
+  new TrustNamespace(chart, 'system', { name: 'sandbox-kit-system', trust: 'node-installer', podSecurityLevel: 'privileged', podSecurityReason: 'test' });
+  if (needs.installer !== false) new SeccompProfileInstaller(chart, 'installer', { profiles: referencedProfiles(deployment), architectures: p.architectures });
+  if (p.sandbox.appArmor?.type === 'Localhost') new AppArmorProfileLoader(chart, 'loader', { profiles: [p.sandbox.appArmor.profile], architectures: p.architectures });
+  if (needs.plugin !== false) {
+    new TunDevicePlugin(chart, 'tun', {
+      image: DEFAULT_DEVICE_PLUGIN_IMAGE, priorityClassName: 'system-node-critical', maxDevices: 130,
+      priorityQuota: needs.plugin?.priorityQuota ?? p.agent!.devicePluginPriorityQuota, nodeSelector: needs.plugin?.nodeSelector ?? {},
+    });
+  }
+  return {
+    chart, agent, synth: () => {
+      try {
+        chart.toJson();
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  };
+}
+
+describe('an eks AgentSandbox on its own: the tun device plugin its plan needs', () => {
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { enabled: false }, 'js-executor': { enabled: false } } });
+  const p = servicePlan(eks, 'agent-sandbox');
+
+  test('the plan gives sandboxes /dev/net/tun through the device plugin, and prepulls the image', () => {
+    expect([p.agent!.tunDevice, p.agent!.imagePrepuller]).toEqual(['device-plugin', true]);
+  });
+
+  test('with its namespace, the profile installer and a TunDevicePlugin on the sandbox nodes, synth passes; it brings its prepuller and admission', () => {
+    const app = agentApp(eks, {}, { pool: 'sandbox' });
+    expect(app.synth()).toBeUndefined();
+    const kinds = app.agent.node.findAll().filter(ApiObject.isApiObject).map((o) => o.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['DaemonSet', 'ValidatingAdmissionPolicy', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'PriorityClass']));
+  });
+
+  test('without the plugin, synth fails naming it, why the plan needs it and what to add, beside every other missing piece in the same error', () => {
+    const error = agentApp(eks, { plugin: false, namespace: false, installer: false }).synth()!;
+    expect(error).toContain('[app/agent] the sandbox pods ask for smarter-devices/net_tun (the plan\'s tunDevice "device-plugin": ');
+    expect(error).toMatch(/no TunDevicePlugin of this app advertises it: without one no sandbox pod is scheduled\. Add TunDevicePlugin \{ image: DEFAULT_DEVICE_PLUGIN_IMAGE .*priorityQuota: false/);
+    expect(error).toContain('tunDevicePluginOutsideApp');
+    expect(error).toMatch(/\[app\/agent\] .*namespace "sandbox-kit-agent", which no TrustNamespace/);
+    expect(error).toMatch(/\[app\/agent\] the pods reference seccomp profile sandbox-kit\/gvisor\.json, and no SeccompProfileInstaller/);
+  });
+
+  test('a plugin whose node labels the sandbox nodes lack is not on them: synth fails', () => {
+    expect(agentApp(eks, { plugin: { nodeSelector: { pool: 'other' } } }, { pool: 'sandbox' }).synth())
+      .toMatch(/\[app\/agent\] .*no TunDevicePlugin of this app runs on the sandbox nodes: give it node labels the sandbox pods' nodeSelector holds \(\{"pool":"sandbox"\}\)/);
+  });
+
+  test('a plugin outside the app, with the reason: synth passes, and the reason is written on the Job template', () => {
+    const app = agentApp(eks, { plugin: false, outsideApp: 'smarter-device-manager from the platform team\'s chart' });
+    expect(app.synth()).toBeUndefined();
+    const configMap = app.agent.node.findAll().filter(ApiObject.isApiObject).find((o) => o.kind === 'ConfigMap' && o.name === 'agent-sandbox-job-template')!;
+    expect(configMap.toJson().metadata.annotations).toEqual({ 'sandbox-kit.io/outside-app.tun-device-plugin': 'smarter-device-manager from the platform team\'s chart' });
+    expect(app.agent.outsideApp).toEqual({ tunDevicePlugin: 'smarter-device-manager from the platform team\'s chart' });
+  });
+
+  test('on gke-standard, a plugin with a critical PriorityClass and no priority quota is named (GKE refuses its pods)', () => {
+    const gke = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', services: { 'code-executor': { enabled: false }, 'js-executor': { enabled: false } } });
+    expect(servicePlan(gke, 'agent-sandbox').agent!.devicePluginPriorityQuota).toBe(true);
+    expect(agentApp(gke, {}).synth()).toBeUndefined();
+    expect(agentApp(gke, { plugin: { priorityQuota: false } }).synth()).toMatch(/DaemonSet\/sandbox-kit-system\/agent-sandbox-device-plugin: gke-standard admits PriorityClass system-node-critical outside kube-system only in a namespace with a ResourceQuota for it/);
+  });
+
+  test('tunDevice "host-path": no plugin needed, and the namespace must be privileged for the hostPath', () => {
+    const hostPath = plan({ target: 'eks', retoolVersion: '3.334.0-stable', agentSandbox: { tunDevice: 'host-path' }, services: { 'code-executor': { enabled: false }, 'js-executor': { enabled: false } } });
+    const hp = servicePlan(hostPath, 'agent-sandbox');
+    expect([hp.agent!.tunDevice, hp.podSecurityLevel]).toEqual(['host-path', 'privileged']);
+    expect(agentApp(hostPath, { plugin: false }).synth()).toBeUndefined();
+    const chart = new Chart(new App(), 'app');
+    const agent = new AgentSandbox(chart, 'agent', { plan: hp, agentSandbox: AGENT_OPTIONS });
+    new TrustNamespace(chart, 'ns', { name: agent.namespace, trust: 'user-code', podSecurityLevel: 'restricted' });
+    expect(() => chart.toJson()).toThrow(/job-template\.json: namespace sandbox-kit-agent enforces Pod Security "restricted", which refuses this pod \(.*hostPath.*the plan needs "privileged"/);
+  });
+});
+
+describe('the platform\'s admission rules, run by a service construct used alone', () => {
+  // The planner never plans what the target's platform refuses: a plan made for another target
+  // (here edited to name this one) is what reaches these rules.
+  const onlyJs = { 'code-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } as const;
+
+  test('a CodeExecutor planned for gke-autopilot (unprivileged inside GKE Sandbox, acknowledged), in its namespace, passes GKE Warden\'s rules', () => {
+    const p = servicePlan(plan({ target: 'gke-autopilot', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: ONLY_CODE }), 'code-executor');
+    const chart = new Chart(new App(), 'app');
+    const ce = new CodeExecutor(chart, 'ce', { plan: p });
+    new TrustNamespace(chart, 'ns', { name: ce.namespace, trust: 'user-code', podSecurityLevel: p.podSecurityLevel, podSecurityReason: p.podSecurityReason });
+    expect(() => chart.toJson()).not.toThrow();
+  });
+
+  test('a CodeExecutor whose plan (made for gke-standard) names gke-autopilot: synth fails naming Warden\'s localhost-seccomp rule', () => {
+    const gke = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', architectures: ['amd64'], services: ONLY_CODE });
+    const p: SandboxPlan = { ...servicePlan(gke, 'code-executor'), target: 'gke-autopilot' };
+    const chart = new Chart(new App(), 'app');
+    const ce = new CodeExecutor(chart, 'ce', { plan: p });
+    new TrustNamespace(chart, 'ns', { name: ce.namespace, trust: 'user-code', podSecurityLevel: p.podSecurityLevel, podSecurityReason: p.podSecurityReason });
+    expect(() => chart.toJson()).toThrow(/\[app\/ce\] Deployment\/sandbox-kit-code-executor\/code-executor: gke-autopilot refuses it \(localhost-seccomp\): .*Localhost profile sandbox-kit\/nsjail\.json, which no Autopilot node can hold/);
+  });
+
+  test('a JsExecutor whose plan (made for gke-standard) names gke-autopilot: synth fails naming Warden\'s localhost-seccomp rule', () => {
+    const gke = plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', architectures: ['amd64'], services: onlyJs });
+    const p: SandboxPlan = { ...servicePlan(gke, 'js-executor'), target: 'gke-autopilot' };
+    const chart = new Chart(new App(), 'app');
+    const js = new JsExecutor(chart, 'js', { plan: p });
+    new TrustNamespace(chart, 'ns', { name: js.namespace, trust: 'user-code', podSecurityLevel: p.podSecurityLevel, podSecurityReason: p.podSecurityReason });
+    expect(() => chart.toJson()).toThrow(/\[app\/js\] Deployment\/sandbox-kit-js-executor\/js-executor: gke-autopilot refuses it \(localhost-seccomp\): .*Localhost profile sandbox-kit\/nsjail\.json, which no Autopilot node can hold/);
+  });
+
+  test('a CodeExecutor whose plan (made for eks) names eks-fargate: synth fails naming the Fargate scheduler\'s rule', () => {
+    const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: ONLY_CODE });
+    const p: SandboxPlan = { ...servicePlan(eks, 'code-executor'), target: 'eks-fargate' };
+    const chart = new Chart(new App(), 'app');
+    new CodeExecutor(chart, 'ce', { plan: p });
+    expect(() => chart.toJson()).toThrow(/\[app\/ce\] Deployment\/sandbox-kit-code-executor\/code-executor: eks-fargate refuses it \(localhost-seccomp\)/);
+  });
+
+  test('an AgentSandbox whose plan (made for eks) names eks-fargate: synth fails naming the Localhost-seccomp and DaemonSet rules', () => {
+    // No platform-rule target plans the agent sandbox (gke-autopilot and eks-fargate refuse it),
+    // nor the js-executor: their passing cases are the eks ones above.
+    const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' });
+    const p: SandboxPlan = { ...servicePlan(eks, 'agent-sandbox'), target: 'eks-fargate' };
+    const chart = new Chart(new App(), 'app');
+    new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: AGENT_OPTIONS });
+    expect(() => chart.toJson()).toThrow(/\[app\/agent\] ConfigMap\/sandbox-kit-agent\/agent-sandbox-job-template:job-template\.json: eks-fargate refuses it \(localhost-seccomp\): Pod not supported on Fargate: container agent-sandbox needs a Localhost seccomp file on the node/);
+    expect(() => chart.toJson()).toThrow(/\[app\/agent\] DaemonSet\/sandbox-kit-agent\/agent-sandbox-image-prepuller: eks-fargate refuses it \(daemonsets\)/);
   });
 });
