@@ -21,9 +21,10 @@ describe('CodeExecutor / JsExecutor on their own', () => {
   const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable' });
   const objects = standalone((c) => new CodeExecutor(c, 'ce', { plan: servicePlan(eks, 'code-executor') }));
 
-  test('Deployment, Service, ServiceAccount without token, PDB, NetworkPolicy', () => {
+  test('Deployment, Service, ServiceAccount without token, PDB, NetworkPolicy, and its namespace\'s quotas and LimitRange', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
       'ServiceAccount/code-executor', 'Deployment/code-executor', 'Service/code-executor', 'PodDisruptionBudget/code-executor', 'NetworkPolicy/code-executor',
+      'ResourceQuota/sandbox-kit-user-code', 'ResourceQuota/sandbox-kit-no-critical-priority', 'LimitRange/sandbox-kit-bounds',
     ]);
     expect(find(objects, 'ServiceAccount', 'code-executor').automountServiceAccountToken).toBe(false);
     expect(podSpec(find(objects, 'Deployment', 'code-executor')).spec.automountServiceAccountToken).toBe(false);
