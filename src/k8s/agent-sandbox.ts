@@ -15,11 +15,10 @@ import { supportsAdmissionPolicy } from './admission/sandbox-admission';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
 import { addPlanValidation, OutsideTheApp } from './plan-needs';
-import { KubeObject, podsOf } from './manifest';
-import { NamespaceFences, podCharge } from './quota';
+import { podsOf } from './manifest';
+import { NamespaceFences, podCharge, renderedPodObjects } from './quota';
 import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
 import { ServiceWorkload } from './workload';
-import { ApiObject } from 'cdk8s';
 import { SandboxConfigError } from '../policy/errors';
 import { sandboxJobPods, sizeQuota } from '../policy/quota';
 import { withTargetDns } from './network-policy';
@@ -307,7 +306,7 @@ export class AgentSandbox extends Construct {
       scalingField: 'kubernetes.renderer.agentSandbox.scaling.maxTotalJobs', podsPerUnit: 2,
     }, plan.quota, 'services.agent-sandbox.quota');
     if (sizing.problems.length) throw new SandboxConfigError('sandbox-kit resource quotas', sizing.problems);
-    const inNamespace = podsOf(this.node.findAll().filter(ApiObject.isApiObject).map((x) => x.toJson() as KubeObject)).filter((p) => p.namespace === ns);
+    const inNamespace = podsOf(renderedPodObjects(this)).filter((p) => p.namespace === ns);
     new NamespaceFences(this, 'ResourceFences', {
       namespace: ns, hard: sizing.hard, reasons: sizing.reasons, priorityClassName: SANDBOX_PRIORITY_CLASS.name,
       pods: [...inNamespace.map((p) => p.spec as never), template], userCodePod: template,
