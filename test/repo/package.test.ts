@@ -107,6 +107,18 @@ test('examples/cdk8s-app compiles against the installed package and synthesizes 
   expect(stdout).toMatch(/^CODE_EXECUTOR_INGRESS_DOMAIN=http:\/\/code-executor\./m);
 });
 
+test('examples/cdk8s-agent-alone composes AgentSandbox with the shared pieces it requires, and synthesizes', () => {
+  const { dir, stdout } = buildExample('cdk8s-agent-alone', { CDK8S_OUTDIR: 'dist' });
+  const yaml = fs.readFileSync(path.join(dir, 'dist', 'agent-sandbox.k8s.yaml'), 'utf8');
+  // What AgentSandbox brings and what the app added: the quota, the admission policy, the device plugin, the installer.
+  for (const kind of ['ResourceQuota', 'LimitRange', 'ValidatingAdmissionPolicy', 'NetworkPolicy', 'PriorityClass']) expect(yaml).toContain(`kind: ${kind}\n`);
+  expect(yaml).toMatch(/name: agent-sandbox-device-plugin/);
+  // The Job template names the kit's gVisor profile; the installer delivers it to the sandbox nodes.
+  expect(yaml).toContain('"localhostProfile": "sandbox-kit/gvisor.json"');
+  expect(yaml).toMatch(/gvisor-amd64\.oci\.json/);
+  expect(stdout).toMatch(/^AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN=http:\/\/agent-sandbox-controller\./m);
+});
+
 test('examples/cdk-app compiles against the installed package and synthesizes its stack, cdk-nag included', () => {
   const outdir = path.join(project, 'cdk-app', 'cdk.out');
   const { dir } = buildExample('cdk-app', { CDK_OUTDIR: outdir });
