@@ -1,7 +1,9 @@
 import { TargetFacts } from '../targets/types';
 import { ConfigProblem } from './errors';
 import { ContainerSecurity, PodSecurityLevel, SandboxPlan } from './plan';
-import { risk } from './risks';
+import { RemainingRisk, risk } from './risks';
+import { compareVersions } from './quantity';
+import { VALIDATING_ADMISSION_POLICY_V1 } from '../targets/common';
 
 /** Retool's agent sandbox runs its controller, proxy and sandbox as this uid/gid (retool-helm deployment_agent_sandbox.yaml). */
 export const AGENT_SANDBOX_UID = 1001;
@@ -182,7 +184,7 @@ function rootfsEtcCopySecurity(sandbox: ContainerSecurity, form: RootfsEtcCopyOp
  * init container's form, and Retool's uid 1001 for every container. The sandbox namespace's Pod
  * Security level becomes the weakest that admits what the Job template then carries.
  */
-export function planAgentSandbox(p: SandboxPlan, options: AgentSandboxOptions | undefined, facts: TargetFacts): { plan: SandboxPlan } | { problems: ConfigProblem[] } {
+export function planAgentSandbox(p: SandboxPlan, options: AgentSandboxOptions | undefined, facts: TargetFacts, kubernetesVersion?: string): { plan: SandboxPlan } | { problems: ConfigProblem[] } {
   const o = resolveAgentSandboxOptions(options);
   const problems: ConfigProblem[] = [];
   const daemonSets = facts.daemonSets.value;
@@ -274,6 +276,17 @@ export function planAgentSandbox(p: SandboxPlan, options: AgentSandboxOptions | 
       podSecurityLevel: level,
       podSecurityReason: reasons.length ? reasons.join('; ') : undefined,
       agent,
+      risks: [...p.risks, ...admissionRisks(kubernetesVersion)],
     },
   };
+}
+
+/**
+ * Before ValidatingAdmissionPolicy v1 the kit renders no sandbox admission policies (nothing
+ * else it renders could pin the Jobs the controller creates): say so, not a silently weaker sandbox.
+ */
+function admissionRisks(kubernetesVersion: string | undefined): RemainingRisk[] {
+  const since = VALIDATING_ADMISSION_POLICY_V1.value;
+  if (kubernetesVersion === undefined || compareVersions(kubernetesVersion, since) >= 0) return [];
+  return [risk('system', `no sandbox admission policies on Kubernetes ${kubernetesVersion} (ValidatingAdmissionPolicy v1 needs ${since}): nothing pins the Jobs and pods the controller creates to the template, so a compromised controller can run any pod its namespace's Pod Security level admits (its own command, priority, node); kubernetesVersion "${since}" or newer renders them.`)];
 }

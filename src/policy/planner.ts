@@ -107,7 +107,7 @@ export function planOutcome(input: SandboxKitConfig | unknown): PlanOutcome {
     const placement = mixed && opts.capacity === 'ec2' ? mixed : config.target;
     const ctx: Context = { config, facts: TARGETS[placement], req: SERVICES[name], opts };
     let result = planService(ctx);
-    if (!('problems' in result) && name === 'agent-sandbox') result = planAgentSandbox(result.plan, config.agentSandbox, ctx.facts);
+    if (!('problems' in result) && name === 'agent-sandbox') result = planAgentSandbox(result.plan, config.agentSandbox, ctx.facts, TARGETS[config.target].kind === 'kubernetes' ? config.kubernetesVersion : undefined);
     if ('problems' in result) problems.push(...result.problems);
     else services.push(result.plan);
   }

@@ -58,3 +58,9 @@ export const noGvisorUnlessInstalled = assumed(
   'self-installed' as const,
   `no managed gVisor: install runsc, containerd-shim-runsc-v1 and a RuntimeClass yourself; ${platformsDoc('eks')}`,
 );
+
+/**
+ * ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30: the
+ * sandbox admission policies need it, and older clusters have no v1 of it.
+ */
+export const VALIDATING_ADMISSION_POLICY_V1 = verified('1.30', 'https://kubernetes.io/blog/2024/04/24/validating-admission-policy-ga/ (ValidatingAdmissionPolicy GA in Kubernetes v1.30)');

@@ -9,7 +9,7 @@ import { TargetFacts, TargetName } from './types';
 
 export * from './facts';
 export * from './types';
-export { CONTAINER_DEFAULT_CAPABILITIES, KUBELET_SECCOMP_ROOT } from './common';
+export { CONTAINER_DEFAULT_CAPABILITIES, KUBELET_SECCOMP_ROOT, VALIDATING_ADMISSION_POLICY_V1 } from './common';
 export { AUTOPILOT_CAPABILITIES } from './gke-autopilot';
 export { FARGATE_DEFAULT_CAPABILITIES } from './ecs-fargate';
 export { UBUNTU_USERNS_RESTRICTION } from './eks';

@@ -344,3 +344,20 @@ describe('the platform\'s admission rules, run by a service construct used alone
     expect(() => chart.toJson()).toThrow(/\[app\/agent\] DaemonSet\/sandbox-kit-agent\/agent-sandbox-image-prepuller: eks-fargate refuses it \(daemonsets\)/);
   });
 });
+
+test('before Kubernetes 1.30 no admission policies are rendered, and the plan names that as a risk instead of a silently weaker sandbox', () => {
+  const at = (kubernetesVersion: string) => {
+    const d = plan({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion });
+    const p = servicePlan(d, 'agent-sandbox');
+    const chart = new Chart(new App(), 'app');
+    new AgentSandbox(chart, 'agent', { plan: p, kubernetesVersion: d.kubernetesVersion, agentSandbox: AGENT_OPTIONS });
+    const policies = chart.node.findAll().filter(ApiObject.isApiObject).filter((o) => o.kind === 'ValidatingAdmissionPolicy').length;
+    return { policies, risks: p.risks.filter((r) => r.sentence.startsWith('no sandbox admission policies')).map((r) => r.sentence) };
+  };
+  const old = at('1.29');
+  expect(old.policies).toBe(0);
+  expect(old.risks).toEqual([expect.stringMatching(/^no sandbox admission policies on Kubernetes 1\.29 \(ValidatingAdmissionPolicy v1 needs 1\.30\): nothing pins the Jobs and pods the controller creates/)]);
+  const current = at('1.30');
+  expect(current.policies).toBeGreaterThan(0);
+  expect(current.risks).toEqual([]);
+});

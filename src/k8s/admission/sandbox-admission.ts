@@ -1,13 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { compareVersions } from '../../policy/quantity';
+import { VALIDATING_ADMISSION_POLICY_V1 } from '../../targets/common';
 import { commonLabels } from '../labels';
 import { AdditionContext } from './additions';
 import { Json, PinRule } from './pin';
 import { sandboxJobRules, sandboxPodMatchCondition, sandboxPodRules, SandboxJobTemplate } from './sandbox-policy';
 
-/** ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30. */
-export const ADMISSION_POLICY_MIN_VERSION = '1.30';
+/** ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30 (catalog). */
+export const ADMISSION_POLICY_MIN_VERSION = VALIDATING_ADMISSION_POLICY_V1.value;
 
 /** Whether a cluster version has ValidatingAdmissionPolicy v1. */
 export function supportsAdmissionPolicy(kubernetesVersion: string | undefined): boolean {
