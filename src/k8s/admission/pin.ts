@@ -34,66 +34,68 @@ function access(expr: string, field: string): string {
  * others add (`additions`, matched by `path` with `[*]` for list items). Only `has`, `==`, `in`,
  * `size` and indexing are used: nothing that costs more than the object's size, and nothing
  * outside the CEL Kubernetes compiles (no map literals compared with typed objects, no macros
- * over maps).
+ * over maps). Messages name list items by index (`shown`, `path` with the indexes).
  */
-export function pinObject(expr: string, type: TypeName, template: Record<string, Json>, path: string, additions: readonly Addition[], guard: string[] = []): PinRule[] {
+export function pinObject(expr: string, type: TypeName, template: Record<string, Json>, path: string, additions: readonly Addition[], guard: string[] = [], shown: string = path): PinRule[] {
   const out: PinRule[] = [];
-  const when = (cond: string) => (guard.length ? `!(${guard.join(' && ')}) || (${cond})` : cond);
-  const need = (cond: string) => [...guard, cond].join(' && ');
+  const guarded = guard.join(' && ');
+  const when = (cond: string) => (guard.length ? `!(${guarded}) || (${cond})` : cond);
+  const need = (cond: string) => (guard.length ? `${guarded} && ${cond}` : cond);
   for (const [field, ft] of Object.entries(FIELDS[type])) {
     const fexpr = access(expr, field);
     const fpath = `${path}.${field}`;
+    // In messages: list items by their index (`path` has `[*]`, as additions name them).
+    const fshown = `${shown}.${field}`;
     const tv = template[field];
     const has = `has(${fexpr})`;
     if (tv === undefined) {
       const add = additions.find((a) => a.path === fpath);
       if (!add) {
-        out.push({ expression: when(`!${has}`), message: `${fpath} must not be set` });
+        out.push({ expression: when(`!${has}`), message: `${fshown} must not be set` });
       } else if (add.values === 'any') {
         // Bounded elsewhere, or harmless (a RuntimeClass's overhead).
       } else if (add.values === 'empty-object') {
         if (typeof ft !== 'object' || !('object' in ft)) throw new Error(`${fpath}: an empty-object addition on a non-object field`);
-        out.push(...pinObject(fexpr, ft.object, {}, fpath, additions, [...guard, has]));
+        out.push(...pinObject(fexpr, ft.object, {}, fpath, additions, [...guard, has], fshown));
       } else {
-        out.push({ expression: when(`!${has} || ${fexpr} in ${celLiteral(add.values as Json[])}`), message: `${fpath} must be unset or ${add.values.map((v) => JSON.stringify(v)).join(' or ')} (${add.by})` });
+        out.push({ expression: when(`!${has} || ${fexpr} in ${celLiteral(add.values as Json[])}`), message: `${fshown} must be unset or ${add.values.map((v) => JSON.stringify(v)).join(' or ')} (${add.by})` });
       }
       continue;
     }
-    out.push(...pinValue(fexpr, ft, tv, fpath, additions, guard, need));
+    out.push(...pinValue(fexpr, ft, tv, fpath, fshown, additions, guard, need));
   }
   return out;
 }
 
-function pinValue(fexpr: string, ft: FieldType, tv: Json, fpath: string, additions: readonly Addition[], guard: string[], need: (c: string) => string): PinRule[] {
+function pinValue(fexpr: string, ft: FieldType, tv: Json, fpath: string, fshown: string, additions: readonly Addition[], guard: string[], need: (c: string) => string): PinRule[] {
   const has = `has(${fexpr})`;
   if (ft === 'unmodeled') throw new Error(`the template sets ${fpath}, which the admission policy does not model: model it in src/k8s/admission/fields.ts`);
   if (ft === 'scalar') {
     if (tv === null || typeof tv === 'object') throw new Error(`${fpath}: ${JSON.stringify(tv)} is not a scalar`);
-    return [{ expression: need(`${has} && ${fexpr} == ${celLiteral(tv)}`), message: `${fpath} must be ${JSON.stringify(tv)}` }];
+    return [{ expression: need(`${has} && ${fexpr} == ${celLiteral(tv)}`), message: `${fshown} must be ${JSON.stringify(tv)}` }];
   }
   if (ft === 'scalars') {
     if (!Array.isArray(tv)) throw new Error(`${fpath}: ${JSON.stringify(tv)} is not a list`);
-    return [{ expression: need(`${has} && ${fexpr} == ${celLiteral(tv)}`), message: `${fpath} must be ${JSON.stringify(tv)}` }];
+    return [{ expression: need(`${has} && ${fexpr} == ${celLiteral(tv)}`), message: `${fshown} must be ${JSON.stringify(tv)}` }];
   }
   if (ft === 'map') {
     if (tv === null || typeof tv !== 'object' || Array.isArray(tv)) throw new Error(`${fpath}: ${JSON.stringify(tv)} is not a map`);
     const entries = Object.entries(tv);
     const conds = [`${has}`, `size(${fexpr}) == ${entries.length}`, ...entries.map(([k, v]) => `${celLiteral(k)} in ${fexpr} && ${fexpr}[${celLiteral(k)}] == ${celLiteral(v as Json)}`)];
-    return [{ expression: need(conds.join(' && ')), message: `${fpath} must be exactly ${JSON.stringify(tv)}` }];
+    return [{ expression: need(conds.join(' && ')), message: `${fshown} must be exactly ${JSON.stringify(tv)}` }];
   }
   if ('object' in ft) {
     if (tv === null || typeof tv !== 'object' || Array.isArray(tv)) throw new Error(`${fpath}: ${JSON.stringify(tv)} is not an object`);
     return [
-      { expression: need(has), message: `${fpath} must be set` },
-      ...pinObject(fexpr, ft.object, tv, fpath, additions, [...guard, has]),
+      { expression: need(has), message: `${fshown} must be set` },
+      ...pinObject(fexpr, ft.object, tv, fpath, additions, [...guard, has], fshown),
     ];
   }
   if (!Array.isArray(tv)) throw new Error(`${fpath}: ${JSON.stringify(tv)} is not a list`);
-  const out: PinRule[] = [{ expression: need(`${has} && size(${fexpr}) == ${tv.length}`), message: `${fpath} must have exactly ${tv.length} item${tv.length === 1 ? '' : 's'}` }];
+  const out: PinRule[] = [{ expression: need(`${has} && size(${fexpr}) == ${tv.length}`), message: `${fshown} must have exactly ${tv.length} item${tv.length === 1 ? '' : 's'}` }];
   tv.forEach((item, i) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${fpath}[${i}] is not an object`);
-    out.push(...pinObject(`${fexpr}[${i}]`, ft.list, item, `${fpath}[*]`, additions, [...guard, has, `size(${fexpr}) > ${i}`])
-      .map((r) => ({ ...r, message: r.message.replace(`${fpath}[*]`, `${fpath}[${i}]`) })));
+    out.push(...pinObject(`${fexpr}[${i}]`, ft.list, item, `${fpath}[*]`, additions, [...guard, has, `size(${fexpr}) > ${i}`], `${fshown}[${i}]`));
   });
   return out;
 }

@@ -97,7 +97,7 @@ export function sandboxPodRules(t: SandboxJobTemplate, ctx: AdditionContext): Pi
       expression: 'has(object.metadata.ownerReferences) && size(object.metadata.ownerReferences) == 1 && object.metadata.ownerReferences[0].kind == \'Job\' && object.metadata.ownerReferences[0].apiVersion == \'batch/v1\' && has(object.metadata.ownerReferences[0].controller) && object.metadata.ownerReferences[0].controller',
       message: 'sandbox pods are created by the Job controller: one owner, a batch/v1 Job, as controller',
     },
-  ].map((r) => ({ ...r, message: r.message.startsWith('sandbox') ? r.message : `sandbox pod: ${r.message}` }));
+  ].map((r) => ({ expression: r.expression, message: r.message.startsWith('sandbox') ? r.message : `sandbox pod: ${r.message}` }));
 }
 
 /** The validations of a sandbox Job (`object` is the Job the controller creates): its spec and its pod template. */
@@ -106,10 +106,10 @@ export function sandboxJobRules(t: SandboxJobTemplate, ctx: AdditionContext): Pi
   return [
     ...pinObject('object.spec', 'JobSpec', t.jobSpec as Record<string, Json>, 'spec', JOB_ADDITIONS),
     { expression: 'has(object.spec.template) && has(object.spec.template.spec)', message: 'spec.template.spec must be set' },
-    ...podSpecRules('object.spec.template.spec', t.podSpec, ctx, false).map((r) => ({ ...r, message: r.message.replace(/^spec\./, 'spec.template.spec.') })),
+    ...podSpecRules('object.spec.template.spec', t.podSpec, ctx, false).map((r) => ({ expression: r.expression, message: r.message.replace(/^spec\./, 'spec.template.spec.') })),
     ...metadataRules('object.metadata', t.jobLabels, {}, [], 'sandbox Job'),
     ...metadataRules('object.spec.template.metadata', t.podLabels, t.podAnnotations, containers, 'sandbox Job pod template'),
-  ].map((r) => ({ ...r, message: r.message.startsWith('sandbox') ? r.message : `sandbox Job: ${r.message}` }));
+  ].map((r) => ({ expression: r.expression, message: r.message.startsWith('sandbox') ? r.message : `sandbox Job: ${r.message}` }));
 }
 
 /**
