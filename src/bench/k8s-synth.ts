@@ -9,7 +9,8 @@ import { APP_TARGETS as FAMILY_TARGETS } from '../config/kit-file';
 import { BenchSuite, suite } from './types';
 
 /**
- * Synth time of every Kubernetes target versus a trivial one-Deployment cdk8s app (cdk8s-plus-28,
+ * Synth time of the default kit file's targets (what `npm run synth` renders) and of every
+ * Kubernetes target versus a trivial one-Deployment cdk8s app (cdk8s-plus-28,
  * like the kit), measured in the same run: as node processes (what `cdk8s synth` runs: module
  * loading included), by wall time and by the CPU time each process reports, and in-process after
  * a warm-up (the rendering alone).
@@ -65,6 +66,14 @@ function allTargetsKitFile(dir: string): string {
   return file;
 }
 
+/** The Kubernetes targets the default kit file names (what `npm run synth` renders). */
+function defaultKubernetesTargets(file: string): readonly string[] {
+  const kit = JSON.parse(fs.readFileSync(file, 'utf8')) as { kubernetes?: { targets?: string[] } };
+  const targets = kit.kubernetes?.targets ?? [];
+  if (!targets.length) throw new Error(`${file} names no Kubernetes targets`);
+  return targets;
+}
+
 /**
  * Preloaded into each timed process: writes the process's own CPU time (user + system, all its
  * threads) at exit. Less sensitive than wall time to other processes sharing the cores.
@@ -96,46 +105,52 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
   const n = options.samples ?? 5;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-kit-bench-'));
   try {
-    const kitFile = allTargetsKitFile(dir);
+    const defaultFile = path.join(REPO, 'sandbox-kit.config.json');
+    const defaultTargets = defaultKubernetesTargets(defaultFile);
+    // The two kit variants: what `npm run synth` renders by default, and every Kubernetes target.
+    const kits = [
+      { label: `sandbox-kit, default kit file (sandbox-kit.config.json: ${defaultTargets.join(', ')})`, file: defaultFile, targets: defaultTargets },
+      { label: `sandbox-kit, all ${TIMED_TARGETS.length} Kubernetes targets`, file: allTargetsKitFile(dir), targets: TIMED_TARGETS },
+    ];
     const appJs = path.join(REPO, 'lib/apps/k8s.js');
     if (!fs.existsSync(appJs)) throw new Error(`${appJs} is missing: run npm run build first`);
-    const targets = TIMED_TARGETS.length;
     fs.writeFileSync(path.join(dir, 'cpu-reporter.js'), CPU_REPORTER);
-    const proc = { trivial: [] as number[], kit: [] as number[] };
-    const cpu = { trivial: [] as number[], kit: [] as number[] };
+    const proc = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
+    const cpu = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
+    const warm = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
     const loadBefore = os.loadavg()[0];
-    const warm = { trivial: [] as number[], kit: [] as number[] };
     // Warm-up of the in-process variants (module loading, JIT).
     trivialInProcess(path.join(dir, 'w0'));
-    synthKubernetes({ file: kitFile, outdir: path.join(dir, 'w1'), env: {} });
+    kits.forEach((k, j) => synthKubernetes({ file: k.file, outdir: path.join(dir, `w1-${j}`), env: {} }));
     for (let i = 0; i < n; i++) {
       const t = timeProcess(['-e', TRIVIAL_APP], { CDK8S_OUTDIR: path.join(dir, `pt${i}`) }, dir);
-      const k = timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${i}`), SANDBOX_KIT_CONFIG: kitFile }, dir);
       proc.trivial.push(t.wall);
-      proc.kit.push(k.wall);
       cpu.trivial.push(t.cpu);
-      cpu.kit.push(k.cpu);
+      kits.forEach((kit, j) => {
+        const k = timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${j}-${i}`), SANDBOX_KIT_CONFIG: kit.file }, dir);
+        proc.kits[j].push(k.wall);
+        cpu.kits[j].push(k.cpu);
+      });
       warm.trivial.push(timeIt(() => trivialInProcess(path.join(dir, `it${i}`))));
-      warm.kit.push(timeIt(() => synthKubernetes({ file: kitFile, outdir: path.join(dir, `ik${i}`), env: {} })));
+      kits.forEach((kit, j) => warm.kits[j].push(timeIt(() => synthKubernetes({ file: kit.file, outdir: path.join(dir, `ik${j}-${i}`), env: {} }))));
     }
-    const written = fs.readdirSync(path.join(dir, 'pk0')).filter((f) => f.endsWith('.k8s.yaml'));
-    if (written.length !== targets) throw new Error(`the kit app wrote ${written.length} files, expected ${targets}`);
-    const bytes = written.reduce((s, f) => s + fs.statSync(path.join(dir, 'pk0', f)).size, 0);
+    const sizes = kits.map((kit, j) => {
+      const written = fs.readdirSync(path.join(dir, `pk${j}-0`)).filter((f) => f.endsWith('.k8s.yaml'));
+      if (written.length !== kit.targets.length) throw new Error(`the kit app wrote ${written.length} files for ${kit.file}, expected ${kit.targets.length}`);
+      const bytes = written.reduce((s, f) => s + fs.statSync(path.join(dir, `pk${j}-0`, f)).size, 0);
+      return `${kit.targets.length} targets, ${Math.round(bytes / 1024)} KiB of manifests`;
+    });
     const load = `load average (1 min) ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after, on ${os.cpus().length} cores`;
-    const notes = `${targets} targets (${TIMED_TARGETS.join(', ')}), ${Math.round(bytes / 1024)} KiB of manifests; trivial app: one cdk8s-plus-28 Deployment; ${load}.`;
+    const notes = `Default kit file: ${sizes[0]}. All targets (${TIMED_TARGETS.join(', ')}): ${sizes[1]}. Trivial app: one cdk8s-plus-28 Deployment; ${load}.`;
+    const rows = (trivial: number[], samples: number[][]) => [
+      { variant: 'trivial one-Deployment cdk8s app', samples: trivial },
+      ...kits.map((k, j) => ({ variant: k.label, samples: samples[j] })),
+    ];
     return [
-      suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', [
-        { variant: 'trivial one-Deployment cdk8s app', samples: proc.trivial },
-        { variant: `sandbox-kit, ${targets} Kubernetes targets`, samples: proc.kit },
-      ], notes),
-      suite('k8s synth, node process, CPU time (user + system, as each process reports it at exit)', 'ms CPU', [
-        { variant: 'trivial one-Deployment cdk8s app', samples: cpu.trivial },
-        { variant: `sandbox-kit, ${targets} Kubernetes targets`, samples: cpu.kit },
-      ], `${notes} The same processes as the wall-time suite; CPU time counts what the process itself ran, so it moves less than wall time when other processes share the cores.`),
-      suite('k8s synth, in-process after warm-up (rendering, checks and writing only)', 'ms', [
-        { variant: 'trivial one-Deployment cdk8s app', samples: warm.trivial },
-        { variant: `sandbox-kit, ${targets} Kubernetes targets`, samples: warm.kit },
-      ], notes),
+      suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', rows(proc.trivial, proc.kits), notes),
+      suite('k8s synth, node process, CPU time (user + system, as each process reports it at exit)', 'ms CPU', rows(cpu.trivial, cpu.kits),
+        `${notes} The same processes as the wall-time suite; CPU time counts what the process itself ran, so it moves less than wall time when other processes share the cores.`),
+      suite('k8s synth, in-process after warm-up (rendering, checks and writing only)', 'ms', rows(warm.trivial, warm.kits), notes),
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
