@@ -56,6 +56,8 @@ export interface ContainerJson {
   readonly ports?: readonly { readonly containerPort?: number; readonly hostPort?: number; readonly hostIP?: string; readonly name?: string }[];
   readonly securityContext?: SecurityContextJson;
   readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+  readonly env?: readonly { readonly name: string; readonly value?: string; readonly valueFrom?: unknown }[];
+  readonly resources?: { readonly limits?: Readonly<Record<string, string>>; readonly requests?: Readonly<Record<string, string>> };
 }
 
 /** A volume, as JSON: its one source key decides its type. */

@@ -120,7 +120,7 @@ describe('ecs-ec2 stack: capacity', () => {
     }
   });
 
-  test.each(['nsjail'])('%s capacity: a boothook writes the profile and daemon.json before docker starts; the agent starts only after its precheck', (profile) => {
+  test.each(['nsjail'] as const)('%s capacity: a boothook writes the profile and daemon.json before docker starts; the agent starts only after its precheck', (profile) => {
     const path = dockerProfilePath(profile);
     const ud = userData.find((u) => u.includes(`"sandbox-kit.capacity":"ec2-seccomp-${profile}"`))!;
     expect(ud).toBeDefined();

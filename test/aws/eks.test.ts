@@ -97,7 +97,7 @@ describe('eks stack', () => {
     expect(kinds).toContain('Deployment');
     expect(kinds).toContain('NetworkPolicy');
     // The agent sandbox's device plugin and image prepuller only: the node user data writes the profiles.
-    expect(manifest().filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata?.name)).toEqual(['agent-sandbox-device-plugin', 'agent-sandbox-image-prepuller']);
+    expect(manifest().filter((o) => o.kind === 'DaemonSet').map((o) => (o.metadata as { name?: string } | undefined)?.name)).toEqual(['agent-sandbox-device-plugin', 'agent-sandbox-image-prepuller']);
     const [res] = Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) => !/CoreDnsNetworkPolicy/.test(id)).map(([, x]) => x) as { DependsOn: string[] }[];
     expect(res.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Nodesamd64[0-9A-F]{8}$/), expect.stringMatching(/^Nodesarm64[0-9A-F]{8}$/), expect.stringMatching(/^VpcCni/)]));
   });

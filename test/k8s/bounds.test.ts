@@ -1,13 +1,13 @@
 import { allContainers, podsOf } from '../../src/k8s/manifest';
 import { parseMemory } from '../../src/policy/quantity';
-import { FARGATE_KIT_FILE, KIT_FILE, render, renderKitFile } from './helpers';
+import { FARGATE_KIT_FILE, KIT_FILE, Rendered, render, renderKitFile } from './helpers';
 
 /**
  * Bounds on every pod the kit renders (Deployments, DaemonSets, the agent sandbox's template):
  * no emptyDir without a sizeLimit, no container without an ephemeral-storage limit, so no pod can
  * fill a node's disk.
  */
-const rendered = { ...renderKitFile(KIT_FILE), ...renderKitFile(FARGATE_KIT_FILE), 'gke-standard-spo': render({ target: 'kubernetes', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }) };
+const rendered: Record<string, Rendered> = { ...renderKitFile(KIT_FILE), ...renderKitFile(FARGATE_KIT_FILE), 'gke-standard-spo': render({ target: 'kubernetes', retoolVersion: '3.334.0-stable', architectures: ['amd64'], profileDelivery: 'security-profiles-operator' }) };
 
 describe.each(Object.keys(rendered))('%s', (name) => {
   const pods = podsOf(rendered[name].objects);
@@ -41,5 +41,5 @@ test('scratchSize sets the emptyDir and the container limit follows (scratch + 5
   const { objects } = render({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'js-executor': { scratchSize: '4Gi' } } });
   const pod = podsOf(objects).find((p) => p.source.includes('js-executor') && p.ownerKind === 'Deployment')!;
   expect(pod.spec.volumes!.map((v) => (v as { emptyDir?: { sizeLimit?: string } }).emptyDir?.sizeLimit)).toEqual(['4Gi']);
-  expect((pod.spec.containers[0] as { resources: { limits: Record<string, string> } }).resources.limits['ephemeral-storage']).toBe('4608Mi');
+  expect(pod.spec.containers[0].resources!.limits!['ephemeral-storage']).toBe('4608Mi');
 });

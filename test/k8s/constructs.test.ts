@@ -140,7 +140,7 @@ describe('AgentSandbox', () => {
 
   test('controller and proxy: the supporting settings as uid 1001, Retool\'s probes, the template\'s checksum', () => {
     const ctrl = podSpec(find(objects, 'Deployment', 'agent-sandbox-controller'));
-    const c = ctrl.spec.containers[0] as { securityContext: Record<string, unknown>; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } } };
+    const c = ctrl.spec.containers[0] as unknown as { securityContext: Record<string, unknown>; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } } };
     expect(c.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } });
     expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/livez', '/health']);
     expect(ctrl.spec.hostUsers).toBeUndefined();
@@ -183,7 +183,7 @@ describe('AgentSandbox', () => {
   });
 
   test('secrets are referenced, and synth refuses when none is named', () => {
-    const env = (podSpec(find(objects, 'Deployment', 'agent-sandbox-proxy')).spec.containers[0] as { env: { name: string; valueFrom?: unknown; value?: string }[] }).env;
+    const env = (podSpec(find(objects, 'Deployment', 'agent-sandbox-proxy')).spec.containers[0] as unknown as { env: { name: string; valueFrom?: unknown; value?: string }[] }).env;
     expect(env.find((e) => e.name === 'AGENT_SANDBOX_ENCRYPTION_KEY')).toEqual({ name: 'AGENT_SANDBOX_ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'retool-agent-sandbox', key: 'encryption-key' } } });
     expect(env.find((e) => e.name === 'AGENT_SANDBOX_POSTGRES_URL')).toEqual({ name: 'AGENT_SANDBOX_POSTGRES_URL', valueFrom: { secretKeyRef: { name: 'retool-agent-sandbox', key: 'postgres-url' } } });
     const agent = servicePlan(chart.plan, 'agent-sandbox');
