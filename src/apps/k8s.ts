@@ -7,6 +7,7 @@ import { yamlDocumentWriter } from '../k8s/yaml-text';
 import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
 import { checkKit, TargetCheck } from './kit-check';
+import { tuneForOneShotRun } from './one-shot';
 
 /** Options of one Kubernetes synth run. */
 export interface KubernetesSynthOptions extends LoadOptions {
@@ -105,5 +106,6 @@ export function main(): number {
 }
 
 if (require.main === module) {
+  tuneForOneShotRun();
   process.exitCode = main();
 }

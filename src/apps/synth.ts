@@ -1,7 +1,9 @@
 import { SandboxConfigError } from '../policy/errors';
+import { tuneForOneShotRun } from './one-shot';
 import { synthAll } from './synth-all';
 
 /** `npm run synth`: both apps, all or nothing (see synthAll). */
+tuneForOneShotRun();
 try {
   process.exitCode = synthAll();
 } catch (e) {
