@@ -36,6 +36,12 @@ new Deployment(new Chart(app, 'trivial'), 'web', { containers: [{ image: 'nginx:
 app.synth();
 `;
 
+/**
+ * The trivial app with the V8 setting the kit's entry points make (tuneForOneShotRun, after
+ * module loading as there): shows how much of the kit's ratio that setting alone accounts for.
+ */
+const TRIVIAL_APP_TUNED = TRIVIAL_APP.replace("const app = new App();", "require('v8').setFlagsFromString('--no-opt');\nconst app = new App();");
+
 function trivialInProcess(outdir: string): void {
   const app = new App({ outdir });
   new Deployment(new Chart(app, 'trivial'), 'web', { containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
@@ -115,6 +121,7 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
     const appJs = path.join(REPO, 'lib/apps/k8s.js');
     if (!fs.existsSync(appJs)) throw new Error(`${appJs} is missing: run npm run build first`);
     fs.writeFileSync(path.join(dir, 'cpu-reporter.js'), CPU_REPORTER);
+    const tuned = { proc: [] as number[], cpu: [] as number[] };
     const proc = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
     const cpu = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
     const warm = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
@@ -126,6 +133,9 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
       const t = timeProcess(['-e', TRIVIAL_APP], { CDK8S_OUTDIR: path.join(dir, `pt${i}`) }, dir);
       proc.trivial.push(t.wall);
       cpu.trivial.push(t.cpu);
+      const tt = timeProcess(['-e', TRIVIAL_APP_TUNED], { CDK8S_OUTDIR: path.join(dir, `ptt${i}`) }, dir);
+      tuned.proc.push(tt.wall);
+      tuned.cpu.push(tt.cpu);
       kits.forEach((kit, j) => {
         const k = timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${j}-${i}`), SANDBOX_KIT_CONFIG: kit.file }, dir);
         proc.kits[j].push(k.wall);
@@ -142,13 +152,14 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
     });
     const load = `load average (1 min) ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after, on ${os.cpus().length} cores`;
     const notes = `Default kit file: ${sizes[0]}. All targets (${TIMED_TARGETS.join(', ')}): ${sizes[1]}. Trivial app: one cdk8s-plus-28 Deployment; ${load}.`;
-    const rows = (trivial: number[], samples: number[][]) => [
+    const rows = (trivial: number[], samples: number[][], trivialTuned?: number[]) => [
       { variant: 'trivial one-Deployment cdk8s app', samples: trivial },
+      ...(trivialTuned ? [{ variant: 'trivial app with the kit\'s V8 setting (--no-opt after loading)', samples: trivialTuned }] : []),
       ...kits.map((k, j) => ({ variant: k.label, samples: samples[j] })),
     ];
     return [
-      suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', rows(proc.trivial, proc.kits), notes),
-      suite('k8s synth, node process, CPU time (user + system, as each process reports it at exit)', 'ms CPU', rows(cpu.trivial, cpu.kits),
+      suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', rows(proc.trivial, proc.kits, tuned.proc), notes),
+      suite('k8s synth, node process, CPU time (user + system, as each process reports it at exit)', 'ms CPU', rows(cpu.trivial, cpu.kits, tuned.cpu),
         `${notes} The same processes as the wall-time suite; CPU time counts what the process itself ran, so it moves less than wall time when other processes share the cores.`),
       suite('k8s synth, in-process after warm-up (rendering, checks and writing only)', 'ms', rows(warm.trivial, warm.kits), notes),
     ];
