@@ -25,7 +25,8 @@ export interface FargatePodSecurityGroupsProps {
  * the same default as the kit's NetworkPolicies and ECS tasks. A `pods` group admits the backend
  * on the service ports and sends DNS (53, UDP and TCP) to the cluster security group (CoreDNS);
  * the `SandboxEgress` groups allow the IPv4 internet only, and the allowlist. Pass `groupIds` as
- * `kubernetes.renderer.podSecurityGroupIds`; the chart's SecurityGroupPolicy gives the user-code
+ * `kubernetes.rendererOverrides.eks-fargate.podSecurityGroupIds` (or a CodeExecutor's or
+ * JsExecutor's `podSecurityGroupIds`); the executor's SecurityGroupPolicy gives the user-code
  * pods exactly these groups (instead of the cluster security group).
  */
 export class FargatePodSecurityGroups extends Construct {
@@ -48,7 +49,7 @@ export class FargatePodSecurityGroups extends Construct {
     this.egress = new SandboxEgress(this, 'Egress', { vpc: props.vpc, allow: props.allow });
   }
 
-  /** The ids for `kubernetes.renderer.podSecurityGroupIds`. */
+  /** The ids for `podSecurityGroupIds` (kit file or executor props). */
   public get groupIds(): string[] {
     return [this.pods.securityGroupId, ...this.egress.groups.map((g) => g.securityGroupId)];
   }

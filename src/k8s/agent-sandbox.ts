@@ -30,7 +30,7 @@ export const CONTROLLER_RESOURCES: ComponentResources = { requests: { cpu: '250m
 export const PROXY_RESOURCES: ComponentResources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 
 /** Props of AgentSandbox. */
-export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace'> {
+export interface AgentSandboxProps extends Omit<ExecutorProps, 'namespace' | 'podSecurityGroupIds'> {
   /**
    * Namespace of the controller, the proxy and the sandbox Jobs (the controller creates Jobs in
    * its own namespace: Retool's image reads K8S_NAMESPACE from the pod's namespace).
@@ -107,7 +107,9 @@ function postgresEnv(pg: ResolvedPostgres): k8s.EnvVar[] {
  * profile on each architecture, the AppArmorProfileLoader of its AppArmor profile, and, where
  * the plan's tunDevice is "device-plugin", a TunDevicePlugin in a namespace that admits it and
  * on the sandbox nodes (or `tunDevicePluginOutsideApp` says what provides it); and its objects
- * must pass the API server's and the platform's rules.
+ * must pass the API server's and the platform's rules. It renders no SecurityGroupPolicy: the
+ * planner does not plan the agent sandbox where NetworkPolicies do not reach the pods
+ * (eks-fargate), and a plan edited to name such a target fails synth saying so.
  */
 export class AgentSandbox extends Construct {
   /** In-cluster URL of the controller (AGENT_SANDBOX_CONTROLLER_INGRESS_DOMAIN). */
@@ -315,7 +317,7 @@ export class AgentSandbox extends Construct {
 
     this.controllerUrl = `http://${N.controller}.${ns}.svc.${domain}:${controller.port}`;
     this.proxyUrl = `http://${N.proxy}.${ns}.svc.${domain}:${proxy.port}`;
-    addPlanValidation(this, plan, props.kubernetesVersion, outside);
+    addPlanValidation(this, plan, { construct: 'AgentSandbox' }, props.kubernetesVersion, outside);
   }
 }
 

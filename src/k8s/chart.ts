@@ -18,7 +18,7 @@ import { apiServerViolations } from './api-server-rules';
 import { CodeExecutor, JsExecutor } from './executor';
 import { applyImageSource, imageViolations } from './image-source';
 import { KubeObject, PodSpecJson, podsOf } from './manifest';
-import { commonLabels } from './labels';
+import { podsNeedSecurityGroups, securityGroupTargets } from './pod-security-groups';
 import { TrustDomain, TrustNamespace } from './namespace';
 import { KubernetesRendererOptions, ResolvedRendererOptions, resolveRendererOptions } from './options';
 import { checksItsOutput } from './plan-needs';
@@ -98,20 +98,24 @@ export class SandboxKitChart extends Chart {
     this.plan = plan;
     const version = plan.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     // The kit app names the kit-file entry this came from (src/apps/kit-check.ts, rendererField).
+    // Where NetworkPolicies do not reach the pods (catalog fact egressFilter), the executors bring
+    // a SecurityGroupPolicy with these ids.
     const sgField = 'kubernetes.renderer.podSecurityGroupIds';
-    const perTarget = 'kubernetes.rendererOverrides.eks-fargate.podSecurityGroupIds';
-    if (plan.target === 'eks-fargate' && opts.podSecurityGroupIds.length === 0) {
+    const sgTargets = securityGroupTargets();
+    const perTarget = (t: string) => `kubernetes.rendererOverrides.${t}.podSecurityGroupIds`;
+    const needsGroups = podsNeedSecurityGroups(plan.target);
+    if (needsGroups && opts.podSecurityGroupIds.length === 0) {
       throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
         field: sgField,
-        message: 'NetworkPolicies do not apply to Fargate pods, so on eks-fargate the user-code pods\' egress is held by security groups (a SecurityGroupPolicy), and none are named',
-        alternatives: [`the ids of groups that allow egress to the internet only, DNS to CoreDNS and ingress from the backend, in ${perTarget} of a kit file (the AWS construct FargatePodSecurityGroups creates such groups)`, 'target "eks" (NetworkPolicies on EC2 nodes)'],
+        message: `NetworkPolicies do not apply to the pods of ${facts.displayName} (${facts.egressFilter.source}), so on ${plan.target} the user-code pods' egress is held by security groups (a SecurityGroupPolicy), and none are named`,
+        alternatives: [`the ids of groups that allow egress to the internet only, DNS to CoreDNS and ingress from the backend, in ${perTarget(plan.target)} of a kit file (the AWS construct FargatePodSecurityGroups creates such groups)`, facts.alternativeForSandbox],
       }]);
     }
-    if (plan.target !== 'eks-fargate' && opts.podSecurityGroupIds.length) {
+    if (!needsGroups && opts.podSecurityGroupIds.length) {
       throw new SandboxConfigError('sandbox-kit Kubernetes renderer options', [{
         field: sgField,
-        message: `security groups for pods apply to eks-fargate only; on ${plan.target} NetworkPolicies hold the pods' egress, and the ids would be ignored`,
-        alternatives: [`set them for eks-fargate alone: ${perTarget} in a kit file`, `remove podSecurityGroupIds from the ${plan.target} options`],
+        message: `security groups for pods apply to ${sgTargets.join(', ')} only; on ${plan.target} NetworkPolicies hold the pods' egress, and the ids would be ignored`,
+        alternatives: [`set them for ${sgTargets.join(', ')} alone: ${sgTargets.map(perTarget).join(', ')} in a kit file`, `remove podSecurityGroupIds from the ${plan.target} options`],
       }]);
     }
     // The planner moved Retool's egress blocks to the NetworkPolicy (DISABLE_IPTABLES_SECURITY_CONFIGURATION):
@@ -187,6 +191,8 @@ export class SandboxKitChart extends Chart {
       tolerations: opts.tolerations,
       clusterDomain: opts.clusterDomain,
     };
+    // The executors bring their SecurityGroupPolicy where the pods need one.
+    const executorGroups = needsGroups ? { podSecurityGroupIds: opts.podSecurityGroupIds } : {};
     const endpoints: KubernetesEndpoint[] = [];
     // A service that refuses its options (quota caps, the agent sandbox's Secret) throws at
     // construction: the others are still built, so one error lists every service's problems.
@@ -204,7 +210,7 @@ export class SandboxKitChart extends Chart {
     if (code) {
       ns(opts.namespaces.codeExecutor, 'user-code', code.podSecurityLevel, code.podSecurityReason);
       attempt(() => {
-        const c = new CodeExecutor(this, 'CodeExecutor', { ...common, probeHost: opts.executorProbeHost, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
+        const c = new CodeExecutor(this, 'CodeExecutor', { ...common, ...executorGroups, probeHost: opts.executorProbeHost, plan: code, namespace: opts.namespaces.codeExecutor, autoscaling: opts.autoscaling['code-executor'] });
         endpoints.push({ service: 'code-executor', component: 'main', env: c.ingressEnv, url: c.url });
       });
     }
@@ -212,11 +218,13 @@ export class SandboxKitChart extends Chart {
     if (js) {
       ns(opts.namespaces.jsExecutor, 'user-code', js.podSecurityLevel, js.podSecurityReason);
       attempt(() => {
-        const j = new JsExecutor(this, 'JsExecutor', { ...common, probeHost: opts.executorProbeHost, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
+        const j = new JsExecutor(this, 'JsExecutor', { ...common, ...executorGroups, probeHost: opts.executorProbeHost, plan: js, namespace: opts.namespaces.jsExecutor, autoscaling: opts.autoscaling['js-executor'] });
         endpoints.push({ service: 'js-executor', component: 'main', env: j.ingressEnv, url: j.url });
       });
     }
     const agent = get('agent-sandbox');
+    // The AgentSandbox renders no SecurityGroupPolicy: the planner does not plan it where the pods need one.
+    if (agent && needsGroups) throw new Error(`SandboxKitChart: the ${plan.target} plan holds the agent sandbox, which the planner does not plan where NetworkPolicies do not reach the pods; its user code's egress would be open`);
     if (agent) {
       // The controller and proxy run kit code with the plan's supporting settings: their
       // namespace enforces the strictest level those pods meet.
@@ -243,18 +251,6 @@ export class SandboxKitChart extends Chart {
         endpoints.push({ service: 'agent-sandbox', component: 'controller', env: env('controller'), url: a.controllerUrl });
         endpoints.push({ service: 'agent-sandbox', component: 'proxy', env: env('proxy'), url: a.proxyUrl });
       });
-    }
-    if (plan.target === 'eks-fargate') {
-      // On Fargate the security groups, not the NetworkPolicies, hold user code (platforms: eks-fargate).
-      for (const s of plan.services) {
-        const namespace = { 'code-executor': opts.namespaces.codeExecutor, 'js-executor': opts.namespaces.jsExecutor, 'agent-sandbox': opts.namespaces.agentSandbox }[s.service];
-        new ApiObject(this, `SecurityGroupPolicy-${s.service}`, {
-          apiVersion: 'vpcresources.k8s.aws/v1beta1',
-          kind: 'SecurityGroupPolicy',
-          metadata: { name: `${s.service}-user-code`, namespace, labels: commonLabels(s.service, 'security-group-policy') },
-          spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': s.service } }, securityGroups: { groupIds: [...opts.podSecurityGroupIds] } },
-        });
-      }
     }
     this.namespaces = namespaces;
     this.endpoints = endpoints;

@@ -11,6 +11,8 @@ import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions, Tolerat
 import { addPlanValidation } from './plan-needs';
 import { profileChecksumAnnotations } from './profiles';
 import { ServiceWorkload } from './workload';
+import { podsNeedSecurityGroups, securityGroupPolicy } from './pod-security-groups';
+import type { SecurityGroupId } from '../aws/options';
 
 /** Props shared by CodeExecutor and JsExecutor. */
 export interface ExecutorProps {
@@ -56,6 +58,16 @@ export interface ExecutorProps {
    * @default - the pod IP
    */
   readonly probeHost?: string;
+  /**
+   * Security groups the VPC resource controller gives the service's pods instead of the cluster
+   * security group, through a SecurityGroupPolicy the construct renders in its namespace. Needed
+   * where NetworkPolicies do not apply to the pods (catalog fact `egressFilter`: eks-fargate),
+   * and refused elsewhere. The groups must allow what the NetworkPolicy would: egress to the
+   * internet but no private range, DNS to CoreDNS, ingress from the backend on the service port
+   * (the AWS construct FargatePodSecurityGroups creates such groups: its `groupIds`).
+   * @default - none: on a plan for eks-fargate, synth fails at this construct naming this prop
+   */
+  readonly podSecurityGroupIds?: readonly SecurityGroupId[];
 }
 
 /** Renderer defaults for the network when a construct is used on its own. */
@@ -74,7 +86,7 @@ abstract class NsJailExecutor extends Construct {
   /** The workload. */
   public readonly workload: ServiceWorkload;
 
-  protected constructor(scope: Construct, id: string, service: ServiceName, defaultNamespace: string, props: ExecutorProps) {
+  protected constructor(scope: Construct, id: string, service: ServiceName, defaultNamespace: string, construct: string, props: ExecutorProps) {
     super(scope, id);
     const plan = props.plan;
     if (plan.service !== service) throw new Error(`${id}: props.plan is the plan of ${plan.service}, expected ${service}`);
@@ -124,23 +136,29 @@ abstract class NsJailExecutor extends Construct {
     new NamespaceFences(this, 'ResourceFences', {
       namespace: this.namespace, hard: sizing.hard, reasons: sizing.reasons, pods: inNamespace.map((p) => p.spec as never), userCodePod: deployment.spec as never,
     });
+    // Where NetworkPolicies do not reach the pods (eks-fargate), security groups hold user code's
+    // egress; without ids, or with ids where they would be ignored, synth fails (addPlanValidation).
+    const groupIds = props.podSecurityGroupIds ?? [];
+    if (podsNeedSecurityGroups(plan.target) && groupIds.length) {
+      securityGroupPolicy(this, 'SecurityGroupPolicy', { service, namespace: this.namespace, groupIds });
+    }
     this.ingressEnv = component.ingressEnv ?? '';
     const port = component.servicePort ?? component.port;
     this.url = `http://${service}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}${port === 80 ? '' : `:${port}`}`;
-    addPlanValidation(this, plan, props.kubernetesVersion);
+    addPlanValidation(this, plan, { construct, podSecurityGroups: { ids: props.podSecurityGroupIds } }, props.kubernetesVersion);
   }
 }
 
 /** code-executor: workflow JavaScript and Python under NsJail (or unsandboxed, if the plan says so). */
 export class CodeExecutor extends NsJailExecutor {
   constructor(scope: Construct, id: string, props: ExecutorProps) {
-    super(scope, id, 'code-executor', DEFAULT_NAMESPACES.codeExecutor, props);
+    super(scope, id, 'code-executor', DEFAULT_NAMESPACES.codeExecutor, 'CodeExecutor', props);
   }
 }
 
 /** js-executor: functions under NsJail. */
 export class JsExecutor extends NsJailExecutor {
   constructor(scope: Construct, id: string, props: ExecutorProps) {
-    super(scope, id, 'js-executor', DEFAULT_NAMESPACES.jsExecutor, props);
+    super(scope, id, 'js-executor', DEFAULT_NAMESPACES.jsExecutor, 'JsExecutor', props);
   }
 }

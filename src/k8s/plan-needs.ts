@@ -15,6 +15,7 @@ import { OperatorSeccompProfiles, SeccompProfileInstaller } from './seccomp-inst
 import { CRITICAL_PRIORITY_CLASSES, TunDevicePlugin } from './agent-sandbox-nodes';
 import { NET_TUN_RESOURCE } from './agent-sandbox-job';
 import { DEFAULT_DEVICE_PLUGIN_IMAGE } from './agent-sandbox-options';
+import { noSecurityGroupPolicyProblems, podSecurityGroupProblems } from './pod-security-groups';
 
 /** Constructs that check their whole output themselves (SandboxKitChart). */
 const CHECKED_AS_A_WHOLE = new WeakSet<IConstruct>();
@@ -32,11 +33,25 @@ export function checksItsOutput(scope: IConstruct): void {
  * make it safe to use on its own: at synth, what its plan needs from the rest of the app must be
  * there (its pods' namespaces, at a Pod Security level that admits them; the installer of its
  * Localhost seccomp profile; the loader of its AppArmor profile) and its objects must pass the
- * API server's and the platform's rules. Each problem names what is missing and what would work.
+ * API server's and the platform's rules; and where NetworkPolicies do not reach the pods
+ * (eks-fargate), the construct must have been given the security groups of the SecurityGroupPolicy
+ * it brings. Each problem names what is missing and what would work.
  * Profiles delivered by node user data or the Docker daemon are outside any cdk8s app: not checked.
  */
-export function addPlanValidation(scope: IConstruct, plan: SandboxPlan, kubernetesVersion?: string, outside: OutsideTheApp = {}): void {
-  scope.node.addValidation({ validate: () => planNeeds(scope, plan, kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, outside) });
+export function addPlanValidation(scope: IConstruct, plan: SandboxPlan, brings: ServiceBrings, kubernetesVersion?: string, outside: OutsideTheApp = {}): void {
+  scope.node.addValidation({ validate: () => planNeeds(scope, plan, brings, kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, outside) });
+}
+
+/** What a service construct brings for its plan from its own props, checked against the plan. */
+export interface ServiceBrings {
+  /** The construct's class, for messages naming its props (`CodeExecutor`). */
+  readonly construct: string;
+  /**
+   * Whether it renders a SecurityGroupPolicy from `podSecurityGroupIds` (the executors), and the
+   * ids it was given.
+   * @default - it renders none (AgentSandbox)
+   */
+  readonly podSecurityGroups?: { readonly ids?: readonly string[] };
 }
 
 /** Pieces of a plan that something outside the cdk8s app provides, each with the reason (not checked). */
@@ -66,12 +81,17 @@ function namespaceProblems(pods: readonly PodInManifest[], namespaces: ReadonlyM
   return errors;
 }
 
-function planNeeds(scope: IConstruct, plan: SandboxPlan, version: string, outside: OutsideTheApp): string[] {
+function planNeeds(scope: IConstruct, plan: SandboxPlan, brings: ServiceBrings, version: string, outside: OutsideTheApp): string[] {
   if (scope.node.scopes.some((s) => CHECKED_AS_A_WHOLE.has(s))) return [];
   const everything = scope.node.root.node.findAll();
   const objects = scope.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
   const add = 'add it to the app, or render the whole plan with SandboxKitChart, which brings it';
   const errors: string[] = [];
+
+  // Where NetworkPolicies do not reach the pods (eks-fargate), the SecurityGroupPolicy the construct brings.
+  errors.push(...(brings.podSecurityGroups
+    ? podSecurityGroupProblems(plan, brings.podSecurityGroups.ids, brings.construct)
+    : noSecurityGroupPolicyProblems(plan, brings.construct)));
 
   // Every pod's namespace, rendered at a level that admits the pod.
   const namespaces = new Map(everything.filter((c): c is TrustNamespace => c instanceof TrustNamespace).map((n) => [n.name, n]));

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { ApiObject } from 'cdk8s';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FargatePodSecurityGroups } from '../../src/aws/fargate-pod-security-groups';
@@ -28,8 +29,15 @@ test('eks-fargate: a SecurityGroupPolicy gives the user-code pods the named grou
   expect(labels['app.kubernetes.io/name']).toBe('code-executor');
 });
 
+test('eks-fargate: the chart passes the ids to the CodeExecutor, which brings the SecurityGroupPolicy itself', () => {
+  const { chart } = renderKitFile(FARGATE_KIT_FILE)['eks-fargate'];
+  const policies = chart.node.findAll().filter(ApiObject.isApiObject).filter((o) => o.kind === 'SecurityGroupPolicy');
+  expect(policies.map((o) => o.node.path)).toEqual([expect.stringMatching(/\/CodeExecutor\/SecurityGroupPolicy$/)]);
+  expect(policies[0].toJson().spec.securityGroups.groupIds).toEqual(GROUPS);
+});
+
 test('eks-fargate without security groups is refused, with what would work; other targets refuse the option', () => {
-  expect(() => render({ target: 'eks-fargate', retoolVersion: '3.334.0-stable', ...ack })).toThrow(/kubernetes\.renderer\.podSecurityGroupIds: NetworkPolicies do not apply to Fargate pods[\s\S]*FargatePodSecurityGroups/);
+  expect(() => render({ target: 'eks-fargate', retoolVersion: '3.334.0-stable', ...ack })).toThrow(/kubernetes\.renderer\.podSecurityGroupIds: NetworkPolicies do not apply to the pods of Amazon EKS on Fargate[\s\S]*FargatePodSecurityGroups/);
   expect(() => render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { podSecurityGroupIds: GROUPS })).toThrow(/podSecurityGroupIds: security groups for pods apply to eks-fargate only/);
 });
 
@@ -77,7 +85,7 @@ describe('one kit file holds eks-fargate with the other Kubernetes targets (rend
   test('eks-fargate without ids: one problem naming its rendererOverrides entry, nothing written', () => {
     const outdir = path.join(dir, 'missing');
     const problems = problemsOf(kitFile('missing', (k) => { delete k.rendererOverrides; }), outdir);
-    expect(problems).toEqual([expect.objectContaining({ scope: 'kubernetes/eks-fargate', field: 'kubernetes.rendererOverrides.eks-fargate.podSecurityGroupIds', message: expect.stringMatching(/NetworkPolicies do not apply to Fargate pods/) })]);
+    expect(problems).toEqual([expect.objectContaining({ scope: 'kubernetes/eks-fargate', field: 'kubernetes.rendererOverrides.eks-fargate.podSecurityGroupIds', message: expect.stringMatching(/NetworkPolicies do not apply to the pods of Amazon EKS on Fargate/) })]);
     expect(problems[0].alternatives.join(' ')).toMatch(/FargatePodSecurityGroups/);
     expect(fs.existsSync(outdir)).toBe(false);
   });

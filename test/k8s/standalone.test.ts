@@ -342,6 +342,85 @@ describe('the platform\'s admission rules, run by a service construct used alone
     new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: AGENT_OPTIONS });
     expect(() => chart.toJson()).toThrow(/\[app\/agent\] ConfigMap\/sandbox-kit-agent\/agent-sandbox-job-template:job-template\.json: eks-fargate refuses it \(localhost-seccomp\): Pod not supported on Fargate: container agent-sandbox needs a Localhost seccomp file on the node/);
     expect(() => chart.toJson()).toThrow(/\[app\/agent\] DaemonSet\/sandbox-kit-agent\/agent-sandbox-image-prepuller: eks-fargate refuses it \(daemonsets\)/);
+    // It brings no SecurityGroupPolicy (the planner refuses the agent sandbox on eks-fargate), and says so.
+    expect(() => chart.toJson()).toThrow(/\[app\/agent\] AgentSandbox renders no SecurityGroupPolicy, and on eks-fargate NetworkPolicies do not apply to the pods .*its user code's egress would be open\. The planner does not plan agent-sandbox there; plan another target: an EKS managed node group/);
+  });
+});
+
+describe('a CodeExecutor on its own on eks-fargate, where NetworkPolicies do not apply: it brings its SecurityGroupPolicy', () => {
+  const GROUPS = ['sg-0123456789abcdef0', 'sg-0123456789abcdef1'];
+  const fargate = plan({ target: 'eks-fargate', retoolVersion: '3.334.0-stable', acknowledgeUnsandboxedCode: true, services: ONLY_CODE });
+  const p = servicePlan(fargate, 'code-executor');
+  type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Record<string, unknown> };
+  const build = (props: { podSecurityGroupIds?: string[]; namespace?: boolean }, servicePlanned: SandboxPlan = p) => {
+    const chart = new Chart(new App(), 'app');
+    const ce = new CodeExecutor(chart, 'ce', { plan: servicePlanned, podSecurityGroupIds: props.podSecurityGroupIds });
+    if (props.namespace !== false) new TrustNamespace(chart, 'ns', { name: ce.namespace, trust: 'user-code', podSecurityLevel: servicePlanned.podSecurityLevel, podSecurityReason: 'test' });
+    const objects = () => chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as Obj);
+    const synth = (): string | undefined => {
+      try {
+        chart.toJson();
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    return { ce, objects, synth };
+  };
+
+  test('the catalog says security groups, not NetworkPolicies, hold the pods\' egress there', async () => {
+    const { TARGETS } = await import('../../src');
+    expect(TARGETS['eks-fargate'].egressFilter.value.by).toBe('security-group');
+    expect(TARGETS.eks.egressFilter.value.by).toBe('network-policy');
+  });
+
+  test('with ids, synth passes and its SecurityGroupPolicy gives its Deployment\'s pods exactly those groups', () => {
+    const app = build({ podSecurityGroupIds: GROUPS });
+    expect(app.synth()).toBeUndefined();
+    const objects = app.objects();
+    const policies = objects.filter((o) => o.kind === 'SecurityGroupPolicy');
+    expect(policies).toHaveLength(1);
+    expect(policies[0]).toMatchObject({ metadata: { name: 'code-executor-user-code', namespace: 'sandbox-kit-code-executor' }, spec: { securityGroups: { groupIds: GROUPS } } });
+    // Its selector matches the labels of the pods the Deployment creates, in the same namespace.
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    const podLabels = (deployment.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+    const selector = (policies[0].spec as { podSelector: { matchLabels: Record<string, string> } }).podSelector.matchLabels;
+    expect(Object.entries(selector).length).toBeGreaterThan(0);
+    for (const [k, v] of Object.entries(selector)) expect([k, podLabels[k]]).toEqual([k, v]);
+    expect(deployment.metadata.namespace).toBe(policies[0].metadata.namespace);
+  });
+
+  test('without ids, synth fails at the construct naming the prop and what would work, beside every other missing piece in one error', () => {
+    const app = build({ namespace: false });
+    expect(app.objects().filter((o) => o.kind === 'SecurityGroupPolicy')).toEqual([]);
+    const error = app.synth()!;
+    expect(error).toMatch(/\[app\/ce\] CodeExecutor\.podSecurityGroupIds is empty, and on eks-fargate NetworkPolicies do not apply to the pods \(.*security-groups-for-pods.*\): user code's egress is held by security groups, so without a SecurityGroupPolicy it would be open\. Set podSecurityGroupIds to .*FargatePodSecurityGroups.*; or plan another target: an EKS managed node group/);
+    expect(error).toMatch(/\[app\/ce\] .*namespace "sandbox-kit-code-executor", which no TrustNamespace of this app renders/);
+    // With its namespace, the missing ids alone are reported.
+    expect(build({}).synth()!.split('\n').filter((l) => l.includes('[app/ce]'))).toEqual([expect.stringContaining('CodeExecutor.podSecurityGroupIds is empty')]);
+    expect(build({ podSecurityGroupIds: [] }).synth()).toMatch(/CodeExecutor\.podSecurityGroupIds is empty/);
+  });
+
+  test('ids that are not security group ids are named by index', () => {
+    expect(build({ podSecurityGroupIds: ['sg-0123456789abcdef0', 'sg-nothex'] }).synth()).toMatch(/\[app\/ce\] CodeExecutor\.podSecurityGroupIds\[1\]: .*not a security group id/);
+  });
+
+  test('on eks, where NetworkPolicies hold the pods, ids would be ignored: refused, and no SecurityGroupPolicy is rendered', () => {
+    const eks = servicePlan(plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: ONLY_CODE }), 'code-executor');
+    const app = build({ podSecurityGroupIds: GROUPS }, eks);
+    expect(app.objects().filter((o) => o.kind === 'SecurityGroupPolicy')).toEqual([]);
+    expect(app.synth()).toMatch(/\[app\/ce\] CodeExecutor\.podSecurityGroupIds: security groups for pods apply where NetworkPolicies do not reach the pods \(eks-fargate\); on eks NetworkPolicies hold the pods' egress, and the ids would be ignored: remove podSecurityGroupIds/);
+  });
+
+  test('a JsExecutor whose plan names eks-fargate needs them too, named at its own prop', () => {
+    const js = servicePlan(plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { enabled: false }, 'agent-sandbox': { enabled: false } } }), 'js-executor');
+    const chart = new Chart(new App(), 'app');
+    new JsExecutor(chart, 'js', { plan: { ...js, target: 'eks-fargate' } });
+    expect(() => chart.toJson()).toThrow(/\[app\/js\] JsExecutor\.podSecurityGroupIds is empty, and on eks-fargate/);
+    const withIds = new Chart(new App(), 'app');
+    new JsExecutor(withIds, 'js', { plan: { ...js, target: 'eks-fargate' }, podSecurityGroupIds: GROUPS });
+    expect(withIds.node.findAll().filter(ApiObject.isApiObject).filter((o) => o.kind === 'SecurityGroupPolicy').map((o) => o.toJson().metadata))
+      .toEqual([expect.objectContaining({ name: 'js-executor-user-code', namespace: 'sandbox-kit-js-executor' })]);
   });
 });
 
