@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App as Cdk8sApp } from 'cdk8s';
+import { plan, SandboxKitChart } from '../../src';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FargatePodSecurityGroups } from '../../src/aws/fargate-pod-security-groups';
@@ -34,6 +35,14 @@ test('eks-fargate: the chart passes the ids to the CodeExecutor, which brings th
   const policies = chart.node.findAll().filter(ApiObject.isApiObject).filter((o) => o.kind === 'SecurityGroupPolicy');
   expect(policies.map((o) => o.node.path)).toEqual([expect.stringMatching(/\/CodeExecutor\/SecurityGroupPolicy$/)]);
   expect(policies[0].toJson().spec.securityGroups.groupIds).toEqual(GROUPS);
+});
+
+test('a plan edited to hold the agent sandbox on eks-fargate is refused by the chart: the AgentSandbox brings no SecurityGroupPolicy', () => {
+  // The planner refuses the agent sandbox on eks-fargate; an eks plan renamed is what reaches the chart.
+  const eks = plan({ target: 'eks', retoolVersion: '3.334.0-stable', services: { 'code-executor': { enabled: false }, 'js-executor': { enabled: false } } });
+  const edited = { ...eks, target: 'eks-fargate' as const, services: eks.services.map((s) => ({ ...s, target: 'eks-fargate' as const })) };
+  expect(() => new SandboxKitChart(new Cdk8sApp(), 'kit', { plan: edited, podSecurityGroupIds: GROUPS, agentSandbox: { secretName: 's', postgres: { urlSecret: { name: 's' } } } }))
+    .toThrow(/the eks-fargate plan holds the agent sandbox, which the planner does not plan where NetworkPolicies do not reach the pods/);
 });
 
 test('eks-fargate without security groups is refused, with what would work; other targets refuse the option', () => {
