@@ -9,7 +9,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { checkEcsPlan, EcsSandboxes, EcsSandboxesOptions, resolveAwsOptions } from '../../src/aws-constructs';
-import { ConfigProblem, plan, SandboxConfigError } from '../../src';
+import { plan, SandboxConfigError } from '../../src';
+import { problemsOf } from './support';
 
 const RELEASE = '3.334.0-stable';
 const ec2Plan = plan({ target: 'ecs-ec2', retoolVersion: RELEASE, services: { 'agent-sandbox': { enabled: false } } });
@@ -57,15 +58,6 @@ describe('checkEcsPlan names the options where they came from', () => {
     services: { 'code-executor': { mode: 'unsandboxed' }, 'js-executor': { capacity: 'ec2' }, 'agent-sandbox': { enabled: false } },
   });
   const amd64Only = plan({ target: 'ecs-ec2', retoolVersion: RELEASE, architectures: ['amd64'], services: { 'agent-sandbox': { enabled: false } } });
-  const problemsOf = (f: () => unknown): ConfigProblem[] => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(SandboxConfigError);
-      return [...(e as SandboxConfigError).problems];
-    }
-    throw new Error('no error');
-  };
 
   test('used as a library: the construct\'s props, scoped to its path', () => {
     const arm = problemsOf(() => userStack({ instanceType: new ec2.InstanceType('m7g.xlarge') }, amd64Only));

@@ -8,24 +8,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { awsPlanConfig, EksSandboxStack, EksSandboxStackOptions } from '../../src/aws-constructs';
-import { ConfigProblem, plan, SandboxConfigError } from '../../src';
-import { build, cdkContext, tmpOutdir } from './support';
+import { plan } from '../../src';
+import { build, cdkContext, problemsOf, tmpOutdir } from './support';
 
 const eksPlan = plan(awsPlanConfig({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.35', architectures: ['arm64'], services: { 'agent-sandbox': { enabled: false } } }));
 const VPC = { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] };
 
 function stack(options: EksSandboxStackOptions, deployment = eksPlan): EksSandboxStack {
   return new EksSandboxStack(new App({ context: cdkContext(), outdir: tmpOutdir() }), 'Mine', { plan: deployment, ...options });
-}
-
-function problemsOf(f: () => unknown): ConfigProblem[] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SandboxConfigError);
-    return [...(e as SandboxConfigError).problems];
-  }
-  throw new Error('no error');
 }
 
 test('typed choices reach the template: node instance type and sizes, endpoint access, flow log retention', () => {

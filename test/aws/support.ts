@@ -6,6 +6,7 @@ import { loadAppInput } from '../../src/config/load';
 import { AwsApp, buildAwsApp, BuildAwsAppOptions } from '../../src/aws/app';
 import { cfnText } from '../../src/aws/cfn-text';
 import { SandboxKitConfig } from '../../src/policy/config';
+import { ConfigProblem, SandboxConfigError } from '../../src/policy/errors';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -63,4 +64,15 @@ export function launchTemplateUserData(t: Template): Record<string, string> {
 
 export function profileFile(name: string): Buffer {
   return fs.readFileSync(path.join(ROOT, 'profiles', name));
+}
+
+/** The problems of the one SandboxConfigError that `f` throws (fails the test if it throws anything else, or nothing). */
+export function problemsOf(f: () => unknown): ConfigProblem[] {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SandboxConfigError);
+    return [...(e as SandboxConfigError).problems];
+  }
+  throw new Error('no error');
 }
