@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { EPHEMERAL_STORAGE_ALLOWANCE_MI } from '../policy/config';
 import { SandboxPlan } from '../policy/plan';
 import { parseMemory } from '../policy/quantity';

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { AGENT_SANDBOX_NAMES } from './agent-sandbox-job';

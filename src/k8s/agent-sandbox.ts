@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { SandboxPlan } from '../policy/plan';
 import { ServiceComponent } from '../policy/services';

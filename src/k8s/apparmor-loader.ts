@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { AppArmorProfileName, renderedAppArmorProfiles } from '../apparmor/profile';
 import { SYSTEM_NAMESPACE } from '../seccomp/locations';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { PodSecurityLevel } from '../policy/plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../policy/config';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { commonLabels } from './labels';
 import { parseCidr } from '../policy/cidr';

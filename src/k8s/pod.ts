@@ -1,5 +1,5 @@
 import { JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { DEFAULT_SCRATCH_SIZE } from '../policy/config';
 import { ContainerSecurity, StorageBounds } from '../policy/plan';
 import { storageBounds } from '../policy/planner';

@@ -1,6 +1,6 @@
 import { relevantCapabilities } from '../seccomp/render';
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { PROFILE_DIR, SYSTEM_NAMESPACE } from '../seccomp/locations';
 import { seccompProfileObject } from '../seccomp';

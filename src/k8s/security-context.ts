@@ -1,5 +1,5 @@
 import { JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { AppArmorSetting, ContainerSecurity, SeccompSetting } from '../policy/plan';
 import { compareVersions } from '../policy/quantity';
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 
 /**
  * Resources of the kit's small node utilities (profile installer and loader): bounded CPU and

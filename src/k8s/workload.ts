@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s-api';
 import { Construct } from 'constructs';
 import { AutoscalingOptions } from './options';
 import { sandboxPod, SandboxPodProps } from './pod';
