@@ -11,7 +11,9 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const STAMP = path.join(ROOT, 'lib', '.build-stamp');
-const INPUTS = ['src', 'tsconfig.json', 'package.json', 'scripts/generate-schema.js'];
+const INPUTS = ['src', 'tsconfig.json', 'package.json', 'scripts/generate-schema.js', 'scripts/bundle.js'];
+/** What the build writes after tsc: a build that stopped before them is not finished. */
+const OUTPUTS = ['lib/config/schema-validators.js', 'lib/apps/k8s.bundle.js'];
 
 function newest(p) {
   const st = fs.statSync(p);
@@ -22,7 +24,8 @@ function newest(p) {
 /** Build when a source is newer than the last build; returns false when the build failed. */
 function ensureBuilt() {
   const built = fs.existsSync(STAMP) ? fs.statSync(STAMP).mtimeMs : 0;
-  const changed = INPUTS.map((i) => path.join(ROOT, i)).filter(fs.existsSync).some((p) => newest(p) > built);
+  const changed = INPUTS.map((i) => path.join(ROOT, i)).filter(fs.existsSync).some((p) => newest(p) > built)
+    || OUTPUTS.some((o) => !fs.existsSync(path.join(ROOT, o)));
   if (!changed) return true;
   process.stderr.write('sandbox-kit: sources changed since the last build; running npm run build\n');
   const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });

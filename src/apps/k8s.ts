@@ -91,7 +91,10 @@ export function formatSynthResult(result: KubernetesSynthResult): string {
   return lines.join('\n');
 }
 
-/** Entry point of `cdk8s synth` (cdk8s.yaml: `node lib/apps/k8s.js`). */
+/**
+ * Entry point of `cdk8s synth`: cdk8s.yaml runs `node lib/apps/k8s.bundle.js`, this module and
+ * its imports in one file (scripts/bundle.js); `node lib/apps/k8s.js` runs the same unbundled.
+ */
 export function main(): number {
   try {
     const result = synthKubernetes();

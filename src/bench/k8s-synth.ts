@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Yaml } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-28';
 import { synthKubernetes } from '../apps/k8s';
 import { APP_TARGETS as FAMILY_TARGETS } from '../config/kit-file';
@@ -11,9 +11,10 @@ import { BenchSuite, suite } from './types';
 /**
  * Synth time of the default kit file's targets (what `npm run synth` renders) and of every
  * Kubernetes target versus a trivial one-Deployment cdk8s app (cdk8s-plus-28,
- * like the kit), measured in the same run: as node processes (what `cdk8s synth` runs: module
- * loading included), by wall time and by the CPU time each process reports, and in-process after
- * a warm-up (the rendering alone).
+ * like the kit), measured in the same run: as node processes (what `cdk8s synth` runs, the
+ * command in cdk8s.yaml: module loading included), by wall time and by the CPU time each process
+ * reports, and in-process after a warm-up (the rendering alone). A third process row runs the
+ * default kit file unbundled (`node lib/apps/k8s.js`), to show what the bundle saves.
  */
 
 /** Options of the benchmark. */
@@ -72,6 +73,18 @@ function allTargetsKitFile(dir: string): string {
   return file;
 }
 
+/**
+ * The node arguments of cdk8s.yaml's `app` (what `cdk8s synth` runs: the bundled app,
+ * scripts/bundle.js), so that the bench times exactly that command.
+ */
+function cdk8sAppArgs(): string[] {
+  const [config] = Yaml.load(path.join(REPO, 'cdk8s.yaml')) as { app?: string }[];
+  const [command, ...args] = (config?.app ?? '').trim().split(/\s+/);
+  if (command !== 'node' || !args.length) throw new Error(`cdk8s.yaml: app "${config?.app}" is not a node command`);
+  for (const a of args) if (!a.startsWith('-') && !fs.existsSync(path.join(REPO, a))) throw new Error(`cdk8s.yaml: app runs ${a}, which is missing: run npm run build first`);
+  return args.map((a) => (a.startsWith('-') ? a : path.join(REPO, a)));
+}
+
 /** The Kubernetes targets the default kit file names (what `npm run synth` renders). */
 function defaultKubernetesTargets(file: string): readonly string[] {
   const kit = JSON.parse(fs.readFileSync(file, 'utf8')) as { kubernetes?: { targets?: string[] } };
@@ -113,13 +126,17 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
   try {
     const defaultFile = path.join(REPO, 'sandbox-kit.config.json');
     const defaultTargets = defaultKubernetesTargets(defaultFile);
-    // The two kit variants: what `npm run synth` renders by default, and every Kubernetes target.
+    const app = cdk8sAppArgs();
+    const unbundled = path.join(REPO, 'lib/apps/k8s.js');
+    // The kit variants: what `npm run synth` renders by default and every Kubernetes target, as
+    // `cdk8s synth` runs them; and the default kit file unbundled, which shows what the bundle saves.
     const kits = [
-      { label: `sandbox-kit, default kit file (sandbox-kit.config.json: ${defaultTargets.join(', ')})`, file: defaultFile, targets: defaultTargets },
-      { label: `sandbox-kit, all ${TIMED_TARGETS.length} Kubernetes targets`, file: allTargetsKitFile(dir), targets: TIMED_TARGETS },
+      { label: `sandbox-kit, default kit file (sandbox-kit.config.json: ${defaultTargets.join(', ')})`, file: defaultFile, targets: defaultTargets, args: app },
+      { label: `sandbox-kit, all ${TIMED_TARGETS.length} Kubernetes targets`, file: allTargetsKitFile(dir), targets: TIMED_TARGETS, args: app },
+      { label: 'sandbox-kit, default kit file, unbundled (node lib/apps/k8s.js)', file: defaultFile, targets: defaultTargets, args: [unbundled], sameInProcessAs: 0 },
     ];
-    const appJs = path.join(REPO, 'lib/apps/k8s.js');
-    if (!fs.existsSync(appJs)) throw new Error(`${appJs} is missing: run npm run build first`);
+    // In process, the unbundled row is the same code as the default kit file's: timed once.
+    const inProcess = kits.map((_, j) => j).filter((j) => kits[j].sameInProcessAs === undefined);
     fs.writeFileSync(path.join(dir, 'cpu-reporter.js'), CPU_REPORTER);
     const tuned = { proc: [] as number[], cpu: [] as number[] };
     const proc = { trivial: [] as number[], kits: kits.map(() => [] as number[]) };
@@ -128,7 +145,7 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
     const loadBefore = os.loadavg()[0];
     // Warm-up of the in-process variants (module loading, JIT).
     trivialInProcess(path.join(dir, 'w0'));
-    kits.forEach((k, j) => synthKubernetes({ file: k.file, outdir: path.join(dir, `w1-${j}`), env: {} }));
+    inProcess.forEach((j) => synthKubernetes({ file: kits[j].file, outdir: path.join(dir, `w1-${j}`), env: {} }));
     for (let i = 0; i < n; i++) {
       const t = timeProcess(['-e', TRIVIAL_APP], { CDK8S_OUTDIR: path.join(dir, `pt${i}`) }, dir);
       proc.trivial.push(t.wall);
@@ -137,12 +154,12 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
       tuned.proc.push(tt.wall);
       tuned.cpu.push(tt.cpu);
       kits.forEach((kit, j) => {
-        const k = timeProcess([appJs], { CDK8S_OUTDIR: path.join(dir, `pk${j}-${i}`), SANDBOX_KIT_CONFIG: kit.file }, dir);
+        const k = timeProcess(kit.args, { CDK8S_OUTDIR: path.join(dir, `pk${j}-${i}`), SANDBOX_KIT_CONFIG: kit.file }, dir);
         proc.kits[j].push(k.wall);
         cpu.kits[j].push(k.cpu);
       });
       warm.trivial.push(timeIt(() => trivialInProcess(path.join(dir, `it${i}`))));
-      kits.forEach((kit, j) => warm.kits[j].push(timeIt(() => synthKubernetes({ file: kit.file, outdir: path.join(dir, `ik${j}-${i}`), env: {} }))));
+      inProcess.forEach((j) => warm.kits[j].push(timeIt(() => synthKubernetes({ file: kits[j].file, outdir: path.join(dir, `ik${j}-${i}`), env: {} }))));
     }
     const sizes = kits.map((kit, j) => {
       const written = fs.readdirSync(path.join(dir, `pk${j}-0`)).filter((f) => f.endsWith('.k8s.yaml'));
@@ -155,7 +172,7 @@ export function k8sSynthBench(options: K8sSynthBenchOptions = {}): BenchSuite[] 
     const rows = (trivial: number[], samples: number[][], trivialTuned?: number[]) => [
       { variant: 'trivial one-Deployment cdk8s app', samples: trivial },
       ...(trivialTuned ? [{ variant: 'trivial app with the kit\'s V8 setting (--no-opt after loading)', samples: trivialTuned }] : []),
-      ...kits.map((k, j) => ({ variant: k.label, samples: samples[j] })),
+      ...kits.flatMap((k, j) => (samples[j].length ? [{ variant: k.label, samples: samples[j] }] : [])),
     ];
     return [
       suite('k8s synth, node process (what cdk8s synth runs, module loading included)', 'ms', rows(proc.trivial, proc.kits, tuned.proc), notes),

@@ -69,7 +69,8 @@ function loadSchema(): NonNullable<typeof schema> {
 function validator(definition: SchemaDefinition): ValidateFunction {
   let v = validators.get(definition);
   if (v) return v;
-  const precompiled = path.join(__dirname, 'schema-validators.js');
+  // lib/config/ from any directory of lib/ (the bundled cdk8s app lives in lib/apps/).
+  const precompiled = path.resolve(__dirname, '..', 'config', 'schema-validators.js');
   if (fs.existsSync(precompiled) && fs.statSync(precompiled).mtimeMs >= fs.statSync(SCHEMA_FILE).mtimeMs) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     v = (require(precompiled) as Record<string, ValidateFunction>)[definition];

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Yaml } from 'cdk8s';
 
 /**
@@ -7,7 +6,7 @@ import { Yaml } from 'cdk8s';
  * most of the Kubernetes app's synth time. For the JSON data `ApiObject.toJson()` returns, the
  * layout is simple (block maps and sequences, two-space indent, `{}` and `[]` when empty), so it
  * is written here directly; each string goes through the `stringifyString` of the very `yaml`
- * copy cdk8s prints with (resolved from cdk8s's own directory), which holds the hard part (when
+ * copy cdk8s prints with (its bundled dependency, in cdk8s's own node_modules), which holds the hard part (when
  * to quote under YAML 1.1, block scalars), with cdk8s's options. A document holding anything
  * else (a number other than a safe integer, `undefined`, the string `<<`, a map whose values are
  * all null, a key over 1024 characters, an object that is not plain) goes to `Yaml.stringify`.
@@ -31,10 +30,11 @@ let printer: Printer | null | undefined;
 function cdk8sPrinter(): Printer | null {
   if (printer !== undefined) return printer;
   try {
-    const cdk8sDir = path.dirname(require.resolve('cdk8s/package.json'));
+    // cdk8s ships `yaml` as a bundled dependency, always in its own node_modules. Literal paths,
+    // so that scripts/bundle.js puts this copy in the bundle once, beside cdk8s's.
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const yaml = require(require.resolve('yaml', { paths: [cdk8sDir] })) as typeof import('yaml');
-    const util = require(require.resolve('yaml/util', { paths: [cdk8sDir] })) as YamlUtil;
+    const yaml = require('cdk8s/node_modules/yaml') as typeof import('yaml');
+    const util = require('cdk8s/node_modules/yaml/dist/util.js') as YamlUtil;
     /* eslint-enable @typescript-eslint/no-require-imports */
     const doc = new yaml.Document(null, CDK8S_OPTIONS);
     // createStringifyContext's defaults (yaml/dist/stringify/stringify.js; lineWidth comes from

@@ -45,9 +45,9 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('the tarball holds the compiled library and the schema, not the sources, tests or the test-only verify code', () => {
+test('the tarball holds the compiled library and the schema, not the sources, tests, the test-only verify code or the repository\'s bundled cdk8s app', () => {
   expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'sandbox-kit.schema.json', 'lib/index.js', 'lib/index.d.ts', 'lib/aws-constructs.js', 'lib/aws-constructs.d.ts', 'lib/seccomp/data/docker-default.json']));
-  expect(packed.filter((f) => /^(src|test|examples)\/|^lib\/(verify|bench)\//.test(f))).toEqual([]);
+  expect(packed.filter((f) => /^(src|test|examples)\/|^lib\/(verify|bench)\/|\.bundle\.js$/.test(f))).toEqual([]);
   // The installed copy is the tarball's content, not a link back into this repository.
   const installed = path.join(project, 'node_modules', 'sandbox-kit');
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
