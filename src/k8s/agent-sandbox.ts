@@ -14,7 +14,7 @@ import { AgentSandboxFences, urlPort } from './agent-sandbox-fences';
 import { supportsAdmissionPolicy } from './admission/sandbox-admission';
 import { ImagePrepuller } from './agent-sandbox-nodes';
 import { ComponentResources, DEFAULT_INSTALLER_IMAGE, DEFAULT_NAMESPACES } from './options';
-import { addPlanValidation, OutsideTheApp } from './plan-needs';
+import { addPlanValidation, OutsideTheApp, renderVersion } from './plan-needs';
 import { podsOf } from './manifest';
 import { NamespaceFences, podCharge, renderedPodObjects } from './quota';
 import { SANDBOX_PRIORITY_CLASS } from './agent-sandbox-fences';
@@ -130,6 +130,7 @@ export class AgentSandbox extends Construct {
     const plan: SandboxPlan = props.plan;
     if (plan.service !== 'agent-sandbox') throw new Error(`${id}: props.plan is the plan of ${plan.service}, expected agent-sandbox`);
     if (!plan.agent) throw new Error(`${id}: the agent-sandbox plan has no agent decisions (plan it with the planner)`);
+    const kubernetesVersion = renderVersion(id, plan, props.kubernetesVersion);
     const component = (name: string): ServiceComponent => {
       const c = plan.components.find((x) => x.name === name);
       if (!c) throw new Error(`${id}: the agent-sandbox plan has no "${name}" component`);
@@ -150,7 +151,7 @@ export class AgentSandbox extends Construct {
     const app = N.base;
 
     this.jobTemplate = agentSandboxJobTemplate({
-      plan, options: o, namespace: ns, kubernetesVersion: props.kubernetesVersion,
+      plan, options: o, namespace: ns, kubernetesVersion,
       nodeSelector: props.nodeSelector ?? {}, tolerations: props.tolerations, imagePullSecrets: props.imagePullSecrets,
     });
     // JSON: the controller parses it; checks read it back (podsOf).
@@ -241,7 +242,7 @@ export class AgentSandbox extends Construct {
       architectures: plan.architectures,
       // Kit code, not user code: any node, not the (possibly tainted) sandbox nodes.
       nodeSelector: {},
-      kubernetesVersion: props.kubernetesVersion,
+      kubernetesVersion,
       autoscaling: props.autoscaling ? { targetCpuUtilizationPercent: 70, ...props.autoscaling } : undefined,
     };
     const controllerWorkload = new ServiceWorkload(this, 'Controller', {
@@ -294,7 +295,7 @@ export class AgentSandbox extends Construct {
       ports: { sandbox: sandbox.port, controller: controller.port, proxy: proxy.port },
       backendPort: urlPort(backendUrl),
       postgres: plan.agent.network?.postgres ?? agentSandboxPostgresDestination(props.agentSandbox),
-      admission: supportsAdmissionPolicy(props.kubernetesVersion) ? { job: this.jobTemplate, imageTag: deployedImageTag(plan.image) } : undefined,
+      admission: supportsAdmissionPolicy(kubernetesVersion) ? { job: this.jobTemplate, imageTag: deployedImageTag(plan.image) } : undefined,
     });
 
     // The namespace's resource fences: a ResourceQuota scoped to the sandbox PriorityClass, sized
@@ -317,7 +318,7 @@ export class AgentSandbox extends Construct {
 
     this.controllerUrl = `http://${N.controller}.${ns}.svc.${domain}:${controller.port}`;
     this.proxyUrl = `http://${N.proxy}.${ns}.svc.${domain}:${proxy.port}`;
-    addPlanValidation(this, plan, { construct: 'AgentSandbox' }, props.kubernetesVersion, outside);
+    addPlanValidation(this, plan, { construct: 'AgentSandbox' }, kubernetesVersion, outside);
   }
 }
 

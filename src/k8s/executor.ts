@@ -8,7 +8,7 @@ import { ServiceName } from '../policy/services';
 import { MODE_ANNOTATION } from './labels';
 import { allowPolicy, backendIngress, dnsEgress, internetEgress, NetworkSettings, withTargetDns } from './network-policy';
 import { AutoscalingOptions, DEFAULT_NAMESPACES, resolveRendererOptions, Toleration } from './options';
-import { addPlanValidation } from './plan-needs';
+import { addPlanValidation, renderVersion } from './plan-needs';
 import { profileChecksumAnnotations } from './profiles';
 import { ServiceWorkload } from './workload';
 import { podsNeedSecurityGroups, securityGroupPolicy } from './pod-security-groups';
@@ -24,8 +24,9 @@ export interface ExecutorProps {
    */
   readonly namespace?: string;
   /**
-   * Kubernetes minor version of the cluster (AppArmor field from 1.30, annotation before).
-   * @default the field is used
+   * Kubernetes minor version of the cluster (AppArmor field from 1.30, annotation before;
+   * admission policies from 1.30). Must equal the plan's when the plan names one.
+   * @default - the version the plan was made for (`plan.kubernetesVersion`), else the newest the kit knows
    */
   readonly kubernetesVersion?: string;
   /**
@@ -90,6 +91,7 @@ abstract class NsJailExecutor extends Construct {
     super(scope, id);
     const plan = props.plan;
     if (plan.service !== service) throw new Error(`${id}: props.plan is the plan of ${plan.service}, expected ${service}`);
+    const kubernetesVersion = renderVersion(id, plan, props.kubernetesVersion);
     const component = plan.components.find((c) => c.runsUserCode);
     if (!component || plan.components.length !== 1) throw new Error(`${id}: expected exactly one component that runs user code in the ${service} plan`);
     this.namespace = props.namespace ?? defaultNamespace;
@@ -112,7 +114,7 @@ abstract class NsJailExecutor extends Construct {
       architectures: plan.architectures,
       nodeSelector: props.nodeSelector ?? {},
       tolerations: props.tolerations,
-      kubernetesVersion: props.kubernetesVersion,
+      kubernetesVersion,
       // User code must never find an API token in its container.
       automountServiceAccountToken: false,
       podAnnotations: { [MODE_ANNOTATION]: plan.mode, ...profileChecksumAnnotations(plan) },
@@ -145,7 +147,7 @@ abstract class NsJailExecutor extends Construct {
     this.ingressEnv = component.ingressEnv ?? '';
     const port = component.servicePort ?? component.port;
     this.url = `http://${service}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}${port === 80 ? '' : `:${port}`}`;
-    addPlanValidation(this, plan, { construct, podSecurityGroups: { ids: props.podSecurityGroupIds } }, props.kubernetesVersion);
+    addPlanValidation(this, plan, { construct, podSecurityGroups: { ids: props.podSecurityGroupIds } }, kubernetesVersion);
   }
 }
 

@@ -38,6 +38,18 @@ export function checksItsOutput(scope: IConstruct): void {
  * it brings. Each problem names what is missing and what would work.
  * Profiles delivered by node user data or the Docker daemon are outside any cdk8s app: not checked.
  */
+/**
+ * The Kubernetes version a service construct renders for: its `kubernetesVersion` prop, else the
+ * one its plan was made for. A prop that differs from the plan's is refused: the plan's decisions
+ * (user namespaces, Pod Security level, admission policies) hold for its own version only.
+ */
+export function renderVersion(id: string, plan: SandboxPlan, prop: string | undefined): string | undefined {
+  if (prop !== undefined && plan.kubernetesVersion !== undefined && prop !== plan.kubernetesVersion) {
+    throw new Error(`${id}: props.kubernetesVersion is "${prop}" but props.plan was made for Kubernetes ${plan.kubernetesVersion}: plan again with kubernetesVersion "${prop}", or leave the prop out`);
+  }
+  return prop ?? plan.kubernetesVersion;
+}
+
 export function addPlanValidation(scope: IConstruct, plan: SandboxPlan, brings: ServiceBrings, kubernetesVersion?: string, outside: OutsideTheApp = {}): void {
   scope.node.addValidation({ validate: () => planNeeds(scope, plan, brings, kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, outside) });
 }

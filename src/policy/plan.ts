@@ -133,6 +133,11 @@ export interface SandboxPlan {
   readonly target: TargetName;
   /** For ECS on Fargate with `capacity: 'ec2'`: the facts used were ECS on EC2's. */
   readonly placement: TargetName;
+  /**
+   * Kubernetes version the plan was made for (Kubernetes targets): the service constructs render
+   * for it (admission policies, AppArmor field or annotation, Pod Security version).
+   */
+  readonly kubernetesVersion?: string;
   /** Sandbox engine inside the container. */
   readonly engine: SandboxEngine;
   /** Chosen mode. */

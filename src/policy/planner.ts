@@ -201,6 +201,7 @@ function planService(ctx: Context): { plan: SandboxPlan } | { problems: ConfigPr
       service: req.name,
       target: config.target,
       placement: facts.name,
+      ...(TARGETS[config.target].kind === 'kubernetes' ? { kubernetesVersion: config.kubernetesVersion } : {}),
       engine: req.engine,
       mode,
       chosenByAuto,

@@ -424,6 +424,50 @@ describe('a CodeExecutor on its own on eks-fargate, where NetworkPolicies do not
   });
 });
 
+describe('a service construct renders for the Kubernetes version its plan was made for', () => {
+  const objectsOf = (chart: Chart) => chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as { kind: string; spec?: { template?: { metadata?: { annotations?: Record<string, string> }; spec?: { containers?: { securityContext?: { appArmorProfile?: unknown } }[] } } } });
+
+  test('without the prop: an AgentSandbox planned for 1.29 renders no admission policies, one planned for 1.32 renders them', () => {
+    const policies = (kubernetesVersion: string) => {
+      const p = servicePlan(plan({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion }), 'agent-sandbox');
+      expect(p.kubernetesVersion).toBe(kubernetesVersion);
+      const chart = new Chart(new App(), 'app');
+      new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: AGENT_OPTIONS });
+      return objectsOf(chart).filter((o) => o.kind === 'ValidatingAdmissionPolicy').length;
+    };
+    expect(policies('1.29')).toBe(0);
+    expect(policies('1.32')).toBe(2);
+  });
+
+  test('without the prop: a CodeExecutor sets AppArmor by field for a plan made for 1.33, by annotation when the plan says 1.29', () => {
+    // Seccomp mode with the kit's AppArmor profile needs user namespaces (1.33 here); the second
+    // plan is the same one saying 1.29, to show the construct reads the plan's version.
+    const p = servicePlan(plan({ target: 'gke-standard', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.33', services: ONLY_CODE }), 'code-executor');
+    expect([p.mode, p.sandbox.appArmor]).toEqual(['seccomp', { type: 'Localhost', profile: 'sandbox-kit-nsjail' }]);
+    const rendered = (q: SandboxPlan) => {
+      const chart = new Chart(new App(), 'app');
+      new CodeExecutor(chart, 'ce', { plan: q });
+      const deployment = objectsOf(chart).find((o) => o.kind === 'Deployment')!;
+      return {
+        annotation: Object.keys(deployment.spec!.template!.metadata!.annotations ?? {}).some((k) => k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
+        field: deployment.spec!.template!.spec!.containers!.some((c) => c.securityContext?.appArmorProfile !== undefined),
+      };
+    };
+    expect(rendered(p)).toEqual({ annotation: false, field: true });
+    expect(rendered({ ...p, kubernetesVersion: '1.29' })).toEqual({ annotation: true, field: false });
+  });
+
+  test('a kubernetesVersion prop other than the plan\'s is refused, naming both', () => {
+    const d = plan({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion: '1.29' });
+    expect(() => new AgentSandbox(new Chart(new App(), 'app'), 'agent', { plan: servicePlan(d, 'agent-sandbox'), kubernetesVersion: '1.32', agentSandbox: AGENT_OPTIONS }))
+      .toThrow('agent: props.kubernetesVersion is "1.32" but props.plan was made for Kubernetes 1.29: plan again with kubernetesVersion "1.32", or leave the prop out');
+    expect(() => new JsExecutor(new Chart(new App(), 'app'), 'js', { plan: servicePlan(d, 'js-executor'), kubernetesVersion: '1.30' }))
+      .toThrow(/^js: props\.kubernetesVersion is "1\.30" but props\.plan was made for Kubernetes 1\.29/);
+    // The same version as the plan's is what SandboxKitChart passes.
+    expect(() => new JsExecutor(new Chart(new App(), 'app'), 'js', { plan: servicePlan(d, 'js-executor'), kubernetesVersion: '1.29' })).not.toThrow();
+  });
+});
+
 test('before Kubernetes 1.30 no admission policies are rendered, and the plan names that as a risk instead of a silently weaker sandbox', () => {
   const at = (kubernetesVersion: string) => {
     const d = plan({ target: 'eks', retoolVersion: '3.334.0-stable', kubernetesVersion });
