@@ -47,7 +47,9 @@ export interface AgentSandboxPostgres {
    */
   readonly host?: DnsSubdomain;
   /**
-   * Port.
+   * Port. With host fields, the port of the URL the kit assembles. With `urlSecret`, the port the
+   * URL in the Secret names, which the kit cannot read: only the NetworkPolicies use it (for
+   * instance 6432 for a PgBouncer).
    * @asType integer
    * @minimum 1
    * @maximum 65535
@@ -330,12 +332,12 @@ export interface ResolvedAgentSandboxOptions {
 
 /**
  * Where the controller and proxy reach Postgres (what the NetworkPolicies open; no Secret
- * needed): the host fields' port, else Postgres's default (a URL in a Secret the kit cannot read),
- * and the kit file's ranges.
+ * needed): `postgres.port` (the host fields' port, or the port the URL in `urlSecret` names, which
+ * the kit cannot read), else Postgres's default, and the kit file's ranges.
  */
 export function agentSandboxPostgresDestination(o: AgentSandboxRendererOptions | undefined): { port: number; cidrs: string[] } {
   const pg = o?.postgres;
-  return { port: pg?.host !== undefined && pg.port !== undefined ? pg.port : AGENT_SANDBOX_DEFAULTS.postgres.port, cidrs: [...(pg?.cidrs ?? [])] };
+  return { port: pg?.port ?? AGENT_SANDBOX_DEFAULTS.postgres.port, cidrs: [...(pg?.cidrs ?? [])] };
 }
 
 /** Scaling with defaults (what the fences size quotas from; no Secret needed). */

@@ -47,6 +47,17 @@ test('the host fields\' port is the port opened, and a range that holds a metada
   expect(egressAllowed(objects, component('controller'), { ip: '169.254.10.1', port: 6432, protocol: 'TCP' })).toBe(true);
 });
 
+test('with urlSecret, postgres.port is the port opened (the URL in the Secret names it; the kit cannot read it), and explain names that port', () => {
+  const { objects, chart } = render({ target: 'eks', retoolVersion: '3.334.0-stable' }, { agentSandbox: { ...EXAMPLE_AGENT_SANDBOX, postgres: { ...EXAMPLE_AGENT_SANDBOX.postgres, port: 6432 } } });
+  for (const from of ['controller', 'proxy'] as const) {
+    expect(egressAllowed(objects, component(from), { ip: '10.20.0.7', port: 6432, protocol: 'TCP' })).toBe(true);
+    expect(egressAllowed(objects, component(from), { ip: '10.20.0.7', port: 5432, protocol: 'TCP' })).toBe(false);
+  }
+  const agent = chart.plan.services.find((s) => s.service === 'agent-sandbox')!;
+  expect(agent.agent?.network?.postgres).toEqual({ port: 6432, cidrs: [] });
+  expect(describeServicePlan(agent)).toMatch(/Postgres egress open to any address on port 6432 /);
+});
+
 test('explain: without cidrs the open port is a remaining risk naming the field; with them, no such risk', () => {
   const risk = /Postgres egress open to any address on port 5432 .*set agentSandbox\.postgres\.cidrs .* to close it/;
   const agent = (r: typeof without) => r.chart.plan.services.find((s) => s.service === 'agent-sandbox')!;
