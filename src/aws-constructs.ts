@@ -5,7 +5,7 @@
  */
 
 // Stacks: one target each, as the kit's own AWS app builds them.
-export { EcsSandboxStack, type EcsSandboxStackProps } from './aws/ecs-stack';
+export { EcsSandboxStack, type EcsSandboxStackOptions, type EcsSandboxStackProps } from './aws/ecs-stack';
 export { EksSandboxStack, type EksSandboxStackOptions, type EksSandboxStackProps, type ExistingEksCluster, type AttachableChart, type ChartFactory } from './aws/eks-stack';
 export { buildAwsApp, type BuildAwsAppOptions, type AwsApp, type AwsAppInput, planAwsTargets } from './aws/app';
 export { awsPlanConfig, kitChart } from './aws/eks-checks';
@@ -15,7 +15,7 @@ export { EksSandboxNodes, type EksSandboxNodesOptions, type EksSandboxNodesProps
 export { EcsSandboxes, type EcsSandboxesOptions, type EcsSandboxesProps, type ServiceEndpoint } from './aws/ecs-sandboxes';
 export { FargatePodSecurityGroups, type FargatePodSecurityGroupsProps } from './aws/fargate-pod-security-groups';
 export { SandboxEgress, type SandboxEgressProps } from './aws/egress';
-export { SandboxNetwork } from './aws/network';
+export { SandboxNetwork, type SandboxNetworkProps } from './aws/network';
 
 // Options of the AWS app (`aws.renderer` in the kit file), and the profiles the hosts install.
 export {

@@ -147,7 +147,25 @@ export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}
         buildImages: resolved.buildImages,
       });
     }
-    return new EcsSandboxStack(app, name, { plan, options: resolved, profiles, buildContext });
+    // The kit file's options as the stack's typed props (checked above, with the file's paths).
+    const e = resolved.ecs;
+    return new EcsSandboxStack(app, name, {
+      plan, profiles, buildContext,
+      vpc: resolved.vpc,
+      backendSecurityGroupId: resolved.backendSecurityGroupId,
+      vpcEndpoints: e.vpcEndpoints,
+      clusterName: e.clusterName,
+      instanceType: new ec2.InstanceType(e.instanceType),
+      minCapacity: e.minCapacity,
+      maxCapacity: e.maxCapacity,
+      fargateTaskSizes: e.fargateTaskSizes,
+      scratchSizeMiB: e.scratchSizeMiB,
+      supportingResources: e.supportingResources,
+      egressAllowlist: e.egressAllowlist.map(({ cidr, port, toPort, protocol, description }) => ({ cidr, port, toPort, protocol, description })),
+      namespaceName: e.namespaceName,
+      logRetention: resolved.logRetentionDays as logs.RetentionDays,
+      buildImages: resolved.buildImages,
+    });
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, plans, stacks, options: resolved };

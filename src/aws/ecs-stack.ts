@@ -3,29 +3,167 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { checkAwsRendererOptions } from '../config/validate-aws';
+import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
+import { ResourceQuantities } from '../policy/services';
 import { TARGETS } from '../targets';
 import { checkEcsPlan } from './ecs-layout';
 import { EcsSandboxes } from './ecs-sandboxes';
+import { AwsFieldNames, propFieldNames, renamed } from './field-names';
 import { BuildContextWriter } from './images';
-import { ResolvedAwsOptions } from './options';
+import { KIT_PROFILES } from './kit-profiles';
+import { AwsRendererOptions, EcsOptions, ExistingVpcOptions, ResolvedAwsOptions, SecurityGroupId, withAwsDefaults } from './options';
 import { SandboxNetwork } from './network';
 import { outputId, planOutputs, stackDescription } from './plan-outputs';
 import { ProfileSource } from './profiles';
 
-/** Props of {@link EcsSandboxStack}. */
-export interface EcsSandboxStackProps extends StackProps {
-  /** Plan of `ecs-ec2` or `ecs-fargate`. */
-  readonly plan: DeploymentPlan;
-  /** Renderer options with defaults applied. */
-  readonly options: ResolvedAwsOptions;
-  /** The kit's seccomp profiles. */
-  readonly profiles: ProfileSource;
+/**
+ * What a caller chooses for {@link EcsSandboxStack} (aws-cdk-lib's Options/Props split): the same
+ * choices as the kit file's `aws.renderer` for ECS, typed, and checked by the same schema and
+ * rules when the stack is created.
+ */
+export interface EcsSandboxStackOptions {
   /**
-   * Build context writer for `buildImages`.
-   * @default none
+   * An existing VPC for the cluster and tasks, named by ids (synth makes no lookup). Required with
+   * `clusterName` (the cluster's VPC).
+   * @default - a new VPC (2 AZs, one NAT gateway, flow logs, and the endpoints of `vpcEndpoints`)
+   */
+  readonly vpc?: ExistingVpcOptions;
+  /**
+   * Security group of the backend that calls the services; the only source admitted on the
+   * service ports.
+   * @default - a new, empty security group, exported as the output `BackendSecurityGroupId`
+   */
+  readonly backendSecurityGroupId?: SecurityGroupId;
+  /**
+   * Interface endpoints for ECR and CloudWatch Logs (and an S3 gateway endpoint) in the VPC the
+   * stack creates, reached by the tasks on 443. An existing `vpc` names its endpoints' security
+   * groups in `vpc.endpointSecurityGroupIds` instead.
+   * @default true
+   */
+  readonly vpcEndpoints?: boolean;
+  /**
+   * Name of an existing ECS cluster in `vpc`. Only for plans with no EC2 capacity: the kit must
+   * own the capacity provider associations of a cluster it adds EC2 capacity to.
+   * @default - a new cluster, with Container Insights
+   */
+  readonly clusterName?: string;
+  /**
+   * Instance type of the EC2 capacity providers; its architecture must be in the plan's.
+   * @default - m7i.xlarge
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Minimum instances per EC2 capacity provider.
+   * @default 1
+   */
+  readonly minCapacity?: number;
+  /**
+   * Maximum instances per EC2 capacity provider.
+   * @default - 4, or minCapacity if larger
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Fargate task size per service, checked against the sizes Fargate offers.
+   * @default - the smallest offered size that holds the containers' limits
+   */
+  readonly fargateTaskSizes?: EcsOptions['fargateTaskSizes'];
+  /**
+   * Size of each writable scratch tmpfs (EC2) in MiB; it counts against the task's memory.
+   * @default 512
+   */
+  readonly scratchSizeMiB?: number;
+  /**
+   * CPU and memory of each supporting container (agent sandbox controller and proxy).
+   * @default - 250m CPU, 512Mi memory
+   */
+  readonly supportingResources?: ResourceQuantities;
+  /**
+   * Destinations user code may reach besides the IPv4 internet: a CIDR and a port each.
+   * @default - none
+   */
+  readonly egressAllowlist?: EcsOptions['egressAllowlist'];
+  /**
+   * Cloud Map private DNS namespace the services register in.
+   * @default "sandbox-kit.local"
+   */
+  readonly namespaceName?: string;
+  /**
+   * Retention of the services' CloudWatch Logs group and of the flow logs of a VPC the stack
+   * creates.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Build the runtime images with the kit (DockerImageAsset, at `cdk deploy`) instead of pulling
+   * the plan's images.
+   * @default false
+   */
+  readonly buildImages?: boolean;
+  /**
+   * Writes the runtime images' build context, when `buildImages` is true.
+   * @default - none: buildImages must be false
    */
   readonly buildContext?: BuildContextWriter;
+  /**
+   * The kit's seccomp profiles, written to the container instances by their launch templates.
+   * @default KIT_PROFILES
+   */
+  readonly profiles?: ProfileSource;
+}
+
+/** Props of {@link EcsSandboxStack}: the caller's choices, the plan, and the stack's own props. */
+export interface EcsSandboxStackProps extends EcsSandboxStackOptions, StackProps {
+  /** Plan of `ecs-ec2` or `ecs-fargate` (`awsPlanConfig` gives the config the kit's app plans with). */
+  readonly plan: DeploymentPlan;
+}
+
+/** Problems name EcsSandboxStack's props (`EcsSandboxStack.props.instanceType`), scoped to its path. */
+function ecsStackPropNames(scope: Construct): AwsFieldNames {
+  return propFieldNames(scope, 'EcsSandboxStack', { 'ecs': '', 'logRetentionDays': 'logRetention' });
+}
+
+/**
+ * The options the stack reads, from its typed props: checked by the kit file's schema and rules
+ * for `aws.renderer` and by checkEcsPlan (one SandboxConfigError naming every bad prop), defaults
+ * applied.
+ */
+function resolveProps(scope: Construct, props: EcsSandboxStackProps): ResolvedAwsOptions {
+  const names = ecsStackPropNames(scope);
+  const raw: AwsRendererOptions = {
+    vpc: props.vpc,
+    backendSecurityGroupId: props.backendSecurityGroupId,
+    logRetentionDays: props.logRetention as number | undefined as AwsRendererOptions['logRetentionDays'],
+    buildImages: props.buildImages,
+    ecs: {
+      clusterName: props.clusterName,
+      instanceType: props.instanceType?.toString(),
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      fargateTaskSizes: props.fargateTaskSizes,
+      scratchSizeMiB: props.scratchSizeMiB,
+      supportingResources: props.supportingResources,
+      egressAllowlist: props.egressAllowlist,
+      vpcEndpoints: props.vpcEndpoints,
+      namespaceName: props.namespaceName,
+    },
+  };
+  // Drop the unset props, as a kit file would leave them out.
+  const clean = JSON.parse(JSON.stringify(raw)) as AwsRendererOptions;
+  const problems = renamed(checkAwsRendererOptions(clean, 'props'), 'props', names);
+  if (clean.buildImages && !props.buildContext) {
+    problems.push({
+      field: names.field('buildContext'),
+      scope: names.scope,
+      message: 'is needed with buildImages: true (it writes the runtime images\' build context)',
+      alternatives: ['a BuildContextWriter', 'buildImages: false (pull the plan\'s images)'],
+    });
+  }
+  if (problems.length) throw new SandboxConfigError(`EcsSandboxStack ${scope.node.path}`, problems);
+  const options = withAwsDefaults(clean);
+  checkEcsPlan(props.plan, options, names);
+  return options;
 }
 
 /** One ECS target's stack: network, cluster, capacity and services, with the endpoints as outputs. */
@@ -36,9 +174,14 @@ export class EcsSandboxStack extends Stack {
   constructor(scope: Construct, id: string, props: EcsSandboxStackProps) {
     super(scope, id, { ...props, description: props.description ?? stackDescription(props.plan) });
     // Refuse before any construct stages an asset.
-    checkEcsPlan(props.plan, props.options);
-    const network = new SandboxNetwork(this, 'Network', props.options);
-    const ecsOptions = props.options.ecs;
+    const options = resolveProps(this, props);
+    const network = new SandboxNetwork(this, 'Network', {
+      vpc: options.vpc,
+      flowLogRetention: options.logRetentionDays as logs.RetentionDays,
+      vpcEndpoints: options.ecs.vpcEndpoints,
+      backendSecurityGroupId: options.backendSecurityGroupId,
+    });
+    const ecsOptions = options.ecs;
     this.sandboxes = new EcsSandboxes(this, 'Sandboxes', {
       plan: props.plan,
       cluster: ecsOptions.clusterName ? ecs.Cluster.fromClusterAttributes(this, 'Cluster', { clusterName: ecsOptions.clusterName, vpc: network.vpc }) : undefined,
@@ -50,12 +193,12 @@ export class EcsSandboxStack extends Stack {
       supportingResources: ecsOptions.supportingResources,
       egressAllowlist: ecsOptions.egressAllowlist.map(({ cidr, port, toPort, protocol, description }) => ({ cidr, port, toPort, protocol, description })),
       namespaceName: ecsOptions.namespaceName,
-      logRetention: props.options.logRetentionDays as logs.RetentionDays,
-      buildImages: props.options.buildImages,
+      logRetention: options.logRetentionDays as logs.RetentionDays,
+      buildImages: options.buildImages,
       vpc: network.vpc,
       backendSecurityGroup: network.backendSecurityGroup!,
       endpointSecurityGroups: network.endpointSecurityGroups,
-      profiles: props.profiles,
+      profiles: props.profiles ?? KIT_PROFILES,
       buildContext: props.buildContext,
     });
     for (const e of this.sandboxes.endpoints) {

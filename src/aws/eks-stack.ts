@@ -191,7 +191,8 @@ export class EksSandboxStack extends Stack {
     // Refuse before any construct stages an asset.
     const options = resolveProps(this, props);
     const version = plan.kubernetesVersion!;
-    const network = new SandboxNetwork(this, 'Network', options, false);
+    // NetworkPolicies admit the backend on EKS: no backend security group, no ECS endpoints.
+    const network = new SandboxNetwork(this, 'Network', { vpc: options.vpc, flowLogRetention: options.logRetentionDays as logs.RetentionDays, vpcEndpoints: false, withBackend: false });
     const vpc = network.vpc;
     const privateSubnets = [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }];
     const kubectlLayer = new KubectlV35Layer(this, 'KubectlLayer');

@@ -2,7 +2,72 @@ import { CfnOutput, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ResolvedAwsOptions } from './options';
+import { checkAwsRendererOptions } from '../config/validate-aws';
+import { ConfigProblem, SandboxConfigError } from '../policy/errors';
+import { propFieldNames, renamed } from './field-names';
+import { AwsRendererOptions, ExistingVpcOptions, SecurityGroupId } from './options';
+
+/**
+ * Props of {@link SandboxNetwork}: the VPC and security group settings of the kit file's
+ * `aws.renderer` it reads, typed, and checked by the same schema and rules.
+ */
+export interface SandboxNetworkProps {
+  /**
+   * An existing VPC, named by ids (synth makes no lookup).
+   * @default - a new VPC (2 AZs, one NAT gateway, flow logs)
+   */
+  readonly vpc?: ExistingVpcOptions;
+  /**
+   * Retention of the flow logs of a VPC the construct creates.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+  /**
+   * Interface endpoints for ECR and CloudWatch Logs (and an S3 gateway endpoint) in a VPC the
+   * construct creates, so that tasks pull images and ship logs without the internet. An existing
+   * VPC names its endpoints' security groups in `vpc.endpointSecurityGroupIds` instead.
+   * @default true
+   */
+  readonly vpcEndpoints?: boolean;
+  /**
+   * Whether the services admit the backend through a security group (ECS); on EKS
+   * NetworkPolicies admit the backend instead, and the construct makes no backend group.
+   * @default true
+   */
+  readonly withBackend?: boolean;
+  /**
+   * Security group of the backend that calls the services, imported (immutable). Only with
+   * `withBackend`.
+   * @default - a new, empty security group, exported as the stack output `BackendSecurityGroupId`
+   */
+  readonly backendSecurityGroupId?: SecurityGroupId;
+}
+
+/**
+ * The problems of the props, named `SandboxNetwork.props.<prop>` at the construct's path: the
+ * kit file's schema and rules for the same settings, and a backend group that would be ignored.
+ */
+function propProblems(scope: Construct, props: SandboxNetworkProps): ConfigProblem[] {
+  const raw: AwsRendererOptions = {
+    vpc: props.vpc,
+    backendSecurityGroupId: props.backendSecurityGroupId,
+    logRetentionDays: props.flowLogRetention as number | undefined as AwsRendererOptions['logRetentionDays'],
+    ecs: { vpcEndpoints: props.vpcEndpoints },
+  };
+  // Drop the unset props, as a kit file would leave them out.
+  const clean = JSON.parse(JSON.stringify(raw)) as AwsRendererOptions;
+  const names = propFieldNames(scope, 'SandboxNetwork', { 'ecs': '', 'logRetentionDays': 'flowLogRetention' });
+  const problems = renamed(checkAwsRendererOptions(clean, 'props'), 'props', names);
+  if (props.withBackend === false && props.backendSecurityGroupId) {
+    problems.push({
+      field: names.field('backendSecurityGroupId'),
+      scope: names.scope,
+      message: 'is ignored without withBackend: no service admits the backend through a security group here',
+      alternatives: ['remove backendSecurityGroupId', 'withBackend: true'],
+    });
+  }
+  return problems;
+}
 
 /** The VPC and the backend's security group of a stack: imported by id (no lookups) or created. */
 export class SandboxNetwork extends Construct {
@@ -13,23 +78,22 @@ export class SandboxNetwork extends Construct {
   /** Security groups of the interface endpoints tasks reach on 443 (the kit's, or the imported VPC's). */
   public readonly endpointSecurityGroups: ec2.ISecurityGroup[] = [];
 
-  /**
-   * @param withBackend whether the services are reached through security groups (ECS); on EKS
-   *   NetworkPolicies admit the backend instead.
-   */
-  constructor(scope: Construct, id: string, options: ResolvedAwsOptions, withBackend = true) {
+  constructor(scope: Construct, id: string, props: SandboxNetworkProps = {}) {
     super(scope, id);
-    if (options.vpc) {
+    const problems = propProblems(this, props);
+    if (problems.length) throw new SandboxConfigError(`SandboxNetwork ${this.node.path}`, problems);
+    const withBackend = props.withBackend ?? true;
+    if (props.vpc) {
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-        vpcId: options.vpc.vpcId,
-        availabilityZones: [...options.vpc.availabilityZones],
-        privateSubnetIds: [...options.vpc.privateSubnetIds],
+        vpcId: props.vpc.vpcId,
+        availabilityZones: [...props.vpc.availabilityZones],
+        privateSubnetIds: [...props.vpc.privateSubnetIds],
       });
       Validations.of(this.vpc).acknowledge({
         id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
         reason: 'The kit places tasks and nodes in the imported subnets and reads none of their route tables.',
       });
-      (options.vpc.endpointSecurityGroupIds ?? []).forEach((id, i) => {
+      (props.vpc.endpointSecurityGroupIds ?? []).forEach((id, i) => {
         this.endpointSecurityGroups.push(ec2.SecurityGroup.fromSecurityGroupId(this, `Endpoint${i}`, id, { mutable: false }));
       });
     } else {
@@ -43,14 +107,14 @@ export class SandboxNetwork extends Construct {
         flowLogs: {
           all: {
             trafficType: ec2.FlowLogTrafficType.ALL,
-            destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: options.logRetentionDays as logs.RetentionDays })),
+            destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH })),
           },
         },
       });
-      if (withBackend && options.ecs.vpcEndpoints) this.addEndpoints(this.vpc as ec2.Vpc);
+      if (props.vpcEndpoints ?? true) this.addEndpoints(this.vpc as ec2.Vpc);
     }
     if (!withBackend) return;
-    this.backendSecurityGroup = this.backend(options);
+    this.backendSecurityGroup = this.backend(props.backendSecurityGroupId);
   }
 
   /**
@@ -68,9 +132,9 @@ export class SandboxNetwork extends Construct {
     }
   }
 
-  private backend(options: ResolvedAwsOptions): ec2.ISecurityGroup {
-    if (options.backendSecurityGroupId) {
-      return ec2.SecurityGroup.fromSecurityGroupId(this, 'Backend', options.backendSecurityGroupId, { mutable: false });
+  private backend(backendSecurityGroupId: SecurityGroupId | undefined): ec2.ISecurityGroup {
+    if (backendSecurityGroupId) {
+      return ec2.SecurityGroup.fromSecurityGroupId(this, 'Backend', backendSecurityGroupId, { mutable: false });
     }
     const sg = new ec2.SecurityGroup(this, 'Backend', {
       vpc: this.vpc,

@@ -3,8 +3,6 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { runAwsApp } from '../../src/aws/app';
 import { EcsSandboxStack } from '../../src/aws/ecs-stack';
-import { KIT_PROFILES } from '../../src/aws/kit-profiles';
-import { resolveAwsOptions } from '../../src/aws/options';
 import { SandboxConfigError } from '../../src/policy/errors';
 import { DeploymentPlan } from '../../src/policy/plan';
 import { plan } from '../../src/policy/planner';
@@ -164,7 +162,7 @@ describe('defence in depth: settings ECS on Fargate cannot run are refused even 
     const outdir = tmpOutdir();
     const app = new App({ context: cdkContext(), outdir });
     try {
-      new EcsSandboxStack(app, 'Forged', { plan: p, options: resolveAwsOptions({}), profiles: KIT_PROFILES });
+      new EcsSandboxStack(app, 'Forged', { plan: p });
       app.synth();
       return { error: undefined, outdir };
     } catch (e) {

@@ -8,7 +8,6 @@ import { resolveAwsOptions } from '../../src/aws/options';
 import { plan } from '../../src/policy/planner';
 import { App } from 'aws-cdk-lib';
 import { EcsSandboxStack } from '../../src/aws/ecs-stack';
-import { KIT_PROFILES } from '../../src/aws/kit-profiles';
 import { extractProfile } from '../../src/aws/profiles';
 import { DeploymentPlan, SandboxPlan } from '../../src/policy/plan';
 import { dockerProfilePath } from '../../src/seccomp/locations';
@@ -76,7 +75,7 @@ describe('ecs-ec2 stack of a plan with two profiles and supporting containers', 
   let userData: string[];
   beforeAll(() => {
     const app = new App({ context: cdkContext(), outdir: tmpOutdir() });
-    t = Template.fromStack(new EcsSandboxStack(app, 'TwoProfiles', { plan: twoProfilePlan(), options: resolveAwsOptions({}), profiles: KIT_PROFILES }));
+    t = Template.fromStack(new EcsSandboxStack(app, 'TwoProfiles', { plan: twoProfilePlan() }));
     userData = Object.values(launchTemplateUserData(t));
   });
 

@@ -128,4 +128,8 @@ test('examples/cdk-app compiles against the installed package and synthesizes it
   const families = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition').map((r) => String(r.Properties!.Family));
   // One task per planned service; the agent sandbox, turned off in the example, has none.
   expect(families.map((f) => /codeexecutor|jsexecutor|agentsandbox/.exec(f)?.[0]).sort()).toEqual(['codeexecutor', 'jsexecutor']);
+  // The example's typed props reached the template (maxCapacity: 6, an m7i.xlarge InstanceType).
+  const asgs = Object.values(template.Resources).filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+  expect(asgs.length).toBeGreaterThan(0);
+  expect(asgs.map((r) => r.Properties!.MaxSize)).toEqual(asgs.map(() => '6'));
 });
