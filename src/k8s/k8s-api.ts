@@ -5,6 +5,7 @@
  * `import = require` binds the module as it is: an `import * as` would copy its thousand-odd
  * exports into a new namespace object on every load.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, see above
 import k8s = require('cdk8s-plus-28/lib/imports/k8s');
 
 export { k8s };

@@ -29,7 +29,7 @@ export const GKE_AUTOPILOT: TargetFacts = {
   hostPath: observed('read-only-var-log', `[denied by autogke-no-write-mode-hostpath]: ${SOURCES.wardenMessages}`),
   hostNamespaces: observed(false, `[denied by autogke-disallow-hostnamespaces]: ${SOURCES.wardenMessages}`),
   daemonSets: verified(true, `Autopilot runs DaemonSets that pass Warden: ${SOURCES.gkeAutopilotSecurity}`),
-  criticalPriorityNeedsQuota: observed(true, `GKE limits the critical PriorityClasses to namespaces with a matching ResourceQuota (\"insufficient quota to match these scopes\"): ${SOURCES.k8sPriorityQuota}; ${SOURCES.gkeCriticalPodsQuota}`),
+  criticalPriorityNeedsQuota: observed(true, `GKE limits the critical PriorityClasses to namespaces with a matching ResourceQuota ("insufficient quota to match these scopes"): ${SOURCES.k8sPriorityQuota}; ${SOURCES.gkeCriticalPodsQuota}`),
   gvisor: verified('built-in', `GKE Sandbox ready in Autopilot >= 1.27.4-gke.800: ${SOURCES.gkeSandbox}`),
   gvisorRuntimeClassName: 'gvisor',
   userNamespaces: assumed({ supported: false }, `no Warden rule documented; do not rely on hostUsers: false until tested (${platformsDoc('open-questions')})`),

@@ -17,7 +17,7 @@ export const GKE_STANDARD: TargetFacts = {
   hostPath: verified('any', `no Warden constraints on Standard node pools: ${SOURCES.gkeAutopilotSecurity}`),
   hostNamespaces: verified(true, `no Warden constraints on Standard node pools: ${SOURCES.gkeAutopilotSecurity}`),
   daemonSets: verified(true, 'Kubernetes core'),
-  criticalPriorityNeedsQuota: observed(true, `GKE limits the critical PriorityClasses to namespaces with a matching ResourceQuota (\"insufficient quota to match these scopes\"): ${SOURCES.k8sPriorityQuota}; ${SOURCES.gkeCriticalPodsQuota}`),
+  criticalPriorityNeedsQuota: observed(true, `GKE limits the critical PriorityClasses to namespaces with a matching ResourceQuota ("insufficient quota to match these scopes"): ${SOURCES.k8sPriorityQuota}; ${SOURCES.gkeCriticalPodsQuota}`),
   gvisor: verified('node-pool', `GKE Sandbox on a non-default node pool: ${SOURCES.gkeSandbox}`),
   gvisorRuntimeClassName: 'gvisor',
   userNamespaces: assumed(userNamespacesOnOwnNodes.value, `depends on the node image and version: ${SOURCES.k8sUserNamespaces}`),

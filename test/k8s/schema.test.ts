@@ -72,7 +72,7 @@ function validateAll(objects: readonly KubeObject[]): number {
     try {
       new Model(o).validate();
     } catch (e) {
-      throw new Error(`${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}: ${(e as Error).message}`);
+      throw new Error(`${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}: ${(e as Error).message}`, { cause: e });
     }
     n++;
   }

@@ -37,6 +37,7 @@ describe('the base is Docker\'s default profile', () => {
     // npm test builds lib/ first; the compiled module must find its data without src/.
     const compiled = path.join(REPO_ROOT, 'lib', 'seccomp', 'base.js');
     if (!fs.existsSync(compiled)) throw new Error('lib/ is not built: run npm run build');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled file, by path
     const { DOCKER_DEFAULT: fromLib } = require(compiled) as { DOCKER_DEFAULT: typeof DOCKER_DEFAULT };
     expect(fromLib.syscalls).toHaveLength(file.syscalls.length);
     expect(fs.existsSync(path.join(REPO_ROOT, 'lib', 'seccomp', 'data', 'docker-default.json'))).toBe(true);

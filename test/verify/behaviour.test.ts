@@ -21,7 +21,6 @@ describeWithRunc('rendered settings on a real kernel (runc), with the real NsJai
   afterAll(() => {
     if (!all.length) return;
     const file = writeResults(all);
-    // eslint-disable-next-line no-console
     console.log(`${resultsTable(all)}\n\n${resultsNotes(all)}\n\n(written to ${file})`);
   });
 

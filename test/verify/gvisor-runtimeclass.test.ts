@@ -32,7 +32,6 @@ describeWithNsjail('the platform\'s gVisor (runtimeClassName: gvisor) run with r
   const releases = runscBinaries();
   const all: GvisorCell[] = [];
   afterAll(() => {
-    // eslint-disable-next-line no-console
     if (all.length) console.log(gvisorResultsTable(all));
   });
 

@@ -15,7 +15,6 @@ export const RUNSC = runscTools();
 
 function skipOrFail(name: string, reason: string, fn: () => void): void {
   if (!STRICT) {
-    // eslint-disable-next-line no-console
     console.log(`skipping "${name}": ${reason} (${STRICT_TOOLS_ENV}=1, as .ci/run sets it, makes this a failure)`);
     describe.skip(name, fn);
     return;
@@ -64,7 +63,6 @@ export function runscProblem(): string | undefined {
 export function matrixTools(): { nsjail?: string; runsc: readonly RunscBinary[] } {
   const problems = [NSJAIL.ok ? undefined : NSJAIL.reason, runscProblem()].filter((p): p is string => p !== undefined);
   if (problems.length && STRICT) throw new Error(`${STRICT_TOOLS_ENV}=1 but ${problems.join('; ')}`);
-  // eslint-disable-next-line no-console
   if (problems.length) console.log(`the behavioural matrix runs without: ${problems.join('; ')}`);
   return { nsjail: NSJAIL.ok ? NSJAIL.path : undefined, runsc: RUNSC.found };
 }

@@ -24,7 +24,6 @@ function renderedOnEks(service: 'js-executor' | 'agent-sandbox'): RenderedSecuri
 }
 
 function report(profile: string, results: readonly RemovalResult[]): void {
-  // eslint-disable-next-line no-console
   console.log(`minimality of profile ${profile}:\n${results.map((r) => `  ${r.removed ? `without ${r.removed}` : 'full profile'}: ${r.failing.length ? r.failing.join(' ') : 'every step ok'}`).join('\n')}`);
 }
 

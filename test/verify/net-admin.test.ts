@@ -35,7 +35,6 @@ function startedWith(caps: readonly string[], over: Partial<RenderedSecurity> = 
 function probe(security: RenderedSecurity, options: { netnsOwner?: 'container-userns' | 'host-userns'; writableRun?: boolean } = {}): IptablesReport {
   const r = probeIptables({ arch: ARCH, security, ...options });
   if (!r.report) throw new Error(`the iptables probe printed nothing: ${r.error}`);
-  // eslint-disable-next-line no-console
   console.log(`iptables probe (${security.hostUsers ? 'host users' : 'userns'}, ${options.netnsOwner ?? 'container-userns'} owns the netns, caps ${security.capabilitiesAdd.join(',')}, /run ${options.writableRun === false ? 'read-only' : 'writable'}):\n${JSON.stringify(r.report, null, 1)}`);
   return r.report;
 }
@@ -45,7 +44,6 @@ const HOLDS = { user_to_192: 'dropped', root_to_192: 'ECONNREFUSED', user_to_loo
 
 const describeIfTools = PROBLEM && !STRICT ? describe.skip : describeWithRunc;
 if (PROBLEM && !STRICT) {
-  // eslint-disable-next-line no-console
   console.log(`skipping the NET_ADMIN tests: ${PROBLEM} (.ci/run installs them)`);
 }
 

@@ -22,7 +22,6 @@ const committed = fs.readFileSync(path.resolve(__dirname, '..', '..', 'profiles'
 const PASTA = '/usr/bin/pasta';
 const missing = fs.existsSync(PASTA) ? undefined : `missing ${PASTA} (Debian: apt-get install passt)`;
 if (missing && !STRICT) {
-  // eslint-disable-next-line no-console
   console.log(`skipping the pasta tests: ${missing} (.ci/run installs it)`);
 }
 
@@ -53,7 +52,6 @@ function renderedAgentSandbox(): RenderedSecurity {
   test.each(candidates.map((c) => [c]))('without %s: pasta fails exactly when the addition is proven by this test', (syscall) => {
     const content = profileFileWith('gvisor', profileDefinition('gvisor').additions.filter((a) => a.syscall !== syscall), ARCH);
     const r = probePasta(content, { arch: ARCH, security: renderedAgentSandbox() });
-    // eslint-disable-next-line no-console
     console.log(`pasta without ${syscall}: ${r.ok ? 'runs' : 'fails'}: ${r.detail}`);
     expect({ syscall, pastaRuns: r.ok }).toEqual({ syscall, pastaRuns: !PROVEN_BY_PASTA.gvisor.includes(syscall) });
   });
