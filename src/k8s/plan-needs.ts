@@ -16,6 +16,7 @@ import { CRITICAL_PRIORITY_CLASSES, TunDevicePlugin } from './agent-sandbox-node
 import { NET_TUN_RESOURCE } from './agent-sandbox-job';
 import { DEFAULT_DEVICE_PLUGIN_IMAGE } from './agent-sandbox-options';
 import { noSecurityGroupPolicyProblems, podSecurityGroupProblems } from './pod-security-groups';
+import { Toleration } from './options';
 
 /** Constructs that check their whole output themselves (SandboxKitChart). */
 const CHECKED_AS_A_WHOLE = new WeakSet<IConstruct>();
@@ -147,6 +148,19 @@ function planNeeds(scope: IConstruct, plan: SandboxPlan, brings: ServiceBrings, 
   return errors;
 }
 
+/**
+ * Whether toleration `u` tolerates every taint `t` does (Kubernetes' matching: an empty effect
+ * matches all effects, `Exists` any value, `Exists` without a key every taint; `Equal` is the
+ * default operator), so a pod with `u` runs wherever one with `t` may.
+ */
+export function toleratesAllOf(u: Toleration, t: Toleration): boolean {
+  const exists = (x: Toleration) => x.operator === 'Exists';
+  if (u.effect && u.effect !== t.effect) return false;
+  if (exists(u) && !u.key) return true;
+  if (!t.key || u.key !== t.key) return false;
+  return exists(u) || (!exists(t) && (u.value ?? '') === (t.value ?? ''));
+}
+
 /** The TunDevicePlugin a device-plugin plan needs: present, in a namespace that admits it, on the sandbox nodes, with GKE's priority quota. */
 function devicePluginProblems(everything: readonly IConstruct[], pods: readonly PodInManifest[], plan: SandboxPlan, namespaces: ReadonlyMap<string, TrustNamespace>, version: string, add: string): string[] {
   const why = `the sandbox pods ask for ${NET_TUN_RESOURCE} (the plan's tunDevice "device-plugin": ${plan.agent?.tunDeviceReason})`;
@@ -167,7 +181,7 @@ function devicePluginProblems(everything: readonly IConstruct[], pods: readonly 
     // It must run where the sandboxes run: its node labels a subset of theirs, their taints tolerated.
     const selector = pod?.spec.nodeSelector ?? {};
     const sandboxSelector = sandbox?.spec.nodeSelector ?? {};
-    const tolerated = (sandbox?.spec.tolerations ?? []).every((t) => (pod?.spec.tolerations ?? []).some((u) => JSON.stringify(u) === JSON.stringify(t)));
+    const tolerated = ((sandbox?.spec.tolerations ?? []) as readonly Toleration[]).every((t) => ((pod?.spec.tolerations ?? []) as readonly Toleration[]).some((u) => toleratesAllOf(u, t)));
     return Object.entries(selector).every(([k, v]) => sandboxSelector[k] === v) && tolerated;
   });
   if (!matching.length) {

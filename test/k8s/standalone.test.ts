@@ -6,8 +6,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import {
   AgentSandbox, AppArmorProfileLoader, CodeExecutor, DEFAULT_DEVICE_PLUGIN_IMAGE, DeploymentPlan, JsExecutor, TunDevicePlugin, OperatorSeccompProfiles, PodSecurityLevel, plan, referencedProfiles,
-  SandboxConfigError, SandboxKitChart, SandboxPlan, SeccompProfileInstaller, TrustNamespace,
+  SandboxConfigError, SandboxKitChart, SandboxPlan, SeccompProfileInstaller, Toleration, TrustNamespace,
 } from '../../src';
+import { toleratesAllOf } from '../../src/k8s/plan-needs';
 
 const servicePlan = (p: DeploymentPlan, name: string): SandboxPlan => p.services.find((s) => s.service === name)!;
 
@@ -207,15 +208,15 @@ describe('an AgentSandbox on its own brings the fences of its own namespace', ()
 interface AgentNeeds {
   readonly namespace?: boolean;
   readonly installer?: boolean;
-  readonly plugin?: false | { readonly nodeSelector?: Record<string, string>; readonly priorityQuota?: boolean };
+  readonly plugin?: false | { readonly nodeSelector?: Record<string, string>; readonly priorityQuota?: boolean; readonly tolerations?: Toleration[] };
   readonly outsideApp?: string;
 }
 const AGENT_OPTIONS = { secretName: 's', postgres: { urlSecret: { name: 's' } } };
 
-function agentApp(deployment: DeploymentPlan, needs: AgentNeeds, nodeSelector: Record<string, string> = {}): { chart: Chart; agent: AgentSandbox; synth: () => string | undefined } {
+function agentApp(deployment: DeploymentPlan, needs: AgentNeeds, nodeSelector: Record<string, string> = {}, tolerations?: Toleration[]): { chart: Chart; agent: AgentSandbox; synth: () => string | undefined } {
   const chart = new Chart(new App(), 'app');
   const p = servicePlan(deployment, 'agent-sandbox');
-  const agent = new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: AGENT_OPTIONS, nodeSelector, tunDevicePluginOutsideApp: needs.outsideApp });
+  const agent = new AgentSandbox(chart, 'agent', { plan: p, agentSandbox: AGENT_OPTIONS, nodeSelector, tolerations, tunDevicePluginOutsideApp: needs.outsideApp });
   if (needs.namespace !== false) new TrustNamespace(chart, 'ns', { name: agent.namespace, trust: 'user-code', podSecurityLevel: p.podSecurityLevel, podSecurityReason: p.podSecurityReason });
   new TrustNamespace(chart, 'system', { name: 'sandbox-kit-system', trust: 'node-installer', podSecurityLevel: 'privileged', podSecurityReason: 'test' });
   if (needs.installer !== false) new SeccompProfileInstaller(chart, 'installer', { profiles: referencedProfiles(deployment), architectures: p.architectures });
@@ -223,7 +224,7 @@ function agentApp(deployment: DeploymentPlan, needs: AgentNeeds, nodeSelector: R
   if (needs.plugin !== false) {
     new TunDevicePlugin(chart, 'tun', {
       image: DEFAULT_DEVICE_PLUGIN_IMAGE, priorityClassName: 'system-node-critical', maxDevices: 130,
-      priorityQuota: needs.plugin?.priorityQuota ?? p.agent!.devicePluginPriorityQuota, nodeSelector: needs.plugin?.nodeSelector ?? {},
+      priorityQuota: needs.plugin?.priorityQuota ?? p.agent!.devicePluginPriorityQuota, nodeSelector: needs.plugin?.nodeSelector ?? {}, tolerations: needs.plugin?.tolerations,
     });
   }
   return {
@@ -265,6 +266,28 @@ describe('an eks AgentSandbox on its own: the tun device plugin its plan needs',
   test('a plugin whose node labels the sandbox nodes lack is not on them: synth fails', () => {
     expect(agentApp(eks, { plugin: { nodeSelector: { pool: 'other' } } }, { pool: 'sandbox' }).synth())
       .toMatch(/\[app\/agent\] .*no TunDevicePlugin of this app runs on the sandbox nodes: give it node labels the sandbox pods' nodeSelector holds \(\{"pool":"sandbox"\}\)/);
+  });
+
+  test('tolerations: a plugin runs on the sandbox nodes when its tolerations cover theirs, by Kubernetes\' matching, not only when they are the same', () => {
+    const sandboxTaint: Toleration[] = [{ key: 'sandbox', operator: 'Equal', value: 'true', effect: 'NoSchedule' }];
+    const synth = (tolerations: Toleration[] | undefined) => agentApp(eks, { plugin: { nodeSelector: { pool: 'sandbox' }, tolerations } }, { pool: 'sandbox' }, sandboxTaint).synth();
+    expect(synth(sandboxTaint)).toBeUndefined();
+    expect(synth([{ operator: 'Exists' }])).toBeUndefined();
+    expect(synth([{ key: 'sandbox', operator: 'Exists' }])).toBeUndefined();
+    expect(synth([{ key: 'sandbox', operator: 'Equal', value: 'true' }])).toBeUndefined();
+    const off = /no TunDevicePlugin of this app runs on the sandbox nodes/;
+    expect(synth(undefined)).toMatch(off);
+    expect(synth([{ key: 'sandbox', operator: 'Equal', value: 'false', effect: 'NoSchedule' }])).toMatch(off);
+    expect(synth([{ key: 'sandbox', operator: 'Exists', effect: 'NoExecute' }])).toMatch(off);
+    expect(synth([{ key: 'other', operator: 'Exists' }])).toMatch(off);
+  });
+
+  test('toleratesAllOf: Kubernetes\' toleration matching, as sets of taints', () => {
+    expect(toleratesAllOf({ operator: 'Exists' }, { key: 'a', operator: 'Exists' })).toBe(true);
+    expect(toleratesAllOf({ key: 'a', operator: 'Exists' }, { operator: 'Exists' })).toBe(false);
+    expect(toleratesAllOf({ key: 'a', value: 'x' }, { key: 'a', operator: 'Exists' })).toBe(false);
+    expect(toleratesAllOf({ key: 'a', value: 'x' }, { key: 'a', operator: 'Equal', value: 'x', effect: 'NoSchedule' })).toBe(true);
+    expect(toleratesAllOf({ key: 'a', value: 'x', effect: 'NoSchedule' }, { key: 'a', value: 'x' })).toBe(false);
   });
 
   test('a plugin outside the app, with the reason: synth passes, and the reason is written on the Job template', () => {
