@@ -15,7 +15,7 @@ import { DeploymentPlan } from '../policy/plan';
 import { plan as makePlan } from '../policy/planner';
 import { writeImageContext } from '../images';
 import { checkEcsPlan } from './ecs-layout';
-import { EcsSandboxStack } from './ecs-stack';
+import { EcsSandboxStack, ecsSandboxesChoices } from './ecs-stack';
 import { awsPlanConfig, checkEksPlan, kitChart } from './eks-checks';
 import { EksSandboxStack } from './eks-stack';
 import { BuildContextWriter } from './images';
@@ -148,23 +148,13 @@ export function buildAwsApp(input: AwsAppInput, options: BuildAwsAppOptions = {}
       });
     }
     // The kit file's options as the stack's typed props (checked above, with the file's paths).
-    const e = resolved.ecs;
     return new EcsSandboxStack(app, name, {
+      ...ecsSandboxesChoices(resolved),
       plan, profiles, buildContext,
       vpc: resolved.vpc,
       backendSecurityGroupId: resolved.backendSecurityGroupId,
-      vpcEndpoints: e.vpcEndpoints,
-      clusterName: e.clusterName,
-      instanceType: new ec2.InstanceType(e.instanceType),
-      minCapacity: e.minCapacity,
-      maxCapacity: e.maxCapacity,
-      fargateTaskSizes: e.fargateTaskSizes,
-      scratchSizeMiB: e.scratchSizeMiB,
-      supportingResources: e.supportingResources,
-      egressAllowlist: e.egressAllowlist.map(({ cidr, port, toPort, protocol, description }) => ({ cidr, port, toPort, protocol, description })),
-      namespaceName: e.namespaceName,
-      logRetention: resolved.logRetentionDays as logs.RetentionDays,
-      buildImages: resolved.buildImages,
+      vpcEndpoints: resolved.ecs.vpcEndpoints,
+      clusterName: resolved.ecs.clusterName,
     });
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -6,14 +6,12 @@ import { Construct } from 'constructs';
 import { checkAwsRendererOptions } from '../config/validate-aws';
 import { SandboxConfigError } from '../policy/errors';
 import { DeploymentPlan } from '../policy/plan';
-import { ResourceQuantities } from '../policy/services';
 import { TARGETS } from '../targets';
 import { checkEcsPlan } from './ecs-layout';
-import { EcsSandboxes } from './ecs-sandboxes';
+import { EcsSandboxes, EcsSandboxesOptions } from './ecs-sandboxes';
 import { AwsFieldNames, propFieldNames, renamed } from './field-names';
-import { BuildContextWriter } from './images';
 import { KIT_PROFILES } from './kit-profiles';
-import { AwsRendererOptions, EcsOptions, ExistingVpcOptions, ResolvedAwsOptions, SecurityGroupId, withAwsDefaults } from './options';
+import { AwsRendererOptions, ExistingVpcOptions, ResolvedAwsOptions, SecurityGroupId, withAwsDefaults } from './options';
 import { SandboxNetwork } from './network';
 import { outputId, planOutputs, stackDescription } from './plan-outputs';
 import { ProfileSource } from './profiles';
@@ -21,9 +19,10 @@ import { ProfileSource } from './profiles';
 /**
  * What a caller chooses for {@link EcsSandboxStack} (aws-cdk-lib's Options/Props split): the same
  * choices as the kit file's `aws.renderer` for ECS, typed, and checked by the same schema and
- * rules when the stack is created.
+ * rules when the stack is created. The services' own choices are EcsSandboxes'; the stack adds
+ * the network and an existing cluster by name.
  */
-export interface EcsSandboxStackOptions {
+export interface EcsSandboxStackOptions extends Omit<EcsSandboxesOptions, 'cluster' | 'logRetention'> {
   /**
    * An existing VPC for the cluster and tasks, named by ids (synth makes no lookup). Required with
    * `clusterName` (the cluster's VPC).
@@ -50,62 +49,11 @@ export interface EcsSandboxStackOptions {
    */
   readonly clusterName?: string;
   /**
-   * Instance type of the EC2 capacity providers; its architecture must be in the plan's.
-   * @default - m7i.xlarge
-   */
-  readonly instanceType?: ec2.InstanceType;
-  /**
-   * Minimum instances per EC2 capacity provider.
-   * @default 1
-   */
-  readonly minCapacity?: number;
-  /**
-   * Maximum instances per EC2 capacity provider.
-   * @default - 4, or minCapacity if larger
-   */
-  readonly maxCapacity?: number;
-  /**
-   * Fargate task size per service, checked against the sizes Fargate offers.
-   * @default - the smallest offered size that holds the containers' limits
-   */
-  readonly fargateTaskSizes?: EcsOptions['fargateTaskSizes'];
-  /**
-   * Size of each writable scratch tmpfs (EC2) in MiB; it counts against the task's memory.
-   * @default 512
-   */
-  readonly scratchSizeMiB?: number;
-  /**
-   * CPU and memory of each supporting container (agent sandbox controller and proxy).
-   * @default - 250m CPU, 512Mi memory
-   */
-  readonly supportingResources?: ResourceQuantities;
-  /**
-   * Destinations user code may reach besides the IPv4 internet: a CIDR and a port each.
-   * @default - none
-   */
-  readonly egressAllowlist?: EcsOptions['egressAllowlist'];
-  /**
-   * Cloud Map private DNS namespace the services register in.
-   * @default "sandbox-kit.local"
-   */
-  readonly namespaceName?: string;
-  /**
    * Retention of the services' CloudWatch Logs group and of the flow logs of a VPC the stack
    * creates.
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
-  /**
-   * Build the runtime images with the kit (DockerImageAsset, at `cdk deploy`) instead of pulling
-   * the plan's images.
-   * @default false
-   */
-  readonly buildImages?: boolean;
-  /**
-   * Writes the runtime images' build context, when `buildImages` is true.
-   * @default - none: buildImages must be false
-   */
-  readonly buildContext?: BuildContextWriter;
   /**
    * The kit's seccomp profiles, written to the container instances by their launch templates.
    * @default KIT_PROFILES
@@ -166,6 +114,26 @@ function resolveProps(scope: Construct, props: EcsSandboxStackProps): ResolvedAw
   return options;
 }
 
+/**
+ * EcsSandboxes' choices from checked renderer options (defaults applied): what the stack passes
+ * on, and what the kit's AWS app gives the stack from the kit file.
+ */
+export function ecsSandboxesChoices(options: ResolvedAwsOptions): Omit<EcsSandboxesOptions, 'cluster' | 'buildContext'> {
+  const e = options.ecs;
+  return {
+    instanceType: new ec2.InstanceType(e.instanceType),
+    minCapacity: e.minCapacity,
+    maxCapacity: e.maxCapacity,
+    fargateTaskSizes: e.fargateTaskSizes,
+    scratchSizeMiB: e.scratchSizeMiB,
+    supportingResources: e.supportingResources,
+    egressAllowlist: e.egressAllowlist.map(({ cidr, port, toPort, protocol, description }) => ({ cidr, port, toPort, protocol, description })),
+    namespaceName: e.namespaceName,
+    logRetention: options.logRetentionDays as logs.RetentionDays,
+    buildImages: options.buildImages,
+  };
+}
+
 /** One ECS target's stack: network, cluster, capacity and services, with the endpoints as outputs. */
 export class EcsSandboxStack extends Stack {
   /** The services. */
@@ -183,18 +151,9 @@ export class EcsSandboxStack extends Stack {
     });
     const ecsOptions = options.ecs;
     this.sandboxes = new EcsSandboxes(this, 'Sandboxes', {
+      ...ecsSandboxesChoices(options),
       plan: props.plan,
       cluster: ecsOptions.clusterName ? ecs.Cluster.fromClusterAttributes(this, 'Cluster', { clusterName: ecsOptions.clusterName, vpc: network.vpc }) : undefined,
-      instanceType: new ec2.InstanceType(ecsOptions.instanceType),
-      minCapacity: ecsOptions.minCapacity,
-      maxCapacity: ecsOptions.maxCapacity,
-      fargateTaskSizes: ecsOptions.fargateTaskSizes,
-      scratchSizeMiB: ecsOptions.scratchSizeMiB,
-      supportingResources: ecsOptions.supportingResources,
-      egressAllowlist: ecsOptions.egressAllowlist.map(({ cidr, port, toPort, protocol, description }) => ({ cidr, port, toPort, protocol, description })),
-      namespaceName: ecsOptions.namespaceName,
-      logRetention: options.logRetentionDays as logs.RetentionDays,
-      buildImages: options.buildImages,
       vpc: network.vpc,
       backendSecurityGroup: network.backendSecurityGroup!,
       endpointSecurityGroups: network.endpointSecurityGroups,
